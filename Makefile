@@ -1,0 +1,57 @@
+# Two commands do all the setup on a fresh machine:
+#   make report   build .venv if missing, then run every case-study report into reports/
+#   make test     build .venv if missing, then run the whole test suite
+# Other targets: make lab (JupyterLab), make data (regenerate datasets), make bench, make lock.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: env report test lab data bench lock browser clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+report: env
+	$(VENV)/bin/kitlib report --out reports
+
+test: env browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The JupyterLab browser test needs Debian's Chromium; install it where we can (root + apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "note: could not install chromium; the browser test will be skipped"; \
+	  else echo "note: chromium absent and no root; the browser test will be skipped"; fi; }
+
+lab: env
+	$(VENV)/bin/jupyter lab
+
+data: env
+	$(PY) -m kitlib.casegen datasets
+
+bench: env
+	$(PY) benchmarks/kano.py
+	$(PY) benchmarks/psychometrics.py
+	$(PY) benchmarks/reports.py
+
+# Re-resolve the pinned environment from pyproject's ranges plus the dev tools.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --upgrade "pip>=24"
+	.lockenv/bin/pip install --quiet -e . -r requirements-dev.txt
+	.lockenv/bin/pip freeze --exclude-editable | grep -v '^kitlib' > requirements.lock
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

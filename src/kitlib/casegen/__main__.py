@@ -1,0 +1,14 @@
+"""``python -m kitlib.casegen [OUT_DIR] [CASE ...]`` regenerates the case-study datasets."""
+
+import sys
+
+from . import STORIES, generate_case
+
+
+def main(argv: list[str]) -> None:
+    out_dir = argv[0] if argv else "datasets"
+    for name in argv[1:] or list(STORIES):
+        print(f"wrote {generate_case(name, out_dir)}")
+
+
+main(sys.argv[1:])

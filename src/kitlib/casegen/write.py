@@ -1,0 +1,181 @@
+"""Write a simulated case to ``datasets/<case>/``: data, codebook and README.
+
+Files are written byte-for-byte reproducibly (fixed column order, ``\\n``
+line ends, UTF-8, integers only) and atomically (temp file + rename).
+
+Example
+-------
+>>> import tempfile
+>>> from kitlib.casegen import generate_case
+>>> folder = generate_case("it_firm", tempfile.mkdtemp())
+>>> sorted(p.name for p in folder.iterdir())
+['README.md', 'codebook.yaml', 'responses.csv', 'self_assessment.csv']
+
+References
+----------
+Wilkinson, M. D. et al. (2016). The FAIR guiding principles for scientific data
+management and stewardship. *Scientific Data*, 3, 160018.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..codebook import SERVQUAL_DIMENSIONS
+from .items import DIMENSION_LABELS, KANO_OPTIONS, SERVQUAL_ITEMS
+from .simulate import (
+    LOADING,
+    PLANTED_SHARE,
+    WEAK_LOADING,
+    simulate_case,
+)
+from .stories import CaseStory
+
+KANO_NAMES = {
+    "A": {"zh": "魅力质量", "en": "attractive"},
+    "O": {"zh": "一维质量", "en": "one-dimensional"},
+    "M": {"zh": "必备质量", "en": "must-be"},
+    "I": {"zh": "无差异质量", "en": "indifferent"},
+    "R": {"zh": "反向质量", "en": "reverse"},
+    "Q": {"zh": "可疑结果", "en": "questionable"},
+}
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o666 & ~_current_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _group_column(column: str, zh: str, en: str, values: dict) -> dict:
+    return {
+        "id": column, "kind": "group", "text_zh": zh, "text_en": en,
+        "labels": {value: {"zh": spec["zh"], "en": spec["en"]} for value, spec in values.items()},
+    }
+
+
+def build_codebook(story: CaseStory) -> dict:
+    """The codebook of a case as a plain mapping (dumped to YAML by :func:`write_case`)."""
+    columns = [{"id": "respondent_id", "kind": "id", "text_zh": "受访者编号", "text_en": "Respondent ID"}]
+    if story.waves:
+        columns.append({"id": "wave", "kind": "wave", "text_zh": "调查期次", "text_en": "Survey wave"})
+    columns.append(_group_column("department", "受访者所在部门（内部客户）", "Respondent's department (internal customer)", story.departments))
+    columns.append(_group_column("provider", "被评价的服务部门", "Rated service department", story.providers))
+    for prefix, kind in (("E", "servqual_E"), ("P", "servqual_P")):
+        for spec in SERVQUAL_ITEMS:
+            text = spec[prefix]
+            columns.append({
+                "id": f"{prefix}{spec['item']:02d}", "kind": kind, "dimension": spec["dimension"],
+                "item": spec["item"], "scale": {"min": 1, "max": 7}, "reverse": spec["reverse"],
+                "text_zh": text["zh"].replace("{provider_zh}", "该部门"),
+                "text_en": text["en"].replace("{provider_en}", "This department"),
+            })
+    for dimension in SERVQUAL_DIMENSIONS:
+        label = DIMENSION_LABELS[dimension]
+        columns.append({
+            "id": f"W_{dimension}", "kind": "importance", "dimension": dimension, "scale": {"min": 0, "max": 100},
+            "text_zh": f"重要性分配（共100分）：{label['zh']}", "text_en": f"Importance points (of 100): {label['en']}",
+        })
+    for number, feature in enumerate(story.features, start=1):
+        columns += [
+            {"id": f"K{number:02d}_f", "kind": "kano_functional", "feature": feature.id,
+             "text_zh": f"如果提供“{feature.zh}”，您觉得如何？", "text_en": f"If '{feature.en}' is provided, how do you feel?"},
+            {"id": f"K{number:02d}_d", "kind": "kano_dysfunctional", "feature": feature.id,
+             "text_zh": f"如果不提供“{feature.zh}”，您觉得如何？", "text_en": f"If '{feature.en}' is not provided, how do you feel?"},
+        ]
+    for number, feature in enumerate(story.features, start=1):
+        columns.append({
+            "id": f"K{number:02d}_imp", "kind": "importance", "feature": feature.id, "scale": {"min": 1, "max": 7},
+            "text_zh": f"“{feature.zh}”对您有多重要？", "text_en": f"How important is '{feature.en}' to you?",
+        })
+    columns += [
+        {"id": "nps", "kind": "nps", "scale": {"min": 0, "max": 10},
+         "text_zh": "您有多大可能向同事推荐该部门的服务？（0–10）",
+         "text_en": "How likely are you to recommend this department's service to a colleague? (0-10)"},
+        {"id": "overall", "kind": "overall", "scale": {"min": 1, "max": 7},
+         "text_zh": "总体而言，您对该部门的服务满意吗？（1–7）", "text_en": "Overall, how satisfied are you with this department's service? (1-7)"},
+        {"id": "comment", "kind": "comment", "required": False, "text_zh": "意见与建议", "text_en": "Comments and suggestions"},
+    ]
+    return {
+        "name": story.name,
+        "title": story.title,
+        "respondent_id": "respondent_id",
+        "rated_unit": "provider",
+        "dimensions": DIMENSION_LABELS,
+        "features": {f.id: {"zh": f.zh, "en": f.en} for f in story.features},
+        "kano_options": KANO_OPTIONS,
+        "columns": columns,
+    }
+
+
+def build_readme(story: CaseStory, responses: pd.DataFrame) -> str:
+    """Markdown README of a case: story (zh + en), files, planted truths, how to regenerate."""
+    small = [d for d, spec in story.departments.items() if spec["size"] < 5]
+    gaps = {d: story.perception_means[d] - story.expectation_means[d] for d in SERVQUAL_DIMENSIONS}
+    lines = [
+        f"# {story.title['en']}", f"# {story.title['zh']}", "",
+        "## Story", "", story.story["en"], "", "## 案例故事", "", story.story["zh"], "",
+        "## Files", "",
+        f"- `responses.csv` — {len(responses)} rows, one per respondent x rated provider "
+        f"({responses.shape[1]} columns, UTF-8). Described column by column in `codebook.yaml`.",
+        "- `self_assessment.csv` — each provider's staff rating their own service on the 22 perception items (gap-model view).",
+        "- `codebook.yaml` — kind, dimension, scale, reverse keying and zh/en text of every column.", "",
+        "## Planted truths (what the analyses should recover)", "",
+        "- Five SERVQUAL factors (tangibles 1-4, reliability 5-9, responsiveness 10-13, assurance 14-17, "
+        f"empathy 18-22), correlated {0.55}, loadings {LOADING} except the **weak item {story.weak_item}** "
+        f"(loading {WEAK_LOADING}: low item-total correlation, alpha rises if it is deleted).",
+        "- Item 13 is negatively worded and reverse-keyed (`reverse: true`); `load_survey` recodes it.",
+        f"- **Largest gap: {story.largest_gap}** (planted mean gaps before provider effects: "
+        + ", ".join(f"{d} {g:+.1f}" for d, g in gaps.items()) + ").",
+        "- Provider effects (perception shifts): "
+        + "; ".join(f"{p}: " + ", ".join(f"{d} {s:+.2f}" for d, s in spec["effects"].items()) for p, spec in story.providers.items()) + ".",
+        f"- Provider self-view is rosier than the receivers' view by {story.self_view_bias} points, "
+        f"and by {story.self_view_bias + 0.6:.1f} in {story.largest_gap} (the providers' blind spot).",
+        f"- KANO: each feature's planted category is given by {PLANTED_SHARE:.0%} of respondents:",
+    ]
+    lines += [f"  - {f.id} {f.en} / {f.zh}: **{KANO_NAMES[f.category]['en']} ({f.category})**" for f in story.features]
+    lines.append(f"- Department(s) with fewer than 5 respondents, which every report must suppress: **{', '.join(small)}**.")
+    if story.waves:
+        lines.append(
+            f"- Two waves, {story.waves[0]} (before) and {story.waves[-1]} (after the training); perception shifts after: "
+            + ", ".join(f"{d} {s:+.2f}" for d, s in story.wave_effects.items()) + "."
+        )
+    lines += [
+        "- Data-quality cases: ~0.2 % blank item answers, ~1 % straight-liners on the perception items, "
+        "~1 % importance allocations that do not add to 100 (flagged in `survey.quality`).", "",
+        "## Regenerate", "",
+        f"`python -m kitlib.casegen datasets` rewrites all cases byte for byte (seed {story.seed}); "
+        "a test checks that regeneration reproduces the committed files exactly.", "",
+    ]
+    return "\n".join(lines)
+
+
+def write_case(story: CaseStory, out_dir) -> Path:
+    """Simulate ``story`` and write its four files into ``out_dir/<case>/``; return that folder."""
+    folder = Path(out_dir) / story.name
+    responses, staff = simulate_case(story)
+    write_atomically(folder / "responses.csv", responses.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    write_atomically(folder / "self_assessment.csv", staff.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    codebook = yaml.safe_dump(build_codebook(story), allow_unicode=True, sort_keys=False, width=120)
+    write_atomically(folder / "codebook.yaml", codebook.encode("utf-8"))
+    write_atomically(folder / "README.md", build_readme(story, responses).encode("utf-8"))
+    return folder
