@@ -52,6 +52,7 @@ lock:
 	.lockenv/bin/pip install --quiet -e . -r requirements-dev.txt
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^kitlib' > requirements.lock
 	rm -rf .lockenv
+	$(PYTHON) scripts/sync_environment.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
