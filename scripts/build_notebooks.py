@@ -22,9 +22,9 @@ data_path = ""          # your own survey file (CSV/XLSX); overrides case when s
 codebook_path = ""      # its codebook (default: codebook.yaml next to the data file)
 lang = "zh"             # language of every text and chart: zh | en
 min_group_size = 5      # groups with fewer respondents are never shown
-provider = ""           # restrict to one service provider (empty = all)
-department = ""         # restrict to one receiving department (empty = all)
-wave = ""               # restrict to one survey wave (empty = all)
+provider = ""           # restrict to one service provider (empty: all)
+department = ""         # restrict to one receiving department (empty: all)
+wave = ""               # restrict to one survey wave (empty: all)
 alpha_level = 0.05      # significance level of the tests'''
 
 SETUP = '''\
@@ -33,11 +33,13 @@ import warnings
 warnings.filterwarnings("ignore", category=FutureWarning)
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+import seaborn as sns
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import group_counts, open_survey, pick, say, select
+from kitlib.report.chapter import group_counts, open_survey, pick, record_summary, say, select, visible
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -124,7 +126,7 @@ kinds.rename_axis(pick(lang, "列类型", "column kind")).rename(pick(lang, "列
 '''),
         code('''
 sizes = group_counts(survey, "department")
-checked = kl.confidentiality.suppress_small_groups(sizes, "department", min_n=min_group_size)
+checked = kl.suppress_small_groups(sizes, "department", min_n=min_group_size)
 hidden = int(checked["suppressed"].sum())
 display(checked.loc[~checked["suppressed"], ["department", "n"]].rename(
     columns={"department": pick(lang, "业务部门", "department")}))
@@ -159,14 +161,660 @@ say(lang,
     ],
 )
 
-BUILDERS = {"00_start_here.ipynb": START}
+
+# ---------------------------------------------------------------- 02 service gaps
+GAPS = chapter(
+    "# 02 服务差距 / Service gaps\n\n内部客户期望的和感受到的，差多少？ / How far do perceptions fall short of expectations?",
+    """
+**你将学到 / What you will learn**
+
+- SERVQUAL 差距 = 感知 P − 期望 E，负值表示服务没有达到期望 / the gap P − E, negative = falling short;
+- 用配对 t 检验和效应量 d_z 判断差距是否可信、是否重要 / paired t-test and effect size d_z;
+- 按重要性加权的总分 / the importance-weighted overall score;
+- 服务部门的自我评价与内部客户评价之差（“盲点”） / the provider's self-view gap (blind spot).
+""",
+    [
+        md("## 五个维度的差距 / Gaps of the five dimensions"),
+        code("""
+gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
+dimensions[["n", "E", "P", "gap", "ci_low", "ci_high", "p", "d_z"]]
+"""),
+        code("""
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ordered = dimensions.sort_values("gap")
+ax.barh(ordered.index, ordered["gap"], xerr=[ordered["gap"] - ordered["ci_low"], ordered["ci_high"] - ordered["gap"]],
+        color=[kl.plot.PALETTE["negative"] if value < 0 else kl.plot.PALETTE["positive"] for value in ordered["gap"]])
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlabel(pick(lang, "差距 P − E（含置信区间）", "gap P − E (with confidence interval)"))
+ax.set_title(pick(lang, "各维度服务差距", "Service gap by dimension"))
+plt.show()
+"""),
+        code("""
+worst = dimensions["gap"].idxmin()
+best = dimensions["gap"].idxmax()
+significant = dimensions[dimensions["p"] < alpha_level]
+negative = significant[significant["gap"] < 0]
+say(lang,
+    zh=f"差距最大的维度是 **{worst}**（{dimensions.at[worst, 'gap']:.2f} 分，d_z = {dimensions.at[worst, 'd_z']:.2f}），"
+       f"最小的是 **{best}**（{dimensions.at[best, 'gap']:.2f}）。在 α = {alpha_level} 水平上，"
+       f"{len(negative)} / {len(dimensions)} 个维度显著低于期望。",
+    en=f"The largest gap is in **{worst}** ({dimensions.at[worst, 'gap']:.2f} points, d_z = {dimensions.at[worst, 'd_z']:.2f}), "
+       f"the smallest in **{best}** ({dimensions.at[best, 'gap']:.2f}). At α = {alpha_level}, "
+       f"{len(negative)} of {len(dimensions)} dimensions fall significantly short of expectations.")
+"""),
+        md("## 加权总分 / Weighted overall score\n\n每位受访者把 100 分分配给五个维度；加权差距 = Σ 权重 × 维度差距。"
+           " / Each respondent allocates 100 points to the five dimensions; the weighted gap is Σ weight × dimension gap."),
+        code("""
+overall = gaps.overall.set_index("score")
+display(overall[["n", "E", "P", "gap", "ci_low", "ci_high"]])
+if "weighted" in overall.index:
+    unweighted, weighted = overall.at["unweighted", "gap"], overall.at["weighted", "gap"]
+    heavier = weighted < unweighted
+    say(lang,
+        zh=f"未加权总差距 {unweighted:.2f}，加权后 {weighted:.2f}。"
+           + ("加权后差距更大：内部客户最看重的维度恰恰是做得差的维度。" if heavier
+              else "加权后差距更小：最大的差距出现在内部客户不太看重的维度。"),
+        en=f"Unweighted overall gap {unweighted:.2f}, weighted {weighted:.2f}. "
+           + ("The weighted gap is larger: the dimensions receivers value most are the ones falling short." if heavier
+              else "The weighted gap is smaller: the biggest shortfalls lie in dimensions receivers value less."))
+else:
+    say(lang, zh="数据中没有重要性分配列，因此没有加权总分。",
+        en="The data have no importance-allocation columns, so there is no weighted score.")
+"""),
+        md("## 条目层面 / Items"),
+        code("""
+items = gaps.items.assign(label=gaps.items[f"label_{lang}"])
+worst_items = items.nsmallest(5, "gap").set_index("P_item")[["label", "E", "P", "gap", "p"]]
+display(worst_items)
+say(lang,
+    zh="差距最大的五个条目：" + "；".join(f"{key}（{row.gap:.2f}）" for key, row in worst_items.iterrows()) + "。",
+    en="The five items with the largest gaps: " + "; ".join(f"{key} ({row.gap:.2f})" for key, row in worst_items.iterrows()) + ".")
+"""),
+        md("## 各服务部门 / By provider"),
+        code("""
+if provider or survey.data["provider"].nunique() < 2:
+    say(lang, zh="本次只分析一个服务部门，跳过部门比较。", en="A single provider is analysed here, so there is no comparison.")
+else:
+    by_provider = visible(kl.servqual_gaps(survey, by="provider", min_group_size=min_group_size).dimensions)
+    grid = by_provider.pivot(index="provider", columns=f"label_{lang}", values="gap")
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(grid) + 1.5))
+    sns.heatmap(grid, annot=True, fmt=".2f", cmap="RdBu", center=0, ax=ax)
+    ax.set_title(pick(lang, "服务部门 × 维度 的差距", "Gap by provider and dimension"))
+    ax.set_xlabel(""); ax.set_ylabel("")
+    plt.show()
+    weakest = grid.stack().idxmin()
+    say(lang,
+        zh=f"最需要改进的组合：**{weakest[0]}** 的 **{weakest[1]}**（{grid.loc[weakest]:.2f}）。",
+        en=f"The weakest combination: **{weakest[0]}** on **{weakest[1]}** ({grid.loc[weakest]:.2f}).")
+"""),
+        md("## 服务部门的自我评价 / The provider's self-view\n\n服务部门员工用同样的 22 个感知条目给自己打分。"
+           "自评差距 = 内部客户感知 − 自评；负值表示服务部门把自己看得比客户看到的更好（盲点）。"
+           " / Provider staff rate themselves on the same perception items; self-view gap = receivers' P − self P, negative = a blind spot."),
+        code("""
+if survey.self_assessment is None or survey.self_assessment.empty:
+    say(lang, zh="这份数据没有服务部门自评，跳过本节。", en="These data have no provider self-assessment; this section is skipped.")
+else:
+    self_view = visible(kl.self_view_gap(survey, min_group_size=min_group_size, confidence=1 - alpha_level))
+    by_dimension = self_view.groupby(f"label_{lang}")["self_view_gap"].mean().sort_values()
+    display(self_view.pivot(index="provider", columns=f"label_{lang}", values="self_view_gap"))
+    blind = by_dimension.index[0]
+    say(lang,
+        zh=f"平均而言，服务部门的自评比内部客户的评价高 {-self_view['self_view_gap'].mean():.2f} 分；"
+           f"盲点最大的维度是 **{blind}**（{by_dimension.iloc[0]:.2f}）。"
+           f"{int((self_view['p'] < alpha_level).sum())} / {len(self_view)} 个“部门 × 维度”差异在 α = {alpha_level} 水平上显著。",
+        en=f"On average providers rate themselves {-self_view['self_view_gap'].mean():.2f} points higher than their receivers do; "
+           f"the largest blind spot is **{blind}** ({by_dimension.iloc[0]:.2f}). "
+           f"{int((self_view['p'] < alpha_level).sum())} of {len(self_view)} provider × dimension differences are significant at α = {alpha_level}.")
+"""),
+        md("## 小结 / Summary"),
+        code("""
+focus = items[items["dimension"] == dimensions.at[worst, "dimension"]].nsmallest(1, "gap").iloc[0]
+say(lang,
+    zh=f"- 最大差距：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）。\\n"
+       f"- 先从这个维度里差距最大的条目入手（{focus['P_item']}：{focus['label']}，{focus['gap']:.2f}），制定可测量的改进目标。\\n"
+       "- 下一章用 KANO 判断哪些功能是“必须做好”的，哪些是“做了会惊喜”的。",
+    en=f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f}).\\n"
+       f"- Start with the item that falls shortest in it ({focus['P_item']}: {focus['label']}, {focus['gap']:.2f}) and set a measurable target.\\n"
+       "- The next chapter uses KANO to tell features that must work from features that delight.")
+"""),
+    ],
+)
+
+# ---------------------------------------------------------------- 03 KANO
+KANO = chapter(
+    "# 03 KANO 模型 / The KANO model\n\n哪些功能必须做好，哪些功能做了会让人惊喜？ / Which features must work, which ones delight?",
+    """
+**你将学到 / What you will learn**
+
+- KANO 的正反向问题和五种类别：必备型 M、期望型 O、魅力型 A、无差异型 I、反向型 R / the paired questions and the categories;
+- 用 Better / Worse 系数画出“满意度影响图” / the better-worse map;
+- Fong 检验：类别是否真的明确 / Fong's test of a clear category;
+- 对必备型和魅力型功能分别该怎么做 / what to do with must-be versus attractive features.
+""",
+    [
+        md("## 分类结果 / Classification\n\n每个功能都问两遍：“如果有这个功能，你觉得如何？”（正向）和“如果没有呢？”（反向），"
+           "两个答案在 KANO 评价表中组合成一个类别。 / Each feature is asked twice (functional and dysfunctional); "
+           "the pair of answers gives a category in the KANO evaluation table."),
+        code("""
+kano = kl.kano_table(survey, min_group_size=min_group_size)
+kano = kano.assign(label=kano[f"label_{lang}"], kind=kano[f"category_{lang}"])
+kano.set_index(["feature", "label"])[["A", "O", "M", "I", "R", "Q", "n", "kind", "better", "worse", "fong_significant"]]
+"""),
+        code("""
+fig, ax = plt.subplots(figsize=(7, 6))
+ax.scatter(-kano["worse"], kano["better"], s=60, color=kl.plot.PALETTE["perception"])
+for _, row in kano.iterrows():
+    ax.annotate(row["feature"], (-row["worse"], row["better"]), xytext=(4, 4), textcoords="offset points")
+ax.axvline(0.5, color="grey", linewidth=0.8); ax.axhline(0.5, color="grey", linewidth=0.8)
+ax.set_xlim(0, 1); ax.set_ylim(0, 1)
+corners = {(0.75, 0.95): ("期望型", "One-dimensional"), (0.25, 0.95): ("魅力型", "Attractive"),
+           (0.75, 0.05): ("必备型", "Must-be"), (0.25, 0.05): ("无差异型", "Indifferent")}
+for (x, y), (zh, en) in corners.items():
+    ax.text(x, y, pick(lang, zh, en), ha="center", va="center", color="grey")
+ax.set_xlabel(pick(lang, "|Worse|：没有它时不满意的程度", "|Worse|: dissatisfaction when absent"))
+ax.set_ylabel(pick(lang, "Better：有它时满意的程度", "Better: satisfaction when present"))
+ax.set_title(pick(lang, "KANO 满意度影响图", "KANO better-worse map"))
+plt.show()
+"""),
+        md("## 该怎么做 / What to do\n\n"
+           "- **必备型 M**：做好了没人夸，做不好人人骂——先保证零失误；\n"
+           "- **期望型 O**：做得越好越满意——持续改进、设定目标值；\n"
+           "- **魅力型 A**：没有不会抱怨，有了会惊喜——在必备型稳定之后再投入；\n"
+           "- **无差异型 I / 反向型 R**：不投入，反向型甚至应停止或改为可选。\n\n"
+           "*Must-be: nobody praises it, everyone complains without it — secure it first. One-dimensional: more is better — "
+           "improve continuously. Attractive: delights, but only after the must-bes are secure. Indifferent / reverse: do not invest; "
+           "stop or make optional the reverse ones.*"),
+        code("""
+def features(category):
+    chosen = kano[kano["category"] == category]
+    return "、".join(chosen["label"]) if lang == "zh" else ", ".join(chosen["label"])
+
+counts = kano["category"].value_counts()
+unclear = kano[~kano["fong_significant"].astype(bool)]
+lines_zh, lines_en = [], []
+for category, zh, en in [("M", "必备型（先保证零失误）", "Must-be (secure first)"),
+                         ("O", "期望型（持续改进）", "One-dimensional (improve continuously)"),
+                         ("A", "魅力型（必备型稳定后投入）", "Attractive (invest once must-bes are secure)"),
+                         ("I", "无差异型（不投入）", "Indifferent (do not invest)"),
+                         ("R", "反向型（停止或改为可选）", "Reverse (stop or make optional)")]:
+    if counts.get(category, 0):
+        lines_zh.append(f"- **{zh}**：{features(category)}")
+        lines_en.append(f"- **{en}**: {features(category)}")
+say(lang, zh="\\n".join(lines_zh), en="\\n".join(lines_en))
+say(lang,
+    zh=(f"Fong 检验：{len(unclear)} 个功能的前两个类别差异不显著（{('、'.join(unclear['label']))}），"
+        "说明内部客户意见分化，可按部门进一步细分。") if len(unclear) else "Fong 检验：所有功能的类别都明确。",
+    en=(f"Fong's test: for {len(unclear)} feature(s) the two most frequent categories do not differ significantly "
+        f"({', '.join(unclear['label'])}); receivers disagree, so look at departments separately.") if len(unclear)
+       else "Fong's test: every feature has a clear category.")
+"""),
+        code("""
+must = kano[kano["category"] == "M"].sort_values("worse")
+attractive = kano[kano["category"] == "A"].sort_values("better", ascending=False)
+say(lang,
+    zh=(f"优先级：先确保必备型的 **{must.iloc[0]['label']}**（Worse = {must.iloc[0]['worse']:.2f}，缺了它最让人不满）"
+        if len(must) else "没有必备型功能；")
+       + (f"，之后再考虑魅力型的 **{attractive.iloc[0]['label']}**（Better = {attractive.iloc[0]['better']:.2f}）。"
+          if len(attractive) else "。没有魅力型功能。"),
+    en=(f"Priority: first secure the must-be **{must.iloc[0]['label']}** (Worse = {must.iloc[0]['worse']:.2f}, its absence hurts most)"
+        if len(must) else "There is no must-be feature")
+       + (f", then consider the attractive **{attractive.iloc[0]['label']}** (Better = {attractive.iloc[0]['better']:.2f})."
+          if len(attractive) else ". There is no attractive feature."))
+"""),
+    ],
+)
+
+# ---------------------------------------------------------------- report (kitlib report)
+def report_notebook(cells: list) -> nbformat.NotebookNode:
+    """The batch-report notebook: every text comes from code cells in one language (inputs are hidden in HTML)."""
+    notebook = chapter("", "", cells, extra_parameters='summary_path = ""     # where kitlib report collects the key figures (JSON)')
+    notebook.cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    return notebook
+
+
+REPORT = report_notebook([
+    code("""
+title = book.title.get(lang) or book.name
+scope_text = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
+              "wave": pick(lang, "调查波次", "wave")}
+restricted = [f"{scope_text[name]}: {value}" for name, value in
+              {"provider": provider, "department": department, "wave": wave}.items() if value]
+excluded = int((survey.quality["action"] == "excluded").sum())
+say(lang,
+    zh=f"# {title}\\n\\n**范围**：{'；'.join(restricted) if restricted else '全部数据'}。样本 {len(survey)} 行"
+       f"{f'（另有 {excluded} 行因数据错误被排除）' if excluded else ''}；少于 {min_group_size} 人的组不单独显示。",
+    en=f"# {title}\\n\\n**Scope**: {'; '.join(restricted) if restricted else 'all data'}. {len(survey)} rows"
+       f"{f' ({excluded} rows with invalid data excluded)' if excluded else ''}; groups of fewer than {min_group_size} respondents are not shown.")
+"""),
+    code("""
+gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
+worst = dimensions["gap"].idxmin()
+overall = gaps.overall.set_index("score")["gap"]
+nps_result = kl.nps(survey.data[survey.codebook.items("nps")[0]].dropna())
+csi_value = kl.csi(survey).csi
+say(lang,
+    zh="## 关键数字\\n\\n"
+       f"- 服务质量总差距（P − E）：**{overall['unweighted']:.2f}**"
+       + (f"，按重要性加权 **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\\n"
+       f"- 差距最大的维度：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）\\n"
+       f"- NPS：**{nps_result.nps:+.0f}**（{1 - alpha_level:.0%} 置信区间 {nps_result.ci_low:+.0f} ~ {nps_result.ci_high:+.0f}，n = {nps_result.n}）"
+       f"\\n- CSI 满意度指数：**{csi_value:.1f}** / 100",
+    en="## Key figures\\n\\n"
+       f"- Overall service-quality gap (P − E): **{overall['unweighted']:.2f}**"
+       + (f", importance-weighted **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\\n"
+       f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f})\\n"
+       f"- NPS: **{nps_result.nps:+.0f}** ({1 - alpha_level:.0%} CI {nps_result.ci_low:+.0f} to {nps_result.ci_high:+.0f}, n = {nps_result.n})"
+       f"\\n- CSI: **{csi_value:.1f}** / 100")
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 3.2))
+ordered = dimensions.sort_values("gap")
+ax.barh(ordered.index, ordered["gap"], xerr=[ordered["gap"] - ordered["ci_low"], ordered["ci_high"] - ordered["gap"]],
+        color=[kl.plot.PALETTE["negative"] if value < 0 else kl.plot.PALETTE["positive"] for value in ordered["gap"]])
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlabel(pick(lang, "差距 P − E", "gap P − E"))
+ax.set_title(pick(lang, "各维度服务差距", "Service gap by dimension"))
+plt.show()
+shortfalls = dimensions[(dimensions["p"] < alpha_level) & (dimensions["gap"] < 0)]
+say(lang,
+    zh=f"{len(shortfalls)} / {len(dimensions)} 个维度显著低于期望（α = {alpha_level}）。最需改进：**{worst}**。",
+    en=f"{len(shortfalls)} of {len(dimensions)} dimensions fall significantly short of expectations (α = {alpha_level}). "
+       f"Most in need of improvement: **{worst}**.")
+"""),
+    code("""
+compare = "department" if provider or not department else "provider"
+by_group = visible(kl.servqual_gaps(survey, by=compare, min_group_size=min_group_size).dimensions)
+if by_group.empty or by_group[compare].nunique() < 2:
+    say(lang, zh="可比较的组不足两个，略去分组比较。", en="Fewer than two groups can be shown, so there is no group comparison.")
+else:
+    grid = by_group.pivot(index=compare, columns=f"label_{lang}", values="gap")
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(grid) + 1.5))
+    sns.heatmap(grid, annot=True, fmt=".2f", cmap="RdBu", center=0, ax=ax)
+    ax.set_xlabel(""); ax.set_ylabel("")
+    ax.set_title(pick(lang, f"各{scope_text[compare]}的差距", f"Gap by {scope_text[compare]}"))
+    plt.show()
+    weakest = grid.stack().idxmin()
+    say(lang,
+        zh=f"最弱的组合：**{weakest[0]}** 的 **{weakest[1]}**（{grid.loc[weakest]:.2f}）。",
+        en=f"Weakest combination: **{weakest[0]}** on **{weakest[1]}** ({grid.loc[weakest]:.2f}).")
+"""),
+    code("""
+kano = kl.kano_table(survey, min_group_size=min_group_size)
+kano = kano.assign(label=kano[f"label_{lang}"])
+must = kano[kano["category"] == "M"]
+attractive = kano[kano["category"] == "A"]
+reverse = kano[kano["category"] == "R"]
+join = "、" if lang == "zh" else ", "
+say(lang,
+    zh="## KANO 功能\\n\\n"
+       f"- 必备型（先保证）：{join.join(must['label']) or '无'}\\n"
+       f"- 魅力型（必备型稳定后再投入）：{join.join(attractive['label']) or '无'}\\n"
+       f"- 反向型（停止或改为可选）：{join.join(reverse['label']) or '无'}",
+    en="## KANO features\\n\\n"
+       f"- Must-be (secure first): {join.join(must['label']) or 'none'}\\n"
+       f"- Attractive (invest once the must-bes are secure): {join.join(attractive['label']) or 'none'}\\n"
+       f"- Reverse (stop or make optional): {join.join(reverse['label']) or 'none'}")
+"""),
+    code("""
+if survey.self_assessment is not None and not survey.self_assessment.empty:
+    self_view = visible(kl.self_view_gap(survey, min_group_size=min_group_size, confidence=1 - alpha_level))
+    if not self_view.empty:
+        by_dimension = self_view.groupby(f"label_{lang}")["self_view_gap"].mean().sort_values()
+        say(lang,
+            zh=f"## 自我评价\\n\\n服务部门自评平均比内部客户的评价高 **{-self_view['self_view_gap'].mean():.2f}** 分；"
+               f"盲点最大的维度：**{by_dimension.index[0]}**（{by_dimension.iloc[0]:.2f}）。",
+            en=f"## Self-view\\n\\nProviders rate themselves **{-self_view['self_view_gap'].mean():.2f}** points higher than their receivers do; "
+               f"largest blind spot: **{by_dimension.index[0]}** ({by_dimension.iloc[0]:.2f}).")
+"""),
+    code("""
+record_summary(summary_path, title=title, n=len(survey), csi=csi_value, nps=nps_result.nps,
+               largest_gap_dimension=worst, largest_gap=float(dimensions.at[worst, "gap"]),
+               overall_gap=float(overall["unweighted"]))
+"""),
+])
+
+# ---------------------------------------------------------------- 04 NPS / CSI / IPA
+INDICES = chapter(
+    "# 04 NPS、CSI 与 IPA / NPS, CSI and IPA\n\n三个管理层常问的数字，以及下一步该把资源投向哪里。"
+    " / Three numbers management asks for, and where to put resources next.",
+    """
+**你将学到 / What you will learn**
+
+- NPS（净推荐值）：推荐者 9–10 分减去贬损者 0–6 分，以及它的置信区间 / NPS and its confidence interval;
+- CSI（满意度指数）：按重要性加权的感知得分，换算到 0–100 / the 0–100 satisfaction index;
+- IPA（重要性—绩效分析）：四个象限告诉你“重点改进”在哪里 / the importance-performance grid.
+""",
+    [
+        md("## NPS"),
+        code("""
+scores = survey.data[book.items("nps")[0]].dropna()
+result = kl.nps(scores, confidence=1 - alpha_level)
+say(lang,
+    zh=f"NPS = **{result.nps:+.1f}**（{1 - alpha_level:.0%} 置信区间 {result.ci_low:+.1f} ~ {result.ci_high:+.1f}），"
+       f"n = {result.n}：推荐者 {result.promoter_share:.0%}、中立者 {result.passive_share:.0%}、贬损者 {result.detractor_share:.0%}。"
+       + ("贬损者多于推荐者。" if result.nps < 0 else "推荐者多于贬损者。"),
+    en=f"NPS = **{result.nps:+.1f}** ({1 - alpha_level:.0%} CI {result.ci_low:+.1f} to {result.ci_high:+.1f}), "
+       f"n = {result.n}: {result.promoter_share:.0%} promoters, {result.passive_share:.0%} passives, {result.detractor_share:.0%} detractors. "
+       + ("Detractors outnumber promoters." if result.nps < 0 else "Promoters outnumber detractors."))
+"""),
+        code("""
+compare = "department" if provider else "provider"
+table = visible(kl.nps_table(survey, by=compare, min_group_size=min_group_size, confidence=1 - alpha_level))
+if len(table) >= 2:
+    table = table.sort_values("nps")
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
+    ax.barh(table[compare], table["nps"], xerr=[table["nps"] - table["ci_low"], table["ci_high"] - table["nps"]],
+            color=kl.plot.PALETTE["perception"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("NPS"); ax.set_title(pick(lang, "各组 NPS（含置信区间）", "NPS by group (with confidence interval)"))
+    plt.show()
+    low, high = table.iloc[0], table.iloc[-1]
+    overlap = low["ci_high"] >= high["ci_low"]
+    say(lang,
+        zh=f"NPS 最低：**{low[compare]}**（{low['nps']:+.1f}），最高：**{high[compare]}**（{high['nps']:+.1f}）。"
+           + ("两者的置信区间重叠，差异可能只是抽样波动。" if overlap else "两者的置信区间不重叠。"),
+        en=f"Lowest NPS: **{low[compare]}** ({low['nps']:+.1f}); highest: **{high[compare]}** ({high['nps']:+.1f}). "
+           + ("Their confidence intervals overlap, so the difference may be sampling noise." if overlap
+              else "Their confidence intervals do not overlap."))
+"""),
+        md("## CSI 满意度指数 / Satisfaction index\n\nCSI = Σ 权重 × 维度感知得分（换算到 0–100）。"
+           " / CSI = Σ weight × dimension perception score rescaled to 0–100."),
+        code("""
+index = kl.csi(survey)
+display(index.dimensions.assign(label=index.dimensions[f"label_{lang}"]).set_index("label").drop(
+    columns=["dimension", "label_zh", "label_en"]))
+largest = index.dimensions.sort_values("weight").iloc[-1]
+say(lang,
+    zh=f"CSI = **{index.csi:.1f}** / 100（n = {index.n}）。权重最大的维度是 **{largest['label_zh']}**（权重 {largest['weight']:.2f}），"
+       "它的得分对 CSI 影响最大。",
+    en=f"CSI = **{index.csi:.1f}** / 100 (n = {index.n}). The most heavily weighted dimension is **{largest['label_en']}** "
+       f"(weight {largest['weight']:.2f}); its score moves the CSI most.")
+"""),
+        md("## IPA 重要性—绩效分析 / Importance–performance analysis"),
+        code("""
+has_allocation = any(book.columns[c].dimension for c in book.items("importance"))
+grid = kl.ipa(survey, importance="stated" if has_allocation else "derived")
+table = grid.table.assign(label=grid.table[f"label_{lang}"], where=grid.table[f"quadrant_{lang}"])
+fig, ax = plt.subplots(figsize=(6.5, 5))
+ax.scatter(table["performance"], table["importance"], s=70, color=kl.plot.PALETTE["perception"])
+for _, row in table.iterrows():
+    ax.annotate(row["label"], (row["performance"], row["importance"]), xytext=(4, 4), textcoords="offset points")
+ax.axvline(grid.performance_cut, color="grey", linewidth=0.8); ax.axhline(grid.importance_cut, color="grey", linewidth=0.8)
+ax.set_xlabel(pick(lang, "绩效（感知得分）", "performance (perception score)"))
+ax.set_ylabel(pick(lang, "重要性", "importance"))
+ax.set_title(pick(lang, "重要性—绩效矩阵", "Importance-performance grid"))
+plt.show()
+table.set_index("label")[["importance", "performance", "where"]]
+"""),
+        code("""
+focus = table[table["quadrant"] == "concentrate"]
+overkill = table[table["quadrant"] == "overkill"]
+join = "、" if lang == "zh" else ", "
+say(lang,
+    zh=f"重点改进（重要但做得不好）：**{join.join(focus['label']) or '无'}**；"
+       f"可能过度投入（不太重要但做得好）：{join.join(overkill['label']) or '无'}。"
+       f"重要性来自{'受访者的 100 分分配' if grid.importance_kind == 'stated' else '与总体满意度的相关（推导重要性）'}。",
+    en=f"Concentrate here (important but weak): **{join.join(focus['label']) or 'none'}**; "
+       f"possible overkill (less important but strong): {join.join(overkill['label']) or 'none'}. "
+       f"Importance is {'the respondents’ 100-point allocation' if grid.importance_kind == 'stated' else 'derived from the correlation with overall satisfaction'}.")
+"""),
+    ],
+)
+
+# ---------------------------------------------------------------- 05 trends and PDCA
+TRENDS = chapter(
+    "# 05 趋势与 PDCA / Trends and PDCA\n\n改进措施见效了吗？ / Did the improvement work?",
+    """
+**你将学到 / What you will learn**
+
+- PDCA 循环：计划（找出差距）→ 执行（改进措施）→ 检查（再次调查）→ 处理（固化或调整） / the Plan-Do-Check-Act cycle;
+- 比较两次调查的均值和 NPS，并判断变化是否显著 / compare two waves and test the change;
+- 只有一次调查时能做什么 / what to do with a single wave.
+""",
+    [
+        md("## 两次调查的比较 / Comparing waves\n\n银行案例在 2025Q4 做了基线调查，之后对后台员工进行服务培训，2026Q2 再次调查。"
+           " / The bank ran a baseline survey in 2025Q4, trained its back-office staff, and surveyed again in 2026Q2."),
+        code("""
+wave_column = full_survey.wave_column()
+waves = sorted(full_survey.data[wave_column].dropna().unique()) if wave_column else []
+if wave and len(waves) >= 2:
+    say(lang, zh=f"参数 wave = {wave} 只选了一次调查；趋势比较使用全部波次。",
+        en=f"The parameter wave = {wave} selects one survey; the trend comparison uses all waves.")
+trend_survey = select(full_survey, provider=provider, department=department, min_group_size=min_group_size)
+has_trend = len(waves) >= 2
+if not has_trend:
+    say(lang,
+        zh="这份数据只有**一次**调查，无法比较前后变化。PDCA 的“检查”需要在改进之后用同一问卷再调查一次；"
+           "现在能做的是把本次结果作为**基线**：记录各维度差距、NPS 和 CSI，定出目标值，下次调查时用本章比较。",
+        en="These data hold a **single** survey wave, so there is no before/after comparison. The *Check* step of PDCA needs "
+           "a second survey with the same questionnaire after the improvement; for now, treat these results as the **baseline**: "
+           "record the dimension gaps, NPS and CSI, set targets, and use this chapter after the next survey.")
+"""),
+        code("""
+if has_trend:
+    result = kl.trend(trend_survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+    changes = result.changes.assign(label=result.changes[f"label_{lang}"]).set_index("label")
+    display(changes[["mean_before", "mean_after", "diff", "ci_low", "ci_high", "p", "significant"]])
+else:
+    baseline = kl.servqual_gaps(trend_survey, min_group_size=min_group_size).dimensions
+    display(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "E", "P", "gap"]])
+"""),
+        code("""
+if has_trend:
+    levels = visible(result.levels)
+    dims = levels[levels["measure"].isin(book.servqual_model("P"))]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for measure, rows in dims.groupby("measure"):
+        ax.plot(rows["wave"], rows["mean"], marker="o", label=rows[f"label_{lang}"].iloc[0])
+    ax.set_ylabel(pick(lang, "感知得分", "perception score")); ax.legend()
+    ax.set_title(pick(lang, "各维度感知得分的变化", "Perception score by wave"))
+    plt.show()
+"""),
+        code("""
+if has_trend:
+    improved = changes[changes["significant"].astype(bool) & (changes["diff"] > 0)]
+    worsened = changes[changes["significant"].astype(bool) & (changes["diff"] < 0)]
+    top = improved[improved["measure"].isin(book.servqual_model("P"))].sort_values("diff", ascending=False)
+    join = "、" if lang == "zh" else ", "
+    say(lang,
+        zh=f"{result.waves[0]} → {result.waves[-1]}：{len(improved)} 项指标显著提高（{join.join(improved.index) or '无'}），"
+           f"{len(worsened)} 项显著下降（{join.join(worsened.index) or '无'}）。"
+           + (f"五个维度中提高最多的是 **{top.index[0]}**（{top['diff'].iloc[0]:+.2f} 分）。" if len(top) else ""),
+        en=f"{result.waves[0]} → {result.waves[-1]}: {len(improved)} measure(s) improved significantly ({join.join(improved.index) or 'none'}), "
+           f"{len(worsened)} declined significantly ({join.join(worsened.index) or 'none'}). "
+           + (f"Among the five dimensions, **{top.index[0]}** improved most ({top['diff'].iloc[0]:+.2f} points)." if len(top) else ""))
+"""),
+        md("## PDCA 下一步 / The next PDCA step\n\n- **检查 Check**：哪些变化显著？ / which changes are significant?\n"
+           "- **处理 Act**：有效的措施写入标准流程；无效的回到计划阶段。 / standardise what worked; re-plan what did not."),
+        code("""
+if has_trend:
+    say(lang,
+        zh="有效的改进应固化为标准；没有改善或下降的维度回到“计划”阶段，重新分析原因（第 02、03 章）。",
+        en="Standardise the improvements that worked; take the dimensions that did not improve, or declined, back to *Plan* "
+           "and analyse their causes again (chapters 02 and 03).")
+else:
+    worst = baseline.loc[baseline["gap"].idxmin()]
+    say(lang,
+        zh=f"基线建议：以差距最大的 **{worst['label_zh']}**（{worst['gap']:.2f}）为第一个 PDCA 目标。",
+        en=f"Baseline suggestion: make the largest gap, **{worst['label_en']}** ({worst['gap']:.2f}), the first PDCA target.")
+"""),
+    ],
+)
+
+# ---------------------------------------------------------------- 01 SERVQUAL validation
+VALIDATION = chapter(
+    "# 01 SERVQUAL 量表验证 / Validating the SERVQUAL scale\n\n分数可信吗？问卷测到了五个维度吗？"
+    " / Can we trust the scores, and does the questionnaire measure the five dimensions?",
+    """
+**你将学到 / What you will learn**
+
+- 信度：Cronbach's α（含置信区间）与 McDonald's ω / reliability: alpha with its CI and omega;
+- 条目分析：校正后条目—总分相关、删除该条目后的 α，找出“弱条目” / item analysis and the weak item;
+- 探索性因子分析（EFA）：KMO、平行分析、因子载荷 / EFA: KMO, parallel analysis, loadings;
+- 验证性因子分析（CFA）：拟合指数 CFI、TLI、RMSEA、SRMR / CFA fit indices;
+- 效度：组合信度 CR、平均方差抽取量 AVE、Fornell–Larcker 准则和 HTMT / convergent and discriminant validity.
+""",
+    [
+        md("## 1 信度 / Reliability\n\nα ≥ 0.70 一般可接受，≥ 0.80 较好。 / α ≥ 0.70 is usually acceptable, ≥ 0.80 good."),
+        code("""
+perceptions = survey.servqual("P")
+model = book.servqual_model("P")
+names = {dimension: book.label(dimension, lang) for dimension in model}
+reliability = kl.reliability(perceptions, model, ci=1 - alpha_level).rename(index=names)
+reliability
+"""),
+        code("""
+lowest = reliability["alpha"].idxmin()
+say(lang,
+    zh=f"五个维度的 α 在 {reliability['alpha'].min():.2f} 到 {reliability['alpha'].max():.2f} 之间；"
+       f"最低的是 **{lowest}**（α = {reliability.at[lowest, 'alpha']:.2f}，ω = {reliability.at[lowest, 'omega_total']:.2f}）。"
+       + ("全部达到 0.70。" if (reliability["alpha"] >= 0.70).all() else "有维度低于 0.70，需要检查其条目。"),
+    en=f"Alpha ranges from {reliability['alpha'].min():.2f} to {reliability['alpha'].max():.2f}; "
+       f"the lowest is **{lowest}** (α = {reliability.at[lowest, 'alpha']:.2f}, ω = {reliability.at[lowest, 'omega_total']:.2f}). "
+       + ("All reach 0.70." if (reliability["alpha"] >= 0.70).all() else "Some dimension is below 0.70; check its items."))
+"""),
+        md("## 2 条目分析 / Item analysis\n\n弱条目：校正后条目—总分相关 r_drop < 0.30，或删除后 α 反而上升。"
+           " / A weak item has r_drop < 0.30, or alpha rises when it is deleted."),
+        code("""
+analyses = []
+for dimension, items in model.items():
+    table = kl.item_analysis(perceptions, items)
+    analyses.append(table.assign(dimension=names[dimension], alpha=reliability.at[names[dimension], "alpha"]))
+items_table = pd.concat(analyses)
+weak = items_table[(items_table["r_drop"] < 0.30) | (items_table["alpha_if_deleted"] > items_table["alpha"])]
+weak_items = list(weak.index)
+display(weak.assign(text=[book.label(item, lang) for item in weak.index])[
+    ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]])
+if weak_items:
+    first = weak.iloc[0]
+    say(lang,
+        zh=f"发现 {len(weak_items)} 个弱条目。例如 **{weak.index[0]}**（{book.label(weak.index[0], 'zh')}）："
+           f"r_drop = {first['r_drop']:.2f}，删除后 {first['dimension']} 的 α 从 {first['alpha']:.2f} 变为 {first['alpha_if_deleted']:.2f}。",
+        en=f"{len(weak_items)} weak item(s) found. For example **{weak.index[0]}** ({book.label(weak.index[0], 'en')}): "
+           f"r_drop = {first['r_drop']:.2f}; deleting it changes the alpha of {first['dimension']} from {first['alpha']:.2f} to {first['alpha_if_deleted']:.2f}.")
+else:
+    say(lang, zh="没有发现弱条目。", en="No weak item found.")
+"""),
+        md("## 3 探索性因子分析 / Exploratory factor analysis"),
+        code("""
+suitability = kl.factorability(perceptions)
+parallel = kl.parallel_analysis(perceptions)
+say(lang,
+    zh=f"KMO = {suitability.kmo:.2f}（≥ 0.80 很适合做因子分析），Bartlett 球形检验 χ² = {suitability.bartlett_chi2:.0f}，"
+       f"df = {suitability.bartlett_df}，p = {suitability.bartlett_p:.3g}。平行分析建议 **{parallel.n_factors}** 个因子"
+       f"（理论上是 {len(model)} 个）。",
+    en=f"KMO = {suitability.kmo:.2f} (≥ 0.80: well suited to factor analysis); Bartlett's test χ² = {suitability.bartlett_chi2:.0f}, "
+       f"df = {suitability.bartlett_df}, p = {suitability.bartlett_p:.3g}. Parallel analysis suggests **{parallel.n_factors}** factors "
+       f"(theory: {len(model)}).")
+"""),
+        code("""
+eigen = parallel.eigenvalues
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.plot(eigen.index, eigen["observed"], marker="o", label=pick(lang, "实际数据", "observed"))
+ax.plot(eigen.index, eigen["simulated_quantile"], linestyle="--", label=pick(lang, "随机数据（95% 分位）", "random data (95th percentile)"))
+ax.set_xlabel(pick(lang, "成分", "component")); ax.set_ylabel(pick(lang, "特征值", "eigenvalue"))
+ax.set_title(pick(lang, "碎石图与平行分析", "Scree plot and parallel analysis")); ax.legend()
+plt.show()
+"""),
+        code("""
+exploratory = kl.efa(perceptions, n_factors=len(model))
+match = exploratory.compare(model)
+fig, ax = plt.subplots(figsize=(6, 8))
+sns.heatmap(exploratory.loadings, annot=True, fmt=".2f", cmap="RdBu", center=0, vmin=-1, vmax=1, ax=ax)
+ax.set_title(pick(lang, "因子载荷（oblimin 斜交旋转）", "Loadings (oblimin rotation)"))
+plt.show()
+flagged = match.items[match.items["weak"] | match.items["off_dimension"]]
+say(lang,
+    zh=f"{len(model)} 个因子与理论维度的 Tucker 一致性系数在 {match.dimensions['congruence'].min():.2f} 到 "
+       f"{match.dimensions['congruence'].max():.2f} 之间（≥ 0.95 为好）。"
+       + (f"载荷偏低或跑到其他因子上的条目：{'、'.join(flagged.index)}。" if len(flagged) else "每个条目都落在自己的维度上。"),
+    en=f"Tucker congruence of the {len(model)} factors with the theoretical dimensions ranges from "
+       f"{match.dimensions['congruence'].min():.2f} to {match.dimensions['congruence'].max():.2f} (≥ 0.95 good). "
+       + (f"Items loading weakly or on another factor: {', '.join(flagged.index)}." if len(flagged) else "Every item loads on its own dimension."))
+"""),
+        md("## 4 验证性因子分析 / Confirmatory factor analysis\n\n常用标准（Hu & Bentler 1999）：CFI ≥ 0.95、TLI ≥ 0.95、RMSEA ≤ 0.06、SRMR ≤ 0.08。"
+           " / Common cut-offs: CFI ≥ .95, TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08."),
+        code("""
+confirmatory = kl.cfa(perceptions, model)
+fit = confirmatory.fit
+display(fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"]].to_frame("value").T)
+good = fit["cfi"] >= 0.95 and fit["tli"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08
+weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
+say(lang,
+    zh=f"五因子模型{'拟合良好' if good else '拟合未达到全部标准'}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
+       f"RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}。最低的标准化载荷是 **{weakest['item']}**（{weakest['std']:.2f}）。",
+    en=f"The five-factor model {'fits well' if good else 'does not meet every cut-off'}: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, "
+       f"RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}. The lowest standardized loading is **{weakest['item']}** ({weakest['std']:.2f}).")
+"""),
+        md("## 5 效度 / Validity\n\n聚合效度：CR ≥ 0.70，AVE ≥ 0.50；区分效度：√AVE 大于与其他因子的相关（Fornell–Larcker），HTMT < 0.85。"
+           " / Convergent: CR ≥ .70, AVE ≥ .50; discriminant: √AVE above the factor correlations, HTMT < .85."),
+        code("""
+evidence = kl.validity(perceptions, model)
+table = evidence.table.rename(index=names)
+display(table)
+low_ave = table[table["ave"] < 0.50]
+htmt_max = evidence.htmt.where(~pd.DataFrame(np.eye(len(evidence.htmt), dtype=bool), index=evidence.htmt.index,
+                                              columns=evidence.htmt.columns)).max().max()
+say(lang,
+    zh=f"组合信度 CR 在 {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f} 之间；"
+       + (f"AVE 低于 0.50 的维度：{'、'.join(low_ave.index)}。" if len(low_ave) else "所有维度 AVE ≥ 0.50。")
+       + f"Fornell–Larcker 准则{'全部满足' if table['fornell_larcker'].all() else '未全部满足'}，最大 HTMT = {htmt_max:.2f}"
+       + ("（< 0.85，区分效度良好）。" if htmt_max < 0.85 else "（≥ 0.85，有维度难以区分）。"),
+    en=f"Composite reliability ranges {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f}; "
+       + (f"AVE below 0.50: {', '.join(low_ave.index)}. " if len(low_ave) else "every AVE ≥ 0.50. ")
+       + f"The Fornell–Larcker criterion {'holds for all' if table['fornell_larcker'].all() else 'fails for some'} dimensions; the largest HTMT is {htmt_max:.2f}"
+       + (" (< 0.85: good discriminant validity)." if htmt_max < 0.85 else " (≥ 0.85: some dimensions are hard to tell apart)."))
+"""),
+        md("## 6 去掉弱条目会怎样？ / What if we drop the weak item?"),
+        code("""
+if weak_items:
+    reduced = {dimension: [item for item in items if item not in weak_items] for dimension, items in model.items()}
+    refit = kl.validity(perceptions, reduced).table.rename(index=names)
+    changed = [names[d] for d in model if len(reduced[d]) != len(model[d])]
+    comparison = pd.DataFrame({pick(lang, "AVE（全部条目）", "AVE (all items)"): table.loc[changed, "ave"],
+                               pick(lang, "AVE（去掉弱条目）", "AVE (weak items dropped)"): refit.loc[changed, "ave"]})
+    display(comparison)
+    say(lang,
+        zh=f"去掉 {'、'.join(weak_items)} 后，{'、'.join(changed)} 的 AVE 从 {table.loc[changed, 'ave'].mean():.2f} 变为 "
+           f"{refit.loc[changed, 'ave'].mean():.2f}。建议：改写或删除该条目，再做一轮预调查。",
+        en=f"Dropping {', '.join(weak_items)} changes the AVE of {', '.join(changed)} from {table.loc[changed, 'ave'].mean():.2f} to "
+           f"{refit.loc[changed, 'ave'].mean():.2f}. Recommendation: reword or drop the item and pilot the questionnaire again.")
+else:
+    say(lang, zh="没有弱条目，量表保持原样。", en="No weak item, so the scale stays as it is.")
+"""),
+        md("## 小结 / Summary"),
+        code("""
+say(lang,
+    zh=f"- 信度：α {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}。\\n"
+       f"- 结构：平行分析建议 {parallel.n_factors} 个因子，CFA {'拟合良好' if good else '拟合欠佳'}（CFI {fit['cfi']:.3f}，RMSEA {fit['rmsea']:.3f}）。\\n"
+       f"- 弱条目：{'、'.join(weak_items) if weak_items else '无'}。\\n- 结论：分数可以用于下一章的差距分析"
+       + ("（解读含弱条目的维度时要谨慎）。" if weak_items else "。"),
+    en=f"- Reliability: alpha {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}.\\n"
+       f"- Structure: parallel analysis suggests {parallel.n_factors} factors; the CFA {'fits well' if good else 'fits poorly'} (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}).\\n"
+       f"- Weak items: {', '.join(weak_items) if weak_items else 'none'}.\\n- Conclusion: the scores can be used for the gap analysis of the next chapter"
+       + (" (read the dimension holding the weak item with care)." if weak_items else "."))
+"""),
+    ],
+)
+
+BUILDERS = {"01_servqual_validation.ipynb": VALIDATION, "04_nps_csi_ipa.ipynb": INDICES, "05_trends_pdca.ipynb": TRENDS, "report.ipynb": REPORT, "03_kano.ipynb": KANO, "00_start_here.ipynb": START, "02_service_gaps.ipynb": GAPS}
+
+
+def render(name: str) -> str:
+    """The JSON text of notebook ``name`` with stable cell ids (so rebuilding changes nothing)."""
+    notebook = BUILDERS[name]
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"{Path(name).stem[:12]}-{index:02d}"
+    nbformat.validate(notebook)
+    return nbformat.writes(notebook) + "\n"
 
 
 def main(argv=None) -> int:
     NOTEBOOKS.mkdir(exist_ok=True)
-    for name, notebook in BUILDERS.items():
-        nbformat.validate(notebook)
-        nbformat.write(notebook, NOTEBOOKS / name)
+    for name in BUILDERS:
+        (NOTEBOOKS / name).write_text(render(name), encoding="utf-8")
         print(f"wrote {NOTEBOOKS / name}")
     return 0
 

@@ -46,3 +46,13 @@ def test_default_font_would_fail_so_the_check_can_fail():
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}):
         messages = draw_and_collect_warnings()
     assert any("missing from" in m for m in messages)
+
+
+def test_theme_can_be_set_twice_and_after_a_seaborn_reset():
+    import seaborn as sns
+
+    kl.plot.set_theme()
+    kl.plot.set_theme()
+    sns.set_theme()  # resets rcParams to seaborn's defaults
+    kl.plot.set_theme()
+    assert not [m for m in draw_and_collect_warnings() if "missing from" in m]

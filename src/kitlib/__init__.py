@@ -33,7 +33,29 @@ from .loading import load_survey
 from .survey import Survey
 
 # --- psychometrics (issue 3) ---
+from .cfa import CFAResult, cfa
+from .efa import EFAResult, efa
+from .factorability import Factorability, factorability
+from .item_analysis import item_analysis
+from .parallel_analysis import ParallelAnalysis, parallel_analysis
+from .reliability import reliability
+from .structure_match import StructureMatch, structure_match
+from .validity import ValidityResult, htmt, validity
 
 # --- service quality: gaps, KANO, NPS/CSI/IPA, trends, confidentiality (issue 4) ---
+from .comments import Comments, publishable_comments
+from .confidentiality import suppress_small_groups
+from .csi import CSIResult, csi
+from .gaps import GapResult, servqual_gaps
+from .ipa import IPAResult, ipa
+from .kano_classify import kano_classify
+from .kano_table import kano_table, summarize_kano_counts
+from .nps import NPSResult, nps
+from .nps_table import nps_table
+from .paired_test import paired_gap_test
+from .provider_matrix import ProviderMatrix, provider_matrix
+from .self_view_gap import self_view_gap
+from .trend import TrendResult, trend
+from .welch_test import welch_test
 
 __version__ = "0.1.0"

@@ -45,12 +45,22 @@ def cjk_font_path() -> Path:
 
 
 @cache
-def use_cjk_font() -> str:
-    """Register Noto Sans CJK SC and make it matplotlib's first sans-serif font; return its name."""
+def _register_cjk_font() -> str:
     path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
-    name = font_manager.FontProperties(fname=str(path)).get_name()
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def use_cjk_font() -> str:
+    """Make Noto Sans CJK SC matplotlib's first sans-serif font; return its name.
+
+    The font file is registered once; the rcParams are set on every call, so
+    calling this after anything that resets them (``seaborn.set_theme``) is
+    enough to get Chinese glyphs back.
+    """
+    name = _register_cjk_font()
+    rc = matplotlib.rcParams
+    rc["font.family"] = "sans-serif"
+    rc["font.sans-serif"] = [name, *[font for font in rc["font.sans-serif"] if font != name]]
+    rc["axes.unicode_minus"] = False
     return name

@@ -16,7 +16,15 @@ Waskom, M. (2021). seaborn: statistical data visualization. *JOSS*, 6(60), 3021.
 from .theme import PALETTE, set_theme, text
 
 # --- psychometrics charts (issue 3) ---
+from .loadings import loading_heatmap
+from .scree import scree
 
 # --- service-quality charts (issue 4) ---
+from .gaps import gap_bars
+from .ipa_grid import ipa_grid
+from .kano_map import kano_map
+from .nps_bar import nps_bar
+from .provider_heatmap import provider_heatmap
+from .snake import snake_chart
+from .trend import trend_chart
 
-__all__ = ["PALETTE", "set_theme", "text"]

@@ -1,0 +1,104 @@
+"""Speed of kitlib's psychometrics against R on 50,000 simulated respondents x 22 SERVQUAL items.
+
+Steps (same CSV in both languages, data loading not timed, best of ``--repeats``):
+
+* ``alpha``: ``kl.reliability`` (alpha + Feldt CI + omega) on the 5 dimensions vs ``psych::alpha`` per dimension;
+* ``efa``: ``kl.efa(df, 5)`` (minres, oblimin) vs ``psych::fa(x, 5)``;
+* ``cfa``: ``kl.cfa(df, model)`` (5 factors, ML) vs ``lavaan::cfa``.
+
+Also timed for diagnosis: semopy fitted on the raw data (``Model.fit(data)``) instead of the
+covariance matrix, the way kitlib calls it.  Prints the ratio kitlib / R per step (goal <= 1.0).
+Run from the repository root:  ``.venv/bin/python benchmarks/psychometrics.py``.
+The data are simulated once (seeded) into ``benchmarks/out/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import semopy
+
+import kitlib as kl
+from kitlib.cfa import lavaan_syntax
+
+HERE = Path(__file__).parent
+OUT = HERE / "out"
+DATA = OUT / "servqual_50k.csv"
+MODEL = {
+    "tangibles": [f"P{i:02d}" for i in range(1, 5)],
+    "reliability": [f"P{i:02d}" for i in range(5, 10)],
+    "responsiveness": [f"P{i:02d}" for i in range(10, 14)],
+    "assurance": [f"P{i:02d}" for i in range(14, 18)],
+    "empathy": [f"P{i:02d}" for i in range(18, 23)],
+}
+
+
+def simulate(n: int = 50_000, seed: int = 20261126) -> pd.DataFrame:
+    """Seeded 7-point answers from a 5-factor model (factor correlations 0.5, loadings 0.6-0.8)."""
+    rng = np.random.default_rng(seed)
+    k = len(MODEL)
+    factors = rng.multivariate_normal(np.zeros(k), 0.5 * np.eye(k) + 0.5, size=n)
+    columns = {}
+    for f, items in enumerate(MODEL.values()):
+        for item in items:
+            loading = rng.uniform(0.6, 0.8)
+            latent = loading * factors[:, f] + np.sqrt(1 - loading**2) * rng.standard_normal(n)
+            columns[item] = np.clip(np.round(4.6 + 1.3 * latent), 1, 7)
+    return pd.DataFrame(columns)
+
+
+def best_of(repeats: int, step) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    if not DATA.exists():
+        simulate().to_csv(DATA, index=False)
+    df = pd.read_csv(DATA)
+    print(f"data: {DATA} ({df.shape[0]} respondents x {df.shape[1]} items)")
+
+    python = {
+        "alpha": best_of(args.repeats, lambda: kl.reliability(df, MODEL)),
+        "efa": best_of(args.repeats, lambda: kl.efa(df, 5)),
+        "cfa": best_of(args.repeats, lambda: kl.cfa(df, MODEL)),
+    }
+    semopy_raw = best_of(args.repeats, lambda: semopy.Model(lavaan_syntax(MODEL)).fit(df))
+
+    rscript = shutil.which("Rscript")
+    r = None
+    if rscript:
+        run = subprocess.run(
+            [rscript, str(HERE / "psychometrics.R"), str(DATA), str(args.repeats)], capture_output=True, text=True, check=True
+        )
+        r = json.loads(run.stdout.strip().splitlines()[-1])
+    else:
+        print("R is absent (no Rscript on PATH): only kitlib times are shown")
+
+    print(f"{'step':<8}{'kitlib s':>10}{'R s':>10}{'kitlib/R':>10}")
+    for step, seconds in python.items():
+        if r:
+            print(f"{step:<8}{seconds:>10.3f}{r[step]:>10.3f}{seconds / r[step]:>10.2f}")
+        else:
+            print(f"{step:<8}{seconds:>10.3f}{'-':>10}{'-':>10}")
+    note = f" (lavaan {r['cfa']:.3f} s, ratio {semopy_raw / r['cfa']:.2f})" if r else ""
+    print(f"diagnosis: semopy fitted on raw data instead of the covariance matrix: {semopy_raw:.3f} s{note}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Instant feedback for the course exercises in ``exercises/``.
+
+Each exercise notebook ends its TODO cells with a ``check_*`` call.  A check
+works out the expected answer from the participant's own data (with kitlib or
+the textbook formula — nothing is stored), compares, and returns a
+:class:`CheckResult`: what is right, and for what is wrong a hint in Chinese
+(``lang="zh"``) or English (``lang="en"``), naming the typical mistake when it
+recognises one (gap computed as E − P, reverse-keyed item not recoded, KANO
+table transposed, NPS with passives counted…).  Checks never raise on a wrong
+answer.
+
+Example
+-------
+>>> from kitlib.exercises import check_nps
+>>> check_nps(60.0, [10, 9, 8, 7, 3], lang="en").mistakes
+['passives_as_promoters']
+
+References
+----------
+Hattie, J., & Timperley, H. (2007). The power of feedback. *Review of
+Educational Research*, 77(1), 81–112.
+"""
+
+from .cleaning import check_cleaning
+from .csi import check_csi
+from .factor import check_factor_analysis
+from .gap import check_gap
+from .ipa import check_ipa
+from .kano import check_better_worse, check_kano
+from .nps import check_nps
+from .pdca import ACTIVITIES, PDCA_ORDER, check_service_standard
+from .reliability import check_reliability
+from .result import CheckResult, Finding
+
+__all__ = [
+    "ACTIVITIES",
+    "PDCA_ORDER",
+    "CheckResult",
+    "Finding",
+    "check_better_worse",
+    "check_cleaning",
+    "check_csi",
+    "check_factor_analysis",
+    "check_gap",
+    "check_ipa",
+    "check_kano",
+    "check_nps",
+    "check_reliability",
+    "check_service_standard",
+]

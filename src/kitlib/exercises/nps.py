@@ -1,0 +1,112 @@
+"""Exercise 7 (part 1) — the Net Promoter Score by hand.
+
+Example
+-------
+>>> from kitlib.exercises import check_nps
+>>> check_nps(20.0, [10, 9, 8, 7, 3], lang="en").correct
+True
+
+References
+----------
+Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business
+Review*, 81(12), 46–54.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .feedback import Feedback, close, fmt, is_unanswered, read_mapping, read_number
+from .reference import net_promoter_score
+from .result import CheckResult
+
+MESSAGES = {
+    "nps_ok": {
+        "zh": "NPS = {value}：推荐者 {promoters}% − 贬损者 {detractors}%（被动者 {passives}% 不计入）。",
+        "en": "NPS = {value}: promoters {promoters}% − detractors {detractors}% (passives {passives}% count for neither).",
+    },
+    "passives_as_promoters": {
+        "zh": "7–8 分是“被动者”，不是推荐者。推荐者只有 9–10 分，贬损者是 0–6 分。",
+        "en": "Scores 7–8 are passives, not promoters. Promoters are 9–10 only; detractors 0–6.",
+    },
+    "passives_as_detractors": {
+        "zh": "7–8 分是“被动者”，不算贬损者。贬损者只有 0–6 分。",
+        "en": "Scores 7–8 are passives, not detractors. Detractors are 0–6 only.",
+    },
+    "proportion": {
+        "zh": "方法对了，但 NPS 用百分点表示（−100 到 100）：乘以 100。",
+        "en": "Right method, but NPS is stated in percentage points (−100 to 100): multiply by 100.",
+    },
+    "mean_score": {
+        "zh": "这是 0–10 分的平均分。NPS 不是平均分，而是推荐者百分比减去贬损者百分比。",
+        "en": "That is the mean 0–10 score. NPS is not an average: it is % promoters minus % detractors.",
+    },
+    "promoters_only": {
+        "zh": "这只是推荐者的百分比。还要减去贬损者（0–6 分）的百分比。",
+        "en": "That is only the share of promoters. Subtract the share of detractors (0–6).",
+    },
+    "nps_wrong": {
+        "zh": "NPS 不对。数 9–10 分（推荐者）和 0–6 分（贬损者）各占百分之几，相减；缺失值不计入分母。",
+        "en": "Wrong NPS. Find the % of 9–10 scores (promoters) and of 0–6 scores (detractors) and subtract; leave missing answers out of the denominator.",
+    },
+}
+
+
+def check_nps(answer, scores, lang: str = "zh") -> CheckResult:
+    """Check a Net Promoter Score computed by hand.
+
+    Parameters
+    ----------
+    answer : float or dict
+        The NPS in percentage points (or ``{"nps": value}``).
+    scores : sequence of numbers 0..10
+        The likelihood-to-recommend answers the participant used.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    CheckResult
+        Typical mistakes: ``passives_as_promoters``, ``passives_as_detractors``,
+        ``proportion``, ``mean_score``, ``promoters_only``.
+
+    Example
+    -------
+    >>> check_nps(60.0, [10, 9, 8, 7, 3], lang="en").mistakes
+    ['passives_as_promoters']
+
+    References
+    ----------
+    Reichheld, F. F. (2003). *Harvard Business Review*, 81(12), 46–54.
+    """
+    feedback = Feedback("nps", lang, MESSAGES)
+    mapping = read_mapping(answer)
+    if mapping is not None:
+        answer = mapping.get("nps")
+    if is_unanswered(answer):
+        return feedback.unanswered()
+    given = read_number(answer)
+    if given is None:
+        feedback.wrong("nps", "not_number", part="nps", given=answer)
+        return feedback.result()
+    values = pd.Series(scores, dtype=float).dropna()
+    expected = net_promoter_score(values)
+    if close(given, expected):
+        share = lambda mask: fmt(100 * mask.mean(), 1)  # noqa: E731
+        feedback.right(
+            "nps", "nps_ok", value=fmt(expected, 1), promoters=share(values >= 9),
+            detractors=share(values <= 6), passives=share(values.between(7, 8)),
+        )
+        return feedback.result()
+    candidates = {
+        "passives_as_promoters": net_promoter_score(values, promoter_min=7),
+        "passives_as_detractors": net_promoter_score(values, detractor_max=8),
+        "proportion": expected / 100,
+        "mean_score": values.mean(),
+        "promoters_only": 100 * (values >= 9).mean(),
+    }
+    for mistake, predicted in candidates.items():
+        if close(given, predicted, tol=0.05 if mistake != "proportion" else 0.0005):
+            feedback.wrong("nps", mistake, mistake=mistake)
+            return feedback.result()
+    feedback.wrong("nps", "nps_wrong")
+    return feedback.result()

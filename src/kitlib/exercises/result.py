@@ -1,0 +1,114 @@
+"""The feedback object every ``check_*`` function returns.
+
+A :class:`CheckResult` lists one :class:`Finding` per part of the answer: what
+is right, and for a wrong part a hint in the participant's language (Chinese
+or English).  When the wrong answer matches a *typical mistake* (a gap
+computed as E − P, a reverse-keyed item left as it was…), the hint names that
+mistake; ``result.mistakes`` lists their ids so tests can see which one fired.
+Checks never raise on a wrong answer: they return a result that shows itself
+as text, Markdown or HTML in a notebook.
+
+Example
+-------
+>>> from kitlib.exercises.result import CheckResult, Finding
+>>> result = CheckResult("demo", "en", [Finding("sum", True, "2 + 2 = 4, correct.")])
+>>> result.correct
+True
+>>> print(result)
+✔ demo: all correct
+  ✔ sum: 2 + 2 = 4, correct.
+
+References
+----------
+Hattie, J., & Timperley, H. (2007). The power of feedback. *Review of
+Educational Research*, 77(1), 81–112.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+HEADLINES = {
+    True: {"zh": "全部正确", "en": "all correct"},
+    False: {"zh": "还不对，请看提示", "en": "not yet right, see the hints"},
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Feedback on one part of an answer.
+
+    Attributes
+    ----------
+    part : str
+        Which part of the answer (e.g. ``"gap"``, ``"weak_item"``).
+    ok : bool
+        Whether this part is right.
+    message : str
+        Confirmation or hint, in the participant's language.
+    mistake : str or None
+        Id of the typical mistake recognised in this part, if any.
+    """
+
+    part: str
+    ok: bool
+    message: str
+    mistake: str | None = None
+
+
+@dataclass
+class CheckResult:
+    """Outcome of one ``check_*`` call: overall verdict plus per-part findings."""
+
+    exercise: str
+    lang: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def correct(self) -> bool:
+        """True when there is at least one finding and every finding is right."""
+        return bool(self.findings) and all(f.ok for f in self.findings)
+
+    @property
+    def mistakes(self) -> list[str]:
+        """Ids of the typical mistakes recognised in the answer."""
+        return [f.mistake for f in self.findings if f.mistake]
+
+    @property
+    def hints(self) -> list[str]:
+        """Messages of the parts that are not right yet."""
+        return [f.message for f in self.findings if not f.ok]
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def headline(self) -> str:
+        mark = "✔" if self.correct else "✘"
+        return f"{mark} {self.exercise}: {HEADLINES[self.correct][self.lang]}"
+
+    def __str__(self) -> str:
+        lines = [self.headline()]
+        lines += [f"  {'✔' if f.ok else '✘'} {f.part}: {f.message}" for f in self.findings]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"CheckResult(exercise={self.exercise!r}, correct={self.correct}, mistakes={self.mistakes})\n{self}"
+
+    def _repr_markdown_(self) -> str:
+        lines = [f"**{self.headline()}**", ""]
+        lines += [f"- {'✔' if f.ok else '✘'} **{f.part}**: {f.message}" for f in self.findings]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        colour = "#2e7d32" if self.correct else "#c0392b"
+        rows = "".join(
+            f"<li style='color:{'#2e7d32' if f.ok else '#c0392b'}'>{'✔' if f.ok else '✘'} "
+            f"<b>{html.escape(f.part)}</b>: <span style='color:#222'>{html.escape(f.message)}</span></li>"
+            for f in self.findings
+        )
+        return (
+            f"<div class='kitlib-check' data-correct='{str(self.correct).lower()}' "
+            f"style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>"
+            f"<b style='color:{colour}'>{html.escape(self.headline())}</b><ul style='margin:4px 0'>{rows}</ul></div>"
+        )

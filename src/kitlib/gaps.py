@@ -1,0 +1,215 @@
+"""SERVQUAL gap scores (perception − expectation) with paired t-tests.
+
+For every item and dimension the gap is P − E per respondent; a negative gap
+means the internal provider falls short of what its internal customers
+expect.  The overall SERVQUAL score is the mean of the five dimension gaps
+(unweighted) and, with the 100-point importance allocation, the weighted
+sum ``Σ_d w_d · gap_d`` with ``w_d = W_d / Σ W`` (Parasuraman, Zeithaml &
+Berry 1988; Zeithaml, Parasuraman & Berry 1990, appendix).
+
+Example
+-------
+>>> import kitlib as kl
+>>> result = kl.servqual_gaps(kl.load_case("it_firm"))
+>>> result.dimensions[["dimension", "gap", "p", "d_z"]]  # doctest: +SKIP
+
+References
+----------
+Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL: A multiple-item
+scale for measuring consumer perceptions of service quality. *Journal of Retailing*,
+64(1), 12–40.
+Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*. Free Press.
+Lakens, D. (2013). Calculating and reporting effect sizes. *Frontiers in Psychology*, 4, 863.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import _service as svc
+from .errors import AnalysisInputError
+from .paired_test import STAT_COLUMNS, paired_gap_test
+
+HIDDEN_COLUMNS = ["n"] + STAT_COLUMNS
+
+
+@dataclass
+class GapResult:
+    """Gap tables of :func:`servqual_gaps`.
+
+    Attributes
+    ----------
+    items : DataFrame
+        One row per item (and group): ``dimension, item, E_item, P_item,
+        label_zh, label_en, n, E, P, gap, sd_gap, se, t, dof, p, ci_low,
+        ci_high, d_z`` (d_z = mean gap / SD of the gaps, signed).
+    dimensions : DataFrame
+        Same statistics for the per-respondent dimension scores.
+    overall : DataFrame
+        ``score`` = ``"unweighted"`` (mean of the dimension gaps) and, when
+        weights are available, ``"weighted"``.
+    weights : str or None
+        ``"respondent"``, ``"mean"``, ``"fixed"`` or ``None`` (no weighted score).
+    by : list of str
+    confidence : float
+    min_group_size : int
+    """
+
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+    overall: pd.DataFrame
+    weights: str | None
+    by: list = field(default_factory=list)
+    confidence: float = 0.95
+    min_group_size: int = svc.MIN_GROUP_SIZE
+
+    def __repr__(self) -> str:
+        shown = self.dimensions[self.by + ["dimension", "n", "gap", "ci_low", "ci_high", "p", "d_z"]].copy()
+        numbers = shown.select_dtypes("number").columns
+        shown[numbers] = shown[numbers].round(3)
+        hidden = int(self.dimensions["suppressed"].sum())
+        lines = [
+            f"GapResult({len(self.items)} item rows, weights={self.weights!r}"
+            + (f", by={self.by}" if self.by else "")
+            + (f", {hidden} dimension rows suppressed (n<{self.min_group_size} or complementary)" if hidden else "")
+            + ")",
+            shown.to_string(index=False),
+        ]
+        return "\n".join(lines)
+
+
+def _weights(survey, weights) -> tuple[pd.DataFrame | None, str | None]:
+    """Per-respondent dimension weights summing to 1 (rows), and how they were obtained."""
+    dimensions = list(svc.servqual_model(survey, "P"))
+    columns = svc.allocation_columns(survey)
+    if isinstance(weights, dict):
+        unknown = set(weights) - set(dimensions)
+        if unknown or set(dimensions) - set(weights):
+            raise AnalysisInputError(f"weights must give one number for each dimension: {', '.join(dimensions)}")
+        values = pd.Series(weights, dtype=float)[dimensions]
+        if (values < 0).any() or values.sum() <= 0:
+            raise AnalysisInputError("weights must be non-negative and not all zero")
+        frame = pd.DataFrame([values / values.sum()] * len(survey.data), index=survey.data.index)
+        return frame, "fixed"
+    if weights is None and not columns:
+        return None, None
+    if weights not in (None, "respondent", "mean"):
+        raise AnalysisInputError(f"weights must be None, 'respondent', 'mean' or a dict of dimension weights, not {weights!r}")
+    missing = [d for d in dimensions if d not in columns]
+    if missing:
+        raise AnalysisInputError(
+            f"weights={weights!r} needs the 100-point allocation columns (kind importance with a dimension) for: {', '.join(missing)}"
+        )
+    points = survey.data[[columns[d] for d in dimensions]].set_axis(dimensions, axis=1)
+    totals = points.sum(axis=1, min_count=len(dimensions))
+    per_respondent = points.div(totals.where(totals > 0), axis=0)
+    if weights == "mean":
+        mean = per_respondent.mean()
+        return pd.DataFrame([mean] * len(survey.data), index=survey.data.index), "mean"
+    return per_respondent, "respondent"
+
+
+def _test_rows(perception: pd.DataFrame, expectation: pd.DataFrame, data: pd.DataFrame, keys: list[str], confidence: float) -> pd.DataFrame:
+    """Paired tests of every column, overall or per group."""
+    rows = []
+    for name, index in svc.group_indices(data, keys):
+        for column in perception.columns:
+            test = paired_gap_test(perception.loc[index, column], expectation.loc[index, column], confidence)
+            rows.append({**dict(zip(keys, name)), "key": column, **test})
+    return pd.DataFrame(rows)
+
+
+def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confidence: float = 0.95) -> GapResult:
+    """SERVQUAL gaps (P − E) per item, dimension and overall, with paired t-tests.
+
+    Parameters
+    ----------
+    survey : Survey
+        With matched E/P items (codebook kinds ``servqual_E``/``servqual_P``
+        sharing an ``item`` number).
+    by : str or list of str, optional
+        Group columns (e.g. ``"provider"``, ``"department"``, ``"wave"``);
+        each group is tested separately.  Groups below ``min_group_size``
+        respondents — and siblings that would reveal them — are blanked
+        (``group_n`` / ``suppressed`` / ``suppression`` columns; without
+        ``by`` the whole survey is checked, e.g. one small department
+        selected with ``survey.filter``).
+    weights : None, "respondent", "mean" or dict
+        Weighted overall score.  ``"respondent"``: each respondent's own
+        100-point allocation ``W_<dimension>`` (normalized to sum 1);
+        ``"mean"``: the sample-mean allocation for everyone; dict: fixed
+        weights per dimension.  ``None`` (default) means ``"respondent"`` when
+        the codebook has allocation columns and no weighted score otherwise.
+    min_group_size : int, default 5
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    GapResult
+        ``.items``, ``.dimensions`` and ``.overall`` tidy tables.  The effect
+        size is ``d_z`` = mean(P − E) / SD(P − E) (signed), not pingouin's
+        ``cohen_d``.
+
+    Raises
+    ------
+    AnalysisInputError
+        Not a Survey, no E/P pairs, unknown group column, bad weights.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> gaps = kl.servqual_gaps(kl.load_case("bank"), by="wave")
+    >>> gaps.overall["score"].unique().tolist()
+    ['unweighted', 'weighted']
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). *Journal of Retailing*, 64(1), 12–40.
+    Lakens, D. (2013). *Frontiers in Psychology*, 4, 863 (d_z for paired designs).
+    """
+    survey = svc.require_survey(survey, "servqual_gaps")
+    min_group_size = svc.check_min_group_size(min_group_size)
+    if not 0 < confidence < 1:
+        raise AnalysisInputError(f"confidence must lie between 0 and 1, not {confidence!r}")
+    keys = svc.group_list(survey, by)
+    data = survey.data
+    pairs = survey.codebook.servqual_pairs()
+    if not pairs:
+        raise AnalysisInputError("servqual_gaps() needs matched SERVQUAL E and P items (kinds servqual_E/servqual_P with the same 'item')")
+    e_items = data[[e for _, e, _ in pairs]].set_axis([p for _, _, p in pairs], axis=1)
+    p_items = data[[p for _, _, p in pairs]]
+    items = _test_rows(p_items, e_items, data, keys, confidence)
+    meta = pd.DataFrame(
+        [{"key": p, "dimension": d, "item": survey.codebook.columns[p].item, "E_item": e, "P_item": p,
+          "label_zh": survey.codebook.label(p, "zh"), "label_en": survey.codebook.label(p, "en")} for d, e, p in pairs]
+    )
+    items = meta.merge(items, on="key").drop(columns="key")
+    items = items[keys + [c for c in items.columns if c not in keys]]
+
+    model = {}
+    for dimension, e, p in pairs:
+        model.setdefault(dimension, []).append((e, p))
+    e_dims = pd.DataFrame({d: data[[e for e, _ in ps]].mean(axis=1) for d, ps in model.items()})
+    p_dims = pd.DataFrame({d: data[[p for _, p in ps]].mean(axis=1) for d, ps in model.items()})
+    both = e_dims.notna() & p_dims.notna()
+    e_dims, p_dims = e_dims.where(both), p_dims.where(both)
+    dimensions = _test_rows(p_dims, e_dims, data, keys, confidence).rename(columns={"key": "dimension"})
+    dim_labels = pd.DataFrame([{"dimension": d, "label_zh": survey.codebook.label(d, "zh"), "label_en": survey.codebook.label(d, "en")} for d in model])
+    dimensions = dimensions.merge(dim_labels, on="dimension", how="left")
+
+    complete = both.all(axis=1)
+    overall_e = pd.DataFrame({"unweighted": e_dims.mean(axis=1).where(complete)})
+    overall_p = pd.DataFrame({"unweighted": p_dims.mean(axis=1).where(complete)})
+    weight_frame, weight_kind = _weights(survey, weights)
+    if weight_frame is not None:
+        weight_frame = weight_frame[list(model)]
+        overall_e["weighted"] = (e_dims * weight_frame).sum(axis=1, min_count=len(model)).where(complete)
+        overall_p["weighted"] = (p_dims * weight_frame).sum(axis=1, min_count=len(model)).where(complete)
+    overall = _test_rows(overall_p, overall_e, data, keys, confidence).rename(columns={"key": "score"})
+
+    items = svc.suppress_groups(items, data, keys, min_group_size, HIDDEN_COLUMNS)
+    dimensions = svc.suppress_groups(dimensions, data, keys, min_group_size, HIDDEN_COLUMNS)
+    overall = svc.suppress_groups(overall, data, keys, min_group_size, HIDDEN_COLUMNS)
+    return GapResult(items, dimensions, overall, weight_kind, keys, confidence, min_group_size)

@@ -1,0 +1,74 @@
+"""Snake chart: expectation and perception profiles across the SERVQUAL items.
+
+The two lines "snake" down the 22 items; where perception (P) falls left of
+expectation (E) the provider under-delivers.
+
+Example
+-------
+>>> import kitlib as kl
+>>> ax = kl.plot.snake_chart(kl.load_case("it_firm"), lang="zh")  # doctest: +SKIP
+
+References
+----------
+Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*. Free Press.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import AnalysisInputError
+from ..gaps import GapResult, servqual_gaps
+from ._service_text import label_column, prepare, result_of, say, shorten
+from .theme import PALETTE
+
+
+def snake_chart(result, lang: str = "en", ax=None):
+    """E and P item means as two profiles, items top to bottom, dimensions separated.
+
+    Parameters
+    ----------
+    result : GapResult or Survey
+        An ungrouped :func:`kitlib.servqual_gaps` result (filter the survey
+        first to draw one provider: ``survey.filter(provider="IT")``).
+    lang : {"zh", "en"}
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> ax = kl.plot.snake_chart(kl.load_case("bank").filter(wave="2026Q2"))  # doctest: +SKIP
+
+    References
+    ----------
+    Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*. Free Press.
+    """
+    result = result_of(result, GapResult, servqual_gaps, "snake_chart")
+    if result.by:
+        raise AnalysisInputError("snake_chart() draws one profile: use an ungrouped servqual_gaps() result (filter the survey to one group)")
+    items = result.items.reset_index(drop=True)
+    figure, ax = prepare(ax, lang, figsize=(6.5, 8))
+    positions = np.arange(len(items))
+    ax.plot(items["E"], positions, marker="o", color=PALETTE["expectation"], label=say("expectation", lang))
+    ax.plot(items["P"], positions, marker="s", color=PALETTE["perception"], label=say("perception", lang))
+    ax.fill_betweenx(positions, items["E"], items["P"], where=items["P"] < items["E"], color=PALETTE["negative"], alpha=0.12)
+    boundaries = np.flatnonzero(items["dimension"].to_numpy()[1:] != items["dimension"].to_numpy()[:-1])
+    for boundary in boundaries:
+        ax.axhline(boundary + 0.5, color="#bbbbbb", linewidth=0.8, linestyle="--")
+    names = dict(zip(result.dimensions["dimension"], label_column(result.dimensions, lang)))
+    dimension_of = items["dimension"].to_numpy()
+    for dimension in dict.fromkeys(dimension_of):
+        rows = np.flatnonzero(dimension_of == dimension)
+        ax.text(1.01, rows.mean(), names.get(dimension, dimension), transform=ax.get_yaxis_transform(),
+                va="center", ha="left", fontsize=9, color="#555555", rotation=270)
+    ax.set_yticks(positions, [f"{p} {shorten(t, 24)}" for p, t in zip(items["P_item"], label_column(items, lang))], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(say("score", lang))
+    ax.set_title(say("snake_title", lang))
+    ax.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    return ax

@@ -1,0 +1,123 @@
+"""Helpers shared by the chapter and report notebooks.
+
+They keep notebook cells short: open the survey a notebook's parameters name
+(a shipped case, or a researcher's own file that overrides it), restrict it
+to one provider / department / wave without ever showing a withheld group,
+print conclusions built from computed numbers in Chinese or English, and
+record a report's key figures for the index page.
+
+Example
+-------
+>>> from kitlib.report.chapter import open_survey, pick
+>>> survey = open_survey(case="bank")
+>>> pick("en", zh="银行", en="bank")
+'bank'
+
+References
+----------
+Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4. Wiley.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from ..cases import load_case
+from ..confidentiality import suppress_small_groups
+from ..errors import AnalysisInputError, KitError
+from ..loading import load_survey
+from ..survey import Survey
+from .grid import group_counts
+
+__all__ = ["group_counts", "open_survey", "pick", "record_summary", "say", "select", "visible", "withheld_groups"]
+
+LANGS = ("zh", "en")
+
+
+def pick(lang: str, zh: str, en: str) -> str:
+    """The ``zh`` or ``en`` text, checking ``lang``."""
+    if lang not in LANGS:
+        raise KitError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return zh if lang == "zh" else en
+
+
+def say(lang: str, zh: str, en: str) -> None:
+    """Display the Markdown text of ``lang`` (use f-strings of computed values)."""
+    display(Markdown(pick(lang, zh, en)))
+
+
+def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str = "") -> Survey:
+    """The survey a notebook runs on: ``data_path`` (+ codebook) if given, else the shipped ``case``.
+
+    Rows that break a codebook rule are excluded and listed in ``survey.quality``
+    so that a researcher's imperfect file still produces a report.
+    """
+    if data_path:
+        return load_survey(data_path, codebook_path or None, on_invalid="exclude")
+    if not case:
+        raise KitError("set either 'case' (it_firm, manufacturer, bank) or 'data_path' in the parameters cell")
+    return load_case(case, on_invalid="exclude")
+
+
+def withheld_groups(survey: Survey, by: str, min_group_size: int = 5) -> set[str]:
+    """Values of ``by`` that :func:`~kitlib.confidentiality.suppress_small_groups` hides."""
+    checked = suppress_small_groups(group_counts(survey, by), by, min_n=min_group_size)
+    return {str(value) for value in checked.loc[checked["suppressed"], by]}
+
+
+def select(survey: Survey, *, provider: str = "", department: str = "", wave: str = "", min_group_size: int = 5) -> Survey:
+    """Restrict ``survey`` to one provider, department and/or wave ("" = all).
+
+    Raises
+    ------
+    AnalysisInputError
+        The value does not occur, or the group is withheld for confidentiality
+        (its name is not repeated in the message).
+    """
+    filters = {"provider": provider, "department": department}
+    for column, value in filters.items():
+        if not value:
+            continue
+        if column not in survey.data or value not in set(survey.data[column].astype(str)):
+            raise AnalysisInputError(f"no respondents with {column} = {value!r} in this survey")
+        if value in withheld_groups(survey, column, min_group_size):
+            raise AnalysisInputError(
+                f"this {column} group is withheld: fewer than {min_group_size} respondents "
+                "(or hidden so that such a group cannot be worked out by differencing)"
+            )
+    chosen = {column: value for column, value in filters.items() if value}
+    if wave:
+        column = survey.wave_column()
+        if column is None:
+            raise AnalysisInputError(f"wave {wave!r} was requested but this survey has a single wave")
+        if wave not in set(survey.data[column].astype(str)):
+            raise AnalysisInputError(f"no wave {wave!r}; the survey has {sorted(survey.data[column].dropna().unique())}")
+        chosen[column] = wave
+    return survey.filter(**chosen) if chosen else survey
+
+
+def record_summary(path: str, **figures) -> None:
+    """Write a report's key figures as JSON to ``path`` (atomically; nothing if ``path`` is "")."""
+    if not path:
+        return
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(figures, ensure_ascii=False, default=float), encoding="utf-8")
+    os.replace(temporary, target)
+
+
+def visible(table):
+    """Rows of a grouped result that may be shown: suppressed rows and bookkeeping columns dropped.
+
+    Blanked rows of :func:`~kitlib.confidentiality.suppress_small_groups`
+    still carry the group's name; reports drop them so that a withheld group
+    appears nowhere.
+    """
+    if "suppressed" not in table:
+        return table
+    keep = ~table["suppressed"].astype(bool)
+    return table.loc[keep].drop(columns=[c for c in ("suppressed", "suppression", "group_n") if c in table])

@@ -1,0 +1,112 @@
+"""The ``kitlib`` command line: ``kitlib report`` runs the case reports in parallel.
+
+Usage::
+
+    kitlib report                              # every case, one report each, into reports/
+    kitlib report --case bank --by provider    # one report per provider of the bank case
+    kitlib report --data my.csv --codebook my.yaml --lang en --out out/
+
+Exit code 0 when every report succeeded, 1 when any failed, 2 on bad arguments.
+
+Example
+-------
+>>> from kitlib.report.cli import parser
+>>> parser().parse_args(["report", "--case", "bank"]).case
+['bank']
+
+References
+----------
+Python Software Foundation. *argparse*. https://docs.python.org/3/library/argparse.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..cases import CASES
+from ..errors import KitError
+from .execute import FORMATS, default_workers, run_jobs
+from .grid import GROUP_COLUMNS, plan
+from .index import summary_table, write_index
+
+
+def _parameter(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    for convert in (int, float):
+        try:
+            return name, convert(value)
+        except ValueError:
+            pass
+    return name, value
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``kitlib`` command."""
+    main_parser = argparse.ArgumentParser(prog="kitlib", description="Internal service satisfaction kit.")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="run the case reports with papermill and write HTML")
+    report.add_argument("--case", action="append", choices=CASES, help="case to report (repeatable; default: all)")
+    report.add_argument("--data", action="append", default=[], metavar="FILE",
+                        help="your own survey file (CSV/XLSX), added to the reports (repeatable)")
+    report.add_argument("--codebook", metavar="YAML", help="codebook of --data (default: codebook.yaml next to it)")
+    report.add_argument("--by", choices=GROUP_COLUMNS, help="one report per provider or department")
+    report.add_argument("--out", default="reports", help="output folder (default: reports)")
+    report.add_argument("--workers", type=int, default=default_workers(),
+                        help="parallel papermill runs (default: number of cores)")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default: zh)")
+    report.add_argument("--format", choices=FORMATS, default="html", dest="fmt", help="html (code hidden) or ipynb")
+    report.add_argument("--min-group-size", type=int, default=5, help="smallest group that is reported (default 5)")
+    report.add_argument("--wave", help="restrict every report to one survey wave")
+    report.add_argument("--param", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
+                        help="further notebook parameter (repeatable), e.g. alpha_level=0.01")
+    report.add_argument("--notebook", help="report notebook to run (default: notebooks/report.ipynb)")
+    report.add_argument("--fresh-kernels", action="store_true",
+                        help="start a new kernel for every report (default: one warm kernel per worker, reset between reports)")
+    report.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return main_parser
+
+
+def report(args) -> int:
+    """Run the ``report`` command; return the exit code."""
+    if args.workers < 1:
+        print("kitlib report: --workers must be at least 1", file=sys.stderr)
+        return 2
+    parameters = {"lang": args.lang, **dict(args.param)}
+    if args.wave:
+        parameters["wave"] = args.wave
+    try:
+        jobs, withheld = plan(args.case, args.data, args.codebook, args.by,
+                              min_group_size=args.min_group_size, parameters=parameters)
+    except KitError as error:
+        print(f"kitlib report: {error}", file=sys.stderr)
+        return 2
+    for source, count in withheld.items():
+        if count:
+            print(f"note: {source}: {count} {args.by} group(s) withheld "
+                  f"(fewer than {args.min_group_size} respondents or protecting such a group); no report for them")
+    results = run_jobs(jobs, args.out, workers=args.workers, notebook=args.notebook, fmt=args.fmt,
+                       fresh_kernels=args.fresh_kernels, progress=not args.no_progress)
+    index = write_index(results, args.out, lang=args.lang, withheld=withheld, min_group_size=args.min_group_size)
+    table = summary_table(results)
+    shown = table.drop(columns="error")
+    print(shown.to_string(index=False, na_rep="-", float_format=lambda value: f"{value:.1f}"))
+    failed = table[table["status"] == "failed"]
+    for _, row in failed.iterrows():
+        print(f"FAILED {row['report']}: {row['error']}", file=sys.stderr)
+    print(f"{len(table) - len(failed)} ok, {len(failed)} failed; index: {index}")
+    return 1 if len(failed) else 0
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``kitlib`` console script."""
+    args = parser().parse_args(argv)
+    if args.command == "report":
+        return report(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The ``index.html`` page and console summary of a report batch.
+
+Example
+-------
+>>> from kitlib.report.execute import ReportResult
+>>> from kitlib.report.index import summary_table
+>>> summary_table([ReportResult("bank", "bank", "ok", "bank.html", 3.2, {"n": 120})])["n"].tolist()
+[120]
+
+References
+----------
+WHATWG. *HTML Living Standard*, the ``table`` element. https://html.spec.whatwg.org/
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .execute import atomic_write
+
+HEADERS = {
+    "report": {"zh": "报告", "en": "Report"},
+    "status": {"zh": "状态", "en": "Status"},
+    "n": {"zh": "样本量", "en": "n"},
+    "csi": {"zh": "CSI", "en": "CSI"},
+    "nps": {"zh": "NPS", "en": "NPS"},
+    "largest_gap": {"zh": "最大差距维度", "en": "Largest gap dimension"},
+    "seconds": {"zh": "用时 (秒)", "en": "Time (s)"},
+    "detail": {"zh": "说明", "en": "Details"},
+}
+TEXT = {
+    "title": {"zh": "内部服务满意度报告", "en": "Internal service satisfaction reports"},
+    "ok": {"zh": "成功", "en": "ok"},
+    "failed": {"zh": "失败", "en": "failed"},
+    "counts": {"zh": "共 {total} 份报告：{ok} 份成功，{failed} 份失败。", "en": "{total} reports: {ok} ok, {failed} failed."},
+    "withheld": {
+        "zh": "{source}：{count} 个组因样本少于 {min_n} 人（或为防止反推）未单独出报告。",
+        "en": "{source}: {count} group(s) withheld (fewer than {min_n} respondents, or hidden to prevent differencing).",
+    },
+    "kept": {"zh": "执行后的笔记本", "en": "executed notebook"},
+    "generated": {"zh": "生成时间", "en": "Generated"},
+}
+
+
+def _number(value, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{digits}f}"
+
+
+def summary_table(results) -> pd.DataFrame:
+    """One row per report: name, status, n, CSI, NPS, largest-gap dimension, seconds, error."""
+    rows = []
+    for result in results:
+        summary = result.summary or {}
+        rows.append({
+            "report": result.name,
+            "status": result.status,
+            "n": summary.get("n"),
+            "csi": summary.get("csi"),
+            "nps": summary.get("nps"),
+            "largest_gap": summary.get("largest_gap_dimension"),
+            "seconds": round(result.seconds, 1),
+            "error": result.error,
+        })
+    return pd.DataFrame(rows, columns=["report", "status", "n", "csi", "nps", "largest_gap", "seconds", "error"])
+
+
+def _row(result, lang: str) -> str:
+    summary = result.summary or {}
+    label = html.escape(result.title)
+    link = f'<a href="{html.escape(result.path)}">{label}</a>' if result.path else label
+    status = TEXT[result.status][lang]
+    if result.status == "failed":
+        detail = html.escape(result.error)
+        if result.notebook:
+            detail += f' (<a href="{html.escape(result.notebook)}">{TEXT["kept"][lang]}</a>)'
+    else:
+        detail = ""
+    dimension = summary.get("largest_gap_dimension")
+    if dimension and summary.get("largest_gap") is not None:
+        dimension = f"{dimension} ({_number(summary['largest_gap'], 2)})"
+    cells = [
+        link,
+        f'<span class="{result.status}">{status}</span>',
+        _number(summary.get("n")),
+        _number(summary.get("csi")),
+        _number(summary.get("nps")),
+        html.escape(str(dimension or "–")),
+        _number(result.seconds),
+        detail,
+    ]
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def write_index(results, out_dir, *, lang: str = "zh", withheld=None, min_group_size: int = 5) -> Path:
+    """Write ``out_dir/index.html`` listing every report with its status and key figures.
+
+    ``withheld`` maps a source to the number of groups that got no report;
+    only counts are shown, never the names of withheld groups.
+    """
+    results = list(results)
+    ok = sum(result.status == "ok" for result in results)
+    header = "".join(f"<th>{HEADERS[key][lang]}</th>" for key in HEADERS)
+    notes = [
+        TEXT["withheld"][lang].format(source=html.escape(source), count=count, min_n=min_group_size)
+        for source, count in (withheld or {}).items()
+        if count
+    ]
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<head><meta charset="utf-8"><title>{TEXT['title'][lang]}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; }}
+.ok {{ color: #2e7d32; }} .failed {{ color: #c0392b; font-weight: bold; }}
+</style></head>
+<body>
+<h1>{TEXT['title'][lang]}</h1>
+<p>{TEXT['counts'][lang].format(total=len(results), ok=ok, failed=len(results) - ok)}</p>
+{''.join(f'<p>{note}</p>' for note in notes)}
+<table>
+<thead><tr>{header}</tr></thead>
+<tbody>
+{chr(10).join(_row(result, lang) for result in results)}
+</tbody>
+</table>
+<p><small>{TEXT['generated'][lang]}: {stamp}</small></p>
+</body></html>
+"""
+    path = Path(out_dir) / "index.html"
+    atomic_write(path, page)
+    return path

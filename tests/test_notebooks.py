@@ -1,0 +1,237 @@
+"""Every chapter notebook and the report notebook execute for every case, and say what the numbers say.
+
+The notebooks run in one batch through the report runner (papermill, parallel
+workers, warm kernels) — the same machinery as ``kitlib report`` — and are
+then checked: no errors, texts built from the computed values, the planted
+truths of each case found, both languages, withheld groups nowhere, a
+researcher's own data overriding ``case``.  nbval re-runs the committed
+chapter notebooks as they are (``--nbval-lax``).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import kitlib as kl
+from kitlib.cases import case_dir
+from kitlib.report import ReportJob, run_jobs
+from kitlib.report.chapter import withheld_groups
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CHAPTERS = sorted(NOTEBOOKS.glob("0*.ipynb"))
+REPORT = NOTEBOOKS / "report.ipynb"
+ALL = CHAPTERS + [REPORT]
+LANG = {"it_firm": "en", "manufacturer": "zh", "bank": "en"}  # both languages in every notebook
+PLANTED = {  # from datasets/<case>/README.md
+    "it_firm": {"largest_gap": "responsiveness", "weak_item": "P19"},
+    "manufacturer": {"largest_gap": "reliability", "weak_item": "P03"},
+    "bank": {"largest_gap": "responsiveness", "weak_item": "P02"},
+}
+PARAMETERS = {"case", "data_path", "codebook_path", "lang", "min_group_size", "provider", "department", "wave", "alpha_level"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+pytestmark = pytest.mark.xdist_group("notebooks")
+
+
+def test_there_are_six_chapters_and_a_report():
+    assert [path.name[:2] for path in CHAPTERS] == ["00", "01", "02", "03", "04", "05"]
+    assert REPORT.exists()
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda path: path.stem)
+def test_committed_notebook_is_clean_and_parameterized(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in code), "stored outputs must be empty"
+    tagged = [cell for cell in code if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assigned = {node.targets[0].id for node in ast.parse(tagged[0].source).body if isinstance(node, ast.Assign)}
+    assert PARAMETERS <= assigned
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_builder_script_reproduces_the_committed_notebooks():
+    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "scripts" / "build_notebooks.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    assert set(builder.BUILDERS) == {path.name for path in ALL}
+    for path in ALL:
+        assert builder.render(path.name) == path.read_text(encoding="utf-8"), f"{path.name}: run scripts/build_notebooks.py"
+
+
+@pytest.fixture(scope="module")
+def own_data(tmp_path_factory):
+    """A researcher's own file: the it_firm data under another name, with its codebook elsewhere."""
+    folder = tmp_path_factory.mktemp("own")
+    shutil.copy(case_dir("it_firm") / "responses.csv", folder / "my_survey.csv")
+    shutil.copy(case_dir("it_firm") / "codebook.yaml", folder / "my_codebook.yaml")
+    return folder / "my_survey.csv", folder / "my_codebook.yaml"
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory, own_data):
+    """Run every notebook for every case (plus own-data and filter runs) in one parallel batch."""
+    jobs = [
+        ReportJob(name=f"{path.stem}__{case}", case=case, notebook=str(path), parameters={"lang": LANG[case]})
+        for path in ALL for case in kl.CASES
+    ]
+    data, codebook = own_data
+    jobs += [
+        ReportJob(name=f"{path.stem}__own", case="bank", data_path=str(data), codebook_path=str(codebook),
+                  notebook=str(path), parameters={"lang": "en"})
+        for path in ALL
+    ]
+    jobs += [
+        ReportJob(name="report__provider", case="it_firm", group_by="provider", group="IT Support",
+                  notebook=str(REPORT), parameters={"lang": "en"}),
+        ReportJob(name="report__withheld", case="it_firm", group_by="department", group="Internal Audit",
+                  notebook=str(REPORT), parameters={"lang": "en"}),
+        ReportJob(name="05_trends_pdca__wave", case="bank", notebook=str(CHAPTERS[5]),
+                  parameters={"lang": "en", "wave": "2026Q2"}),
+    ]
+    out = tmp_path_factory.mktemp("executed")
+    results = {result.name: result for result in run_jobs(jobs, out, fmt="ipynb", progress=False)}
+    return out, results
+
+
+def outputs(out: Path, name: str, kinds=("text/markdown", "text/plain", "text/html")) -> list[str]:
+    """Text of every output of an executed notebook (stream text and the given MIME types)."""
+    notebook = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("name") == "stdout":
+                texts.append(output["text"])
+            for kind in kinds:
+                if kind in output.get("data", {}):
+                    texts.append(output["data"][kind])
+    return texts
+
+
+def markdown(out: Path, name: str) -> str:
+    return "\n".join(outputs(out, name, kinds=("text/markdown",)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [*kl.CASES, "own"])
+@pytest.mark.parametrize("path", ALL, ids=lambda path: path.stem)
+def test_notebook_executes(executed, path, case):
+    _, results = executed
+    result = results[f"{path.stem}__{case}"]
+    assert result.status == "ok", result.error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_gap_chapter_names_the_largest_gap_it_computed(executed, case):
+    out, _ = executed
+    survey = kl.load_case(case, on_invalid="exclude")
+    dimensions = kl.servqual_gaps(survey).dimensions.set_index("dimension")
+    worst = dimensions["gap"].idxmin()
+    assert worst == PLANTED[case]["largest_gap"]
+    label = survey.codebook.label(worst, LANG[case])
+    text = markdown(out, f"02_service_gaps__{case}")
+    expected = {"en": f"The largest gap is in **{label}** ({dimensions.at[worst, 'gap']:.2f}",
+                "zh": f"差距最大的维度是 **{label}**（{dimensions.at[worst, 'gap']:.2f}"}[LANG[case]]
+    assert expected in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_validation_chapter_discovers_the_planted_weak_item(executed, case):
+    out, _ = executed
+    text = markdown(out, f"01_servqual_validation__{case}")
+    weak = PLANTED[case]["weak_item"]
+    other = {"en": "Weak items: ", "zh": "弱条目："}[LANG[case]]
+    line = next(line for line in text.splitlines() if other in line)
+    assert weak in line and line.count("P") == 1, line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_report_records_the_key_figures_it_shows(executed, case):
+    _, results = executed
+    summary = results[f"report__{case}"].summary
+    survey = kl.load_case(case, on_invalid="exclude")
+    assert summary["n"] == len(survey)
+    assert summary["csi"] == pytest.approx(kl.csi(survey).csi, abs=1e-9)
+    assert summary["nps"] == pytest.approx(kl.nps(survey.data["nps"].dropna()).nps, abs=1e-9)
+    assert summary["largest_gap_dimension"] == survey.codebook.label(PLANTED[case]["largest_gap"], LANG[case])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+@pytest.mark.parametrize("path", ALL, ids=lambda path: path.stem)
+def test_texts_are_in_the_chosen_language(executed, path, case):
+    out, _ = executed
+    text = markdown(out, f"{path.stem}__{case}")
+    assert text, "the notebook printed no conclusions"
+    if LANG[case] == "zh":
+        assert CJK.search(text)
+    else:
+        assert not CJK.search(text), CJK.search(text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_withheld_groups_appear_in_no_output(executed, case):
+    out, _ = executed
+    hidden = withheld_groups(kl.load_case(case, on_invalid="exclude"), "department")
+    assert hidden, "each case has a department too small to show"
+    for path in ALL:
+        text = "\n".join(outputs(out, f"{path.stem}__{case}"))
+        for name in hidden:
+            assert name not in text, f"{name} shown in {path.name}"
+
+
+@pytest.mark.slow
+def test_a_withheld_group_cannot_be_reported_and_is_not_named(executed):
+    out, results = executed
+    result = results["report__withheld"]
+    assert result.status == "failed"
+    assert result.error.startswith("AnalysisInputError: this department group is withheld")
+    assert "Internal Audit" not in result.error
+
+
+@pytest.mark.slow
+def test_provider_filter_restricts_the_report(executed):
+    _, results = executed
+    summary = results["report__provider"].summary
+    assert summary["n"] == len(kl.load_case("it_firm", on_invalid="exclude").filter(provider="IT Support"))
+
+
+@pytest.mark.slow
+def test_own_data_path_overrides_case(executed):
+    out, results = executed
+    assert results["report__own"].summary["n"] == len(kl.load_case("it_firm"))
+    assert "**640** rows" in markdown(out, "00_start_here__own")
+    assert "no provider self-assessment" in markdown(out, "02_service_gaps__own")
+
+
+@pytest.mark.slow
+def test_trend_chapter_handles_one_wave_and_a_wave_filter(executed):
+    out, _ = executed
+    assert "single** survey wave" in markdown(out, "05_trends_pdca__it_firm")
+    bank = markdown(out, "05_trends_pdca__bank")
+    assert "2025Q4 → 2026Q2" in bank
+    assert "uses all waves" in markdown(out, "05_trends_pdca__wave")
+
+
+@pytest.mark.slow
+def test_chapters_pass_nbval_as_committed(tmp_path):
+    """nbval executes the committed chapter notebooks (default parameters) cell by cell."""
+    command = [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
+               "-n", "2", "--rootdir", str(tmp_path), *map(str, CHAPTERS)]
+    finished = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-2000:]
+    assert re.search(r"\d+ passed", finished.stdout) and " failed" not in finished.stdout

@@ -1,0 +1,82 @@
+"""Scree/parallel-analysis plot and loading heatmap: bilingual text, no missing Chinese glyphs."""
+
+import warnings
+
+import matplotlib.pyplot as plt
+import pytest
+from psychometrics_reference import data, reference
+
+import kitlib as kl
+
+MODEL = reference("case_it_firm")["model"]
+
+
+@pytest.fixture(scope="module")
+def results():
+    items = data("case_it_firm")[[i for members in MODEL.values() for i in members]]
+    return kl.parallel_analysis(items, seed=1), kl.efa(items, 5)
+
+
+def render_without_glyph_warnings(draw):
+    kl.plot.set_theme()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = draw()
+        ax.figure.canvas.draw()
+    glyph = [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+    plt.close(ax.figure)
+    assert not glyph, glyph[:3]
+    return ax
+
+
+def test_scree_in_chinese(results):
+    pa, _ = results
+    ax = render_without_glyph_warnings(lambda: kl.plot.scree(pa, lang="zh"))
+    assert ax.get_title() == "碎石图与平行分析"
+    assert ax.get_ylabel() == "特征值"
+    assert any("建议保留 5 个因子" in t.get_text() for t in ax.texts)
+    observed = ax.get_lines()[0].get_ydata()
+    assert list(observed) == pytest.approx(pa.eigenvalues["observed"].tolist())
+
+
+def test_scree_in_english(results):
+    pa, _ = results
+    ax = render_without_glyph_warnings(lambda: kl.plot.scree(pa, lang="en"))
+    assert ax.get_xlabel() == "Component"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Observed data", "Random data (95% quantile)"]
+
+
+def test_loading_heatmap_groups_items_by_dimension_in_chinese(results):
+    _, fa = results
+    codebook = kl.load_case("it_firm").codebook
+    ax = render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, MODEL, codebook=codebook, lang="zh"))
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == [i for members in MODEL.values() for i in members]
+    assert {t.get_text() for t in ax.texts} >= {"有形性", "可靠性", "响应性", "保证性", "移情性"}
+    assert all("\n" in t.get_text() for t in ax.get_xticklabels())
+    assert ax.get_title() == "因子载荷（按维度分组）"
+
+
+def test_loading_heatmap_without_model_in_english(results):
+    _, fa = results
+    ax = render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, lang="en", annotate=False))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["F1", "F2", "F3", "F4", "F5"]
+    assert ax.get_title() == "Factor loadings"
+
+
+def test_charts_reject_bad_input(results):
+    pa, fa = results
+    with pytest.raises(kl.KitError, match="parallel_analysis"):
+        kl.plot.scree(fa)
+    with pytest.raises(kl.KitError, match="kl.efa"):
+        kl.plot.loading_heatmap(pa)
+    with pytest.raises(kl.KitError, match="lang"):
+        kl.plot.scree(pa, lang="fr")
+
+
+def test_chinese_survives_a_repeated_set_theme(results):
+    """seaborn's set_theme resets the font list; the charts put the Chinese font back before drawing."""
+    _, fa = results
+    kl.plot.set_theme()
+    kl.plot.set_theme()
+    render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, MODEL, lang="zh"))
