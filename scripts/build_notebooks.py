@@ -429,12 +429,10 @@ by_group = visible(kl.servqual_gaps(survey, by=compare, min_group_size=min_group
 if by_group.empty or by_group[compare].nunique() < 2:
     say(lang, zh="可比较的组不足两个，略去分组比较。", en="Fewer than two groups can be shown, so there is no group comparison.")
 else:
-    grid = by_group.pivot(index=compare, columns=f"label_{lang}", values="gap")
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(grid) + 1.5))
-    sns.heatmap(grid, annot=True, fmt=".2f", cmap="RdBu", center=0, ax=ax)
-    ax.set_xlabel(""); ax.set_ylabel("")
-    ax.set_title(pick(lang, f"各{scope_text[compare]}的差距", f"Gap by {scope_text[compare]}"))
-    plt.show()
+    grid = by_group.pivot(index=compare, columns=f"label_{lang}", values="gap").rename_axis(index=scope_text[compare], columns=None)
+    limit = grid.abs().max().max()
+    say(lang, zh=f"### 各{scope_text[compare]}的差距（P − E）", en=f"### Gap (P − E) by {scope_text[compare]}")
+    display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
     weakest = grid.stack().idxmin()
     say(lang,
         zh=f"最弱的组合：**{weakest[0]}** 的 **{weakest[1]}**（{grid.loc[weakest]:.2f}）。",

@@ -8,6 +8,7 @@ goes to ``tests/artifacts/`` (git-ignored).  Uses Debian's Chromium at
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -29,6 +30,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 TIMEOUT_MS = 180_000
+# Lab settings for a quiet, predictable page: every cell kept in the DOM (no windowing), no news pop-up.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,6 +64,10 @@ def jupyterlab(tmp_path):
     root = tmp_path / "lab"
     root.mkdir()
     shutil.copy(ROOT / "exercises" / "solutions" / EXERCISE, root / EXERCISE)
+    for name, values in LAB_SETTINGS.items():
+        path = tmp_path / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
@@ -106,15 +116,17 @@ def test_exercise_runs_in_jupyterlab_with_widget_and_check(jupyterlab):
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
             classifier = page.locator(".kitlib-kano-classifier")
+            classifier.wait_for(state="attached")
+            classifier.scroll_into_view_if_needed()
             classifier.wait_for(state="visible")
             assert classifier.locator("select").count() == 2
             verdict = page.locator(".kitlib-kano-verdict")
             verdict.wait_for(state="visible")
             assert "O" in verdict.inner_text()
 
-            check = page.locator(".jp-OutputArea-output", has_text="全部正确")
-            check.first.wait_for(state="visible")
-            assert "12" in check.first.inner_text()
+            check = page.locator(".kitlib-check", has_text="全部正确")
+            check.wait_for(state="attached")
+            assert "12" in check.inner_text()
 
             # the widget reacts in the browser: choose "expect it" when present -> must-be
             classifier.locator("select").first.select_option(value=None, label="2 理应如此")

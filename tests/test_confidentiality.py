@@ -87,3 +87,21 @@ def test_comments_need_ten_respondents():
     assert kl.publishable_comments(data).comments["comment"].tolist() == ["slow"] + ["rude"] * 9
     with pytest.raises(kl.AnalysisInputError, match="text"):
         kl.publishable_comments(data, comment_column="text")
+
+
+def test_one_small_department_selected_with_filter_is_hidden_everywhere():
+    from service_synth import make_survey
+
+    legal = make_survey().filter(department="Legal")
+    gaps = kl.servqual_gaps(legal)
+    assert gaps.dimensions["suppressed"].all() and gaps.dimensions["gap"].isna().all()
+    assert gaps.overall["gap"].isna().all() and gaps.items["p"].isna().all()
+    kano = kl.kano_table(legal)
+    assert kano["suppressed"].all() and kano["category"].isna().all() and kano["A"].isna().all()
+    assert np.isnan(kl.nps_table(legal)["nps"].iat[0])
+    csi = kl.csi(legal)
+    assert csi.suppressed and np.isnan(csi.csi) and "hidden" in repr(csi)
+    ipa = kl.ipa(legal, importance="derived")
+    assert ipa.suppressed and ipa.table["importance"].isna().all() and ipa.table["quadrant"].isna().all()
+    sales = make_survey().filter(department="Sales")
+    assert not kl.servqual_gaps(sales).dimensions["suppressed"].any()

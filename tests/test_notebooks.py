@@ -228,10 +228,14 @@ def test_trend_chapter_handles_one_wave_and_a_wave_filter(executed):
 
 
 @pytest.mark.slow
-def test_chapters_pass_nbval_as_committed(tmp_path):
-    """nbval executes the committed chapter notebooks (default parameters) cell by cell."""
+def test_chapters_pass_nbval_as_committed():
+    """nbval executes the committed chapter notebooks (default parameters) cell by cell.
+
+    ``--dist loadfile`` keeps each notebook's cells on one xdist worker (one kernel).
+    """
     command = [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
-               "-n", "2", "--rootdir", str(tmp_path), *map(str, CHAPTERS)]
-    finished = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+               "-n", "2", "--dist", "loadfile", "--rootdir", str(ROOT),
+               *(str(path.relative_to(ROOT)) for path in CHAPTERS)]
+    finished = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-2000:]
     assert re.search(r"\d+ passed", finished.stdout) and " failed" not in finished.stdout

@@ -86,3 +86,13 @@ def test_grouped_trend_chart_draws_one_group(survey):
     figure = kl.plot.trend_chart(kl.trend(survey, by="provider"), group={"provider": "HR Service"})
     assert "HR Service" in figure._suptitle.get_text()
     plt.close(figure)
+
+
+@pytest.mark.parametrize("lang, phrase", [("en", "anonymity"), ("zh", "匿名")])
+def test_a_hidden_group_draws_an_explanation_instead_of_numbers(lang, phrase):
+    legal = make_survey().filter(department="Legal")
+    for ax in (kl.plot.gap_bars(legal, lang=lang), kl.plot.snake_chart(legal, lang=lang),
+               kl.plot.kano_map(legal, lang=lang), kl.plot.ipa_grid(kl.ipa(legal), lang=lang)):
+        labels = texts_of(ax.figure)
+        assert any(phrase in label and "n<5" in label for label in labels), labels
+        plt.close(ax.figure)

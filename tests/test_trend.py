@@ -77,3 +77,18 @@ def test_one_wave_is_not_a_trend():
         kl.trend(survey.filter(wave="2025Q4"))
     with pytest.raises(kl.AnalysisInputError, match="wave column"):
         kl.trend(make_survey())
+
+
+def test_any_wave_column_name_works(small):
+    data = small.data.rename(columns={"wave": "round"})
+    survey = make_survey(frame=data, waves=False)
+    result = kl.trend(survey, wave_column="round")
+    reference = kl.trend(small)
+    assert result.changes["p"].tolist() == pytest.approx(reference.changes["p"].tolist())
+
+
+def test_trend_gap_uses_the_same_definition_as_servqual_gaps(small):
+    levels = kl.trend(small).levels.set_index(["measure", "wave"])
+    before = small.filter(wave="2025Q4")
+    overall = kl.servqual_gaps(before).overall.set_index("score")
+    assert levels.loc[("servqual_gap", "2025Q4"), "mean"] == pytest.approx(overall.loc["unweighted", "gap"], abs=1e-12)

@@ -71,21 +71,22 @@ def dimension_scores(survey: Survey, kind: str = "P") -> pd.DataFrame:
     return pd.DataFrame({dim: survey.data[items].mean(axis=1) for dim, items in model.items()}, index=survey.data.index)
 
 
-def item_gaps(survey: Survey) -> pd.DataFrame:
-    """Per respondent, P − E of every SERVQUAL item pair, columns named by the P item."""
+def dimension_gaps(survey: Survey) -> pd.DataFrame:
+    """Per respondent, dimension P score − dimension E score (each the mean of its answered paired items).
+
+    The same definition as :func:`kitlib.servqual_gaps` (and the R fixture).
+    """
     pairs = survey.codebook.servqual_pairs()
     if not pairs:
         raise AnalysisInputError("the codebook has no matched SERVQUAL E/P item pairs (same 'item' number)")
-    return pd.DataFrame({p: survey.data[p] - survey.data[e] for _, e, p in pairs}, index=survey.data.index)
-
-
-def dimension_gaps(survey: Survey) -> pd.DataFrame:
-    """Per respondent, the mean item gap (P − E) over each dimension's answered pairs."""
-    gaps = item_gaps(survey)
-    model: dict[str, list[str]] = {}
-    for dimension, _, p in survey.codebook.servqual_pairs():
-        model.setdefault(dimension, []).append(p)
-    return pd.DataFrame({dim: gaps[items].mean(axis=1) for dim, items in model.items()}, index=survey.data.index)
+    model: dict[str, list[tuple[str, str]]] = {}
+    for dimension, e, p in pairs:
+        model.setdefault(dimension, []).append((e, p))
+    data = survey.data
+    return pd.DataFrame(
+        {d: data[[p for _, p in ps]].mean(axis=1) - data[[e for e, _ in ps]].mean(axis=1) for d, ps in model.items()},
+        index=data.index,
+    )
 
 
 def allocation_columns(survey: Survey) -> dict[str, str]:

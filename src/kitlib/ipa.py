@@ -63,6 +63,7 @@ class IPAResult:
     importance_cut: float
     performance_cut: float
     suppressed: bool = False
+    min_group_size: int = svc.MIN_GROUP_SIZE
 
     def __repr__(self) -> str:
         if self.suppressed:
@@ -125,6 +126,7 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
     if level not in ("dimension", "item"):
         raise AnalysisInputError(f"level must be 'dimension' or 'item', not {level!r}")
     data = survey.data
+    hidden = len(data) < min_group_size
     if level == "dimension":
         performance = svc.dimension_scores(survey, "P")
     else:
@@ -135,6 +137,9 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
         overall = data[svc.single_column(survey, "overall")]
         values = {}
         for unit in performance.columns:
+            if hidden:
+                values[unit] = float("nan")
+                continue
             both = performance[unit].notna() & overall.notna()
             if both.sum() < 3 or performance.loc[both, unit].std() == 0 or overall[both].std() == 0:
                 raise AnalysisInputError(f"ipa(importance='derived'): cannot correlate {unit} with overall satisfaction (too few or constant answers)")
@@ -168,9 +173,8 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
     table["quadrant"] = quadrant(table["importance"], table["performance"], importance_cut, performance_cut)
     table["quadrant_zh"] = table["quadrant"].map(lambda q: QUADRANTS[q]["zh"])
     table["quadrant_en"] = table["quadrant"].map(lambda q: QUADRANTS[q]["en"])
-    hidden = len(data) < min_group_size
     if hidden:
         table[["importance", "performance"]] = float("nan")
         table[["quadrant", "quadrant_zh", "quadrant_en"]] = None
         importance_cut = performance_cut = float("nan")
-    return IPAResult(table, importance, level, importance_cut, performance_cut, hidden)
+    return IPAResult(table, importance, level, importance_cut, performance_cut, hidden, min_group_size)

@@ -156,8 +156,8 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
         raise AnalysisInputError(f"trend() needs at least two waves in column '{wave_column}'; found {waves}")
     measures = _measures(survey)
     nps_column = survey.codebook.items("nps")
-    labels = {m: svc.labels(survey, m) if m in survey.codebook.dimensions else (MEASURE_LABELS[m]["zh"], MEASURE_LABELS[m]["en"]) for m in measures}
-    labels["nps"] = (MEASURE_LABELS["nps"]["zh"], MEASURE_LABELS["nps"]["en"])
+    labels = {m: (MEASURE_LABELS[m]["zh"], MEASURE_LABELS[m]["en"]) if m in MEASURE_LABELS else svc.labels(survey, m)
+              for m in [*measures, "nps"]}
     level_rows, change_rows = [], []
     for name, index in svc.group_indices(data, keys):
         name = dict(zip(keys, name))
@@ -190,7 +190,8 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
     for table in (levels, changes):
         table.insert(len(keys) + 1, "label_zh", table["measure"].map(lambda m: labels[m][0]))
         table.insert(len(keys) + 2, "label_en", table["measure"].map(lambda m: labels[m][1]))
-    levels = svc.suppress_groups(levels, data, keys + [wave_column], min_group_size, LEVEL_STATS)
+    sizes = data if wave_column == "wave" else data.drop(columns="wave", errors="ignore").rename(columns={wave_column: "wave"})
+    levels = svc.suppress_groups(levels, sizes, keys + ["wave"], min_group_size, LEVEL_STATS)
     flags = levels[keys + ["wave", "suppressed"]].drop_duplicates()
     hidden = set(map(tuple, flags.loc[flags["suppressed"], keys + ["wave"]].astype(object).to_numpy().tolist()))
     change_hidden = np.array([

@@ -13,13 +13,11 @@ Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). *Journal of Retailing*,
 
 from __future__ import annotations
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..errors import AnalysisInputError
 from ..survey import Survey
-from ..fonts import use_cjk_font
 from .theme import set_theme, text
 
 WORDS = {
@@ -51,6 +49,7 @@ WORDS = {
     "complementary": {"zh": "防止反推", "en": "complementary"},
     "hidden_note": {"zh": "灰色：少于{n}人或为防止反推而隐藏", "en": "Grey: fewer than {n} respondents, or hidden to prevent back-calculation"},
     "no_data": {"zh": "无数据", "en": "no data"},
+    "all_hidden": {"zh": "为保护匿名，结果不予显示（{note}）", "en": "Results hidden to protect anonymity ({note})"},
 }
 
 
@@ -59,24 +58,10 @@ def say(key: str, lang: str, **values) -> str:
     return text(WORDS[key], lang).format(**values)
 
 
-def ensure_theme() -> None:
-    """Apply the kit theme unless it is active, making sure the Chinese font comes first.
-
-    ``set_theme()`` resets matplotlib's fonts through seaborn while
-    ``use_cjk_font()`` is cached, so a second ``set_theme()`` would leave
-    DejaVu Sans (no Chinese glyphs) in charge; re-register the font then.
-    """
-    name = use_cjk_font()
-    if matplotlib.rcParams["font.sans-serif"][:1] != [name]:
-        set_theme()
-        use_cjk_font.cache_clear()
-        use_cjk_font()
-
-
 def prepare(ax, lang: str, figsize=(7, 4.5)):
     """Check ``lang``, apply the theme and return ``(figure, axes)`` to draw on."""
     text(WORDS["gap"], lang)
-    ensure_theme()
+    set_theme()
     if ax is None:
         figure, ax = plt.subplots(figsize=figsize)
     return ax.figure, ax
@@ -99,6 +84,14 @@ def label_column(frame: pd.DataFrame, lang: str) -> pd.Series:
 def reason(note: str, lang: str) -> str:
     """Localized suppression note (``"n<5"`` stays, ``"complementary"`` is translated)."""
     return say("complementary", lang) if note == "complementary" else note
+
+
+def draw_hidden(ax, lang: str, note: str):
+    """An empty chart that says why nothing is shown (every group suppressed; ``note`` e.g. ``"n<5"``)."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, say("all_hidden", lang, note=reason(note, lang)), ha="center", va="center", fontsize=11,
+            color="#555555", transform=ax.transAxes)
+    return ax
 
 
 def place_labels(ax, xs, ys, labels, x_range, y_range, fontsize: int = 8) -> None:

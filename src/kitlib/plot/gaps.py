@@ -17,7 +17,7 @@ import seaborn as sns
 
 from ..errors import AnalysisInputError
 from ..gaps import GapResult, servqual_gaps
-from ._service_text import label_column, prepare, result_of, say, shorten
+from ._service_text import draw_hidden, label_column, prepare, result_of, say, shorten
 from .theme import PALETTE
 
 
@@ -53,6 +53,8 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     table = (result.dimensions if level == "dimension" else result.items).copy()
     height = 4.5 if level == "dimension" else 8
     figure, ax = prepare(ax, lang, figsize=(7.5, height))
+    if table["suppressed"].all():
+        return draw_hidden(ax, lang, table["suppression"].iat[0])
     if level == "item":
         table["axis_label"] = [f"{p} {shorten(t)}" for p, t in zip(table["P_item"], label_column(table, lang))]
     else:

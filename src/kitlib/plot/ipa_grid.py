@@ -13,7 +13,7 @@ Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *Journa
 from __future__ import annotations
 
 from ..ipa import QUADRANTS, IPAResult, ipa
-from ._service_text import label_column, place_labels, prepare, result_of, say, shorten
+from ._service_text import draw_hidden, label_column, place_labels, prepare, result_of, say, shorten
 from .theme import PALETTE, text
 
 QUADRANT_COLORS = {"keep_up": "#27ae60", "concentrate": PALETTE["negative"], "low_priority": PALETTE["neutral"], "overkill": PALETTE["highlight"]}
@@ -45,6 +45,8 @@ def ipa_grid(result, lang: str = "en", ax=None):
     result = result_of(result, IPAResult, ipa, "ipa_grid")
     table = result.table
     figure, ax = prepare(ax, lang, figsize=(7, 6))
+    if result.suppressed:
+        return draw_hidden(ax, lang, f"n<{result.min_group_size}")
     colors = [QUADRANT_COLORS[q] for q in table["quadrant"]]
     ax.scatter(table["performance"], table["importance"], c=colors, s=70, zorder=3)
     if result.level == "item":

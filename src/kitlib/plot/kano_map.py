@@ -22,7 +22,7 @@ import seaborn as sns
 from ..errors import AnalysisInputError
 from ..kano_table import CATEGORY_LABELS, kano_table
 from ..survey import Survey
-from ._service_text import place_labels, prepare, say, shorten
+from ._service_text import draw_hidden, place_labels, prepare, say, shorten
 from .theme import text
 
 CATEGORY_COLORS = {"A": "#2e86ab", "O": "#27ae60", "M": "#c0392b", "I": "#9aa5b1", "R": "#8e44ad", "Q": "#f39c12"}
@@ -59,9 +59,11 @@ def kano_map(table, lang: str = "en", ax=None, split: float = 0.5):
         table = kano_table(table)
     if not isinstance(table, pd.DataFrame) or not {"better", "worse", "category"} <= set(table.columns):
         raise AnalysisInputError("kano_map() needs a kano_table() result or a Survey")
-    if "suppressed" in table.columns:
+    if table["feature"].duplicated().any():
         raise AnalysisInputError("kano_map() draws one map: use an ungrouped kano_table() (filter the survey to one group)")
     figure, ax = prepare(ax, lang, figsize=(7, 6))
+    if "suppressed" in table.columns and table["suppressed"].all():
+        return draw_hidden(ax, lang, table["suppression"].iat[0])
     points = table.assign(abs_worse=table["worse"].abs(),
                           category_label=[text(CATEGORY_LABELS[c], lang) if c else "" for c in table["category"]])
     palette = {text(CATEGORY_LABELS[c], lang): color for c, color in CATEGORY_COLORS.items()}

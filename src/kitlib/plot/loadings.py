@@ -22,7 +22,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..errors import KitError
-from ..fonts import use_cjk_font
+from .theme import set_theme
 from .theme import text
 
 SERVQUAL_DIMENSIONS = {
@@ -98,7 +98,7 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
     if not isinstance(loadings, pd.DataFrame):
         raise KitError("plot.loading_heatmap needs the result of kl.efa(...)")
     text(LABELS["title"], lang)
-    use_cjk_font()
+    set_theme()
     boundaries, groups = [], []
     if model is not None:
         from ..structure_match import structure_match

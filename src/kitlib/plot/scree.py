@@ -17,7 +17,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from ..errors import KitError
-from ..fonts import use_cjk_font
+from .theme import set_theme
 from .theme import PALETTE, text
 
 LABELS = {
@@ -67,7 +67,7 @@ def scree(result, ax=None, lang: str = "zh"):
     if table is None or not hasattr(result, "n_factors"):
         raise KitError("plot.scree needs the result of kl.parallel_analysis(...)")
     text(LABELS["title"], lang)
-    use_cjk_font()
+    set_theme()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     components = table.index.to_numpy()

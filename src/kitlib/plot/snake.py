@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import AnalysisInputError
 from ..gaps import GapResult, servqual_gaps
-from ._service_text import label_column, prepare, result_of, say, shorten
+from ._service_text import draw_hidden, label_column, prepare, result_of, say, shorten
 from .theme import PALETTE
 
 
@@ -52,6 +52,8 @@ def snake_chart(result, lang: str = "en", ax=None):
         raise AnalysisInputError("snake_chart() draws one profile: use an ungrouped servqual_gaps() result (filter the survey to one group)")
     items = result.items.reset_index(drop=True)
     figure, ax = prepare(ax, lang, figsize=(6.5, 8))
+    if items["suppressed"].all():
+        return draw_hidden(ax, lang, items["suppression"].iat[0])
     positions = np.arange(len(items))
     ax.plot(items["E"], positions, marker="o", color=PALETTE["expectation"], label=say("expectation", lang))
     ax.plot(items["P"], positions, marker="s", color=PALETTE["perception"], label=say("perception", lang))

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..errors import AnalysisInputError
 from ..trend import TrendResult, trend
-from ._service_text import ensure_theme, result_of, say
+from ._service_text import result_of, say
+from .theme import set_theme
 
 
 def trend_chart(result, lang: str = "en", group: dict | None = None):
@@ -56,7 +57,7 @@ def trend_chart(result, lang: str = "en", group: dict | None = None):
         if levels.empty:
             raise AnalysisInputError(f"trend_chart(): no group {group}")
     say("wave", lang)
-    ensure_theme()
+    set_theme()
     figure, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 4.8), gridspec_kw={"width_ratios": [2.2, 1, 1]})
     waves = list(result.waves)
     x = np.arange(len(waves))
