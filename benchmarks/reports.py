@@ -10,6 +10,12 @@ Measured in one run on this machine:
 
 The default grid (one report per case) and the ``--by provider`` grid are both timed.
 
+Where the time goes (see the report of issue 5): the CLI process must ``import kitlib``
+(about 2 s, mostly seaborn and semopy) before it can start anything, and the floor does
+not contain that; each worker then boots one kernel (= one floor) and reuses it, so a
+report after the first costs only its own computation (about 1 s).  With 3 reports on 2
+workers the serial start-up dominates; with many reports the ratio falls well below 1.
+
 Usage: ``.venv/bin/python benchmarks/reports.py [--workers N] [--floor-runs K]``
 """
 

@@ -168,7 +168,7 @@ result
 选择案例、服务部门和维度，看各业务部门感受到的差距。人数少于 `min_group_size` 的部门（以及能据此反推出它的部门）会被隐藏。
 Pick a case, provider and dimension to see the gap felt by each department. Departments below `min_group_size` (and any that would reveal them) are hidden.
 """),
-    code("gap_explorer(lang=lang, case=case, min_group_size=min_group_size)"),
+    code("gap_explorer(lang=lang, case=case, provider=provider, min_group_size=min_group_size)"),
 ]
 
 EXERCISES["03_reliability"] = [

@@ -35,17 +35,18 @@ warnings.filterwarnings("ignore", category=FutureWarning)
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import group_counts, open_survey, pick, record_summary, say, select, visible
+from kitlib.report.chapter import group_counts, open_survey, pick, record_summary, say, select, visible, withheld_groups
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
-book = survey.codebook
+book = survey.codebook'''
+
+ANNOUNCE = '''\
 scope = ", ".join(f"{name} = {value}" for name, value in
                   {"provider": provider, "department": department, "wave": wave}.items() if value)
 say(lang,
@@ -75,7 +76,7 @@ def chapter(title: str, learn: str, cells: list, extra_parameters: str = "") -> 
         md("## 参数 / Parameters\n\n改这些值，或用 papermill `-p case bank -p lang en` 运行。"
            " / Change these values, or run with papermill `-p case bank -p lang en`."),
         code(PARAMETERS + ("\n" + extra_parameters if extra_parameters else ""), tags=["parameters"]),
-        code(SETUP),
+        code(SETUP + "\n" + ANNOUNCE),
         *cells,
     ]
     return notebook
@@ -181,13 +182,7 @@ dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_
 dimensions[["n", "E", "P", "gap", "ci_low", "ci_high", "p", "d_z"]]
 """),
         code("""
-fig, ax = plt.subplots(figsize=(7, 3.5))
-ordered = dimensions.sort_values("gap")
-ax.barh(ordered.index, ordered["gap"], xerr=[ordered["gap"] - ordered["ci_low"], ordered["ci_high"] - ordered["gap"]],
-        color=[kl.plot.PALETTE["negative"] if value < 0 else kl.plot.PALETTE["positive"] for value in ordered["gap"]])
-ax.axvline(0, color="black", linewidth=0.8)
-ax.set_xlabel(pick(lang, "差距 P − E（含置信区间）", "gap P − E (with confidence interval)"))
-ax.set_title(pick(lang, "各维度服务差距", "Service gap by dimension"))
+kl.plot.gap_bars(gaps, lang=lang)
 plt.show()
 """),
         code("""
@@ -222,7 +217,11 @@ else:
     say(lang, zh="数据中没有重要性分配列，因此没有加权总分。",
         en="The data have no importance-allocation columns, so there is no weighted score.")
 """),
-        md("## 条目层面 / Items"),
+        md("## 条目层面 / Items\n\n蛇形图：每个条目的期望 E 与感知 P。 / Snake chart: expectation E and perception P of every item."),
+        code("""
+kl.plot.snake_chart(gaps, lang=lang)
+plt.show()
+"""),
         code("""
 items = gaps.items.assign(label=gaps.items[f"label_{lang}"])
 worst_items = items.nsmallest(5, "gap").set_index("P_item")[["label", "E", "P", "gap", "p"]]
@@ -237,16 +236,29 @@ if provider or survey.data["provider"].nunique() < 2:
     say(lang, zh="本次只分析一个服务部门，跳过部门比较。", en="A single provider is analysed here, so there is no comparison.")
 else:
     by_provider = visible(kl.servqual_gaps(survey, by="provider", min_group_size=min_group_size).dimensions)
-    grid = by_provider.pivot(index="provider", columns=f"label_{lang}", values="gap")
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(grid) + 1.5))
-    sns.heatmap(grid, annot=True, fmt=".2f", cmap="RdBu", center=0, ax=ax)
-    ax.set_title(pick(lang, "服务部门 × 维度 的差距", "Gap by provider and dimension"))
-    ax.set_xlabel(""); ax.set_ylabel("")
-    plt.show()
+    grid = by_provider.pivot(index="provider", columns=f"label_{lang}", values="gap").rename_axis(columns=None)
+    limit = grid.abs().max().max()
+    display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
     weakest = grid.stack().idxmin()
     say(lang,
         zh=f"最需要改进的组合：**{weakest[0]}** 的 **{weakest[1]}**（{grid.loc[weakest]:.2f}）。",
         en=f"The weakest combination: **{weakest[0]}** on **{weakest[1]}** ({grid.loc[weakest]:.2f}).")
+"""),
+        md("## 谁对谁不满意？ / Who is dissatisfied with whom?\n\n服务部门 × 业务部门的总差距；人数太少的格子留空，人数太少的业务部门整列不显示。"
+           " / Overall gap of every provider × receiving department; cells with too few respondents stay blank and departments "
+           "too small to show are left out."),
+        code("""
+matrix = kl.provider_matrix(survey, value="gap", min_group_size=min_group_size)
+hidden = withheld_groups(survey, "department", min_group_size) if "department" in survey.data else set()
+table = matrix.values.drop(columns=[name for name in matrix.values.columns if name in hidden])
+table = table.dropna(how="all").dropna(axis=1, how="all")
+if table.shape[0] and table.shape[1]:
+    limit = table.abs().max().max()
+    display(table.style.format("{:.2f}", na_rep="–").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
+    pair = table.stack().idxmin()
+    say(lang,
+        zh=f"{len(hidden)} 个业务部门因人数太少未显示。最不满意的组合：**{pair[1]}** 对 **{pair[0]}**（{table.loc[pair]:.2f}）。",
+        en=f"{len(hidden)} department(s) are too small to show. The least satisfied pair: **{pair[1]}** with **{pair[0]}** ({table.loc[pair]:.2f}).")
 """),
         md("## 服务部门的自我评价 / The provider's self-view\n\n服务部门员工用同样的 22 个感知条目给自己打分。"
            "自评差距 = 内部客户感知 − 自评；负值表示服务部门把自己看得比客户看到的更好（盲点）。"
@@ -297,25 +309,20 @@ KANO = chapter(
            "两个答案在 KANO 评价表中组合成一个类别。 / Each feature is asked twice (functional and dysfunctional); "
            "the pair of answers gives a category in the KANO evaluation table."),
         code("""
-kano = kl.kano_table(survey, min_group_size=min_group_size)
-kano = kano.assign(label=kano[f"label_{lang}"], kind=kano[f"category_{lang}"])
-kano.set_index(["feature", "label"])[["A", "O", "M", "I", "R", "Q", "n", "kind", "better", "worse", "fong_significant"]]
+has_kano = bool(book.kano_pairs())
+if has_kano:
+    kano = kl.kano_table(survey, min_group_size=min_group_size)
+    kano = kano.assign(label=kano[f"label_{lang}"], kind=kano[f"category_{lang}"])
+    display(kano.set_index(["feature", "label"])[["A", "O", "M", "I", "R", "Q", "n", "kind", "better", "worse", "fong_significant"]])
+else:
+    say(lang, zh="这份问卷没有 KANO 题目（codebook 中没有 kano_functional / kano_dysfunctional 列），本章没有可分析的内容。",
+        en="This questionnaire has no KANO questions (no kano_functional / kano_dysfunctional columns in the codebook); "
+           "this chapter has nothing to analyse.")
 """),
         code("""
-fig, ax = plt.subplots(figsize=(7, 6))
-ax.scatter(-kano["worse"], kano["better"], s=60, color=kl.plot.PALETTE["perception"])
-for _, row in kano.iterrows():
-    ax.annotate(row["feature"], (-row["worse"], row["better"]), xytext=(4, 4), textcoords="offset points")
-ax.axvline(0.5, color="grey", linewidth=0.8); ax.axhline(0.5, color="grey", linewidth=0.8)
-ax.set_xlim(0, 1); ax.set_ylim(0, 1)
-corners = {(0.75, 0.95): ("期望型", "One-dimensional"), (0.25, 0.95): ("魅力型", "Attractive"),
-           (0.75, 0.05): ("必备型", "Must-be"), (0.25, 0.05): ("无差异型", "Indifferent")}
-for (x, y), (zh, en) in corners.items():
-    ax.text(x, y, pick(lang, zh, en), ha="center", va="center", color="grey")
-ax.set_xlabel(pick(lang, "|Worse|：没有它时不满意的程度", "|Worse|: dissatisfaction when absent"))
-ax.set_ylabel(pick(lang, "Better：有它时满意的程度", "Better: satisfaction when present"))
-ax.set_title(pick(lang, "KANO 满意度影响图", "KANO better-worse map"))
-plt.show()
+if has_kano:
+    kl.plot.kano_map(kl.kano_table(survey, min_group_size=min_group_size), lang=lang)
+    plt.show()
 """),
         md("## 该怎么做 / What to do\n\n"
            "- **必备型 M**：做好了没人夸，做不好人人骂——先保证零失误；\n"
@@ -326,41 +333,43 @@ plt.show()
            "improve continuously. Attractive: delights, but only after the must-bes are secure. Indifferent / reverse: do not invest; "
            "stop or make optional the reverse ones.*"),
         code("""
-def features(category):
-    chosen = kano[kano["category"] == category]
-    return "、".join(chosen["label"]) if lang == "zh" else ", ".join(chosen["label"])
+if has_kano:
+    def features(category):
+        chosen = kano[kano["category"] == category]
+        return "、".join(chosen["label"]) if lang == "zh" else ", ".join(chosen["label"])
 
-counts = kano["category"].value_counts()
-unclear = kano[~kano["fong_significant"].astype(bool)]
-lines_zh, lines_en = [], []
-for category, zh, en in [("M", "必备型（先保证零失误）", "Must-be (secure first)"),
-                         ("O", "期望型（持续改进）", "One-dimensional (improve continuously)"),
-                         ("A", "魅力型（必备型稳定后投入）", "Attractive (invest once must-bes are secure)"),
-                         ("I", "无差异型（不投入）", "Indifferent (do not invest)"),
-                         ("R", "反向型（停止或改为可选）", "Reverse (stop or make optional)")]:
-    if counts.get(category, 0):
-        lines_zh.append(f"- **{zh}**：{features(category)}")
-        lines_en.append(f"- **{en}**: {features(category)}")
-say(lang, zh="\\n".join(lines_zh), en="\\n".join(lines_en))
-say(lang,
-    zh=(f"Fong 检验：{len(unclear)} 个功能的前两个类别差异不显著（{('、'.join(unclear['label']))}），"
-        "说明内部客户意见分化，可按部门进一步细分。") if len(unclear) else "Fong 检验：所有功能的类别都明确。",
-    en=(f"Fong's test: for {len(unclear)} feature(s) the two most frequent categories do not differ significantly "
-        f"({', '.join(unclear['label'])}); receivers disagree, so look at departments separately.") if len(unclear)
-       else "Fong's test: every feature has a clear category.")
+    counts = kano["category"].value_counts()
+    unclear = kano[~kano["fong_significant"].astype(bool)]
+    lines_zh, lines_en = [], []
+    for category, zh, en in [("M", "必备型（先保证零失误）", "Must-be (secure first)"),
+                             ("O", "期望型（持续改进）", "One-dimensional (improve continuously)"),
+                             ("A", "魅力型（必备型稳定后投入）", "Attractive (invest once must-bes are secure)"),
+                             ("I", "无差异型（不投入）", "Indifferent (do not invest)"),
+                             ("R", "反向型（停止或改为可选）", "Reverse (stop or make optional)")]:
+        if counts.get(category, 0):
+            lines_zh.append(f"- **{zh}**：{features(category)}")
+            lines_en.append(f"- **{en}**: {features(category)}")
+    say(lang, zh="\\n".join(lines_zh), en="\\n".join(lines_en))
+    say(lang,
+        zh=(f"Fong 检验：{len(unclear)} 个功能的前两个类别差异不显著（{('、'.join(unclear['label']))}），"
+            "说明内部客户意见分化，可按部门进一步细分。") if len(unclear) else "Fong 检验：所有功能的类别都明确。",
+        en=(f"Fong's test: for {len(unclear)} feature(s) the two most frequent categories do not differ significantly "
+            f"({', '.join(unclear['label'])}); receivers disagree, so look at departments separately.") if len(unclear)
+           else "Fong's test: every feature has a clear category.")
 """),
         code("""
-must = kano[kano["category"] == "M"].sort_values("worse")
-attractive = kano[kano["category"] == "A"].sort_values("better", ascending=False)
-say(lang,
-    zh=(f"优先级：先确保必备型的 **{must.iloc[0]['label']}**（Worse = {must.iloc[0]['worse']:.2f}，缺了它最让人不满）"
-        if len(must) else "没有必备型功能；")
-       + (f"，之后再考虑魅力型的 **{attractive.iloc[0]['label']}**（Better = {attractive.iloc[0]['better']:.2f}）。"
-          if len(attractive) else "。没有魅力型功能。"),
-    en=(f"Priority: first secure the must-be **{must.iloc[0]['label']}** (Worse = {must.iloc[0]['worse']:.2f}, its absence hurts most)"
-        if len(must) else "There is no must-be feature")
-       + (f", then consider the attractive **{attractive.iloc[0]['label']}** (Better = {attractive.iloc[0]['better']:.2f})."
-          if len(attractive) else ". There is no attractive feature."))
+if has_kano:
+    must = kano[kano["category"] == "M"].sort_values("worse")
+    attractive = kano[kano["category"] == "A"].sort_values("better", ascending=False)
+    say(lang,
+        zh=(f"优先级：先确保必备型的 **{must.iloc[0]['label']}**（Worse = {must.iloc[0]['worse']:.2f}，缺了它最让人不满）"
+            if len(must) else "没有必备型功能；")
+           + (f"，之后再考虑魅力型的 **{attractive.iloc[0]['label']}**（Better = {attractive.iloc[0]['better']:.2f}）。"
+              if len(attractive) else "。没有魅力型功能。"),
+        en=(f"Priority: first secure the must-be **{must.iloc[0]['label']}** (Worse = {must.iloc[0]['worse']:.2f}, its absence hurts most)"
+            if len(must) else "There is no must-be feature")
+           + (f", then consider the attractive **{attractive.iloc[0]['label']}** (Better = {attractive.iloc[0]['better']:.2f})."
+              if len(attractive) else ". There is no attractive feature."))
 """),
     ],
 )
@@ -370,6 +379,7 @@ def report_notebook(cells: list) -> nbformat.NotebookNode:
     """The batch-report notebook: every text comes from code cells in one language (inputs are hidden in HTML)."""
     notebook = chapter("", "", cells, extra_parameters='summary_path = ""     # where kitlib report collects the key figures (JSON)')
     notebook.cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    notebook.cells[1].source = SETUP  # the report announces its scope under its own title
     return notebook
 
 
@@ -392,30 +402,27 @@ gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - al
 dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
 worst = dimensions["gap"].idxmin()
 overall = gaps.overall.set_index("score")["gap"]
-nps_result = kl.nps(survey.data[survey.codebook.items("nps")[0]].dropna())
+nps_columns = book.items("nps")
+nps_result = kl.nps(survey.data[nps_columns[0]].dropna(), confidence=1 - alpha_level) if nps_columns else None
 csi_value = kl.csi(survey).csi
 say(lang,
     zh="## 关键数字\\n\\n"
        f"- 服务质量总差距（P − E）：**{overall['unweighted']:.2f}**"
        + (f"，按重要性加权 **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\\n"
        f"- 差距最大的维度：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）\\n"
-       f"- NPS：**{nps_result.nps:+.0f}**（{1 - alpha_level:.0%} 置信区间 {nps_result.ci_low:+.0f} ~ {nps_result.ci_high:+.0f}，n = {nps_result.n}）"
-       f"\\n- CSI 满意度指数：**{csi_value:.1f}** / 100",
+       + (f"- NPS：**{nps_result.nps:+.0f}**（{1 - alpha_level:.0%} 置信区间 {nps_result.ci_low:+.0f} ~ {nps_result.ci_high:+.0f}，n = {nps_result.n}）\\n"
+          if nps_result else "- NPS：问卷中没有推荐意愿题\\n")
+       + f"- CSI 满意度指数：**{csi_value:.1f}** / 100",
     en="## Key figures\\n\\n"
        f"- Overall service-quality gap (P − E): **{overall['unweighted']:.2f}**"
        + (f", importance-weighted **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\\n"
        f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f})\\n"
-       f"- NPS: **{nps_result.nps:+.0f}** ({1 - alpha_level:.0%} CI {nps_result.ci_low:+.0f} to {nps_result.ci_high:+.0f}, n = {nps_result.n})"
-       f"\\n- CSI: **{csi_value:.1f}** / 100")
+       + (f"- NPS: **{nps_result.nps:+.0f}** ({1 - alpha_level:.0%} CI {nps_result.ci_low:+.0f} to {nps_result.ci_high:+.0f}, n = {nps_result.n})\\n"
+          if nps_result else "- NPS: the questionnaire has no recommendation question\\n")
+       + f"- CSI: **{csi_value:.1f}** / 100")
 """),
     code("""
-fig, ax = plt.subplots(figsize=(7, 3.2))
-ordered = dimensions.sort_values("gap")
-ax.barh(ordered.index, ordered["gap"], xerr=[ordered["gap"] - ordered["ci_low"], ordered["ci_high"] - ordered["gap"]],
-        color=[kl.plot.PALETTE["negative"] if value < 0 else kl.plot.PALETTE["positive"] for value in ordered["gap"]])
-ax.axvline(0, color="black", linewidth=0.8)
-ax.set_xlabel(pick(lang, "差距 P − E", "gap P − E"))
-ax.set_title(pick(lang, "各维度服务差距", "Service gap by dimension"))
+kl.plot.gap_bars(gaps, lang=lang)
 plt.show()
 shortfalls = dimensions[(dimensions["p"] < alpha_level) & (dimensions["gap"] < 0)]
 say(lang,
@@ -439,21 +446,22 @@ else:
         en=f"Weakest combination: **{weakest[0]}** on **{weakest[1]}** ({grid.loc[weakest]:.2f}).")
 """),
     code("""
-kano = kl.kano_table(survey, min_group_size=min_group_size)
-kano = kano.assign(label=kano[f"label_{lang}"])
-must = kano[kano["category"] == "M"]
-attractive = kano[kano["category"] == "A"]
-reverse = kano[kano["category"] == "R"]
-join = "、" if lang == "zh" else ", "
-say(lang,
-    zh="## KANO 功能\\n\\n"
-       f"- 必备型（先保证）：{join.join(must['label']) or '无'}\\n"
-       f"- 魅力型（必备型稳定后再投入）：{join.join(attractive['label']) or '无'}\\n"
-       f"- 反向型（停止或改为可选）：{join.join(reverse['label']) or '无'}",
-    en="## KANO features\\n\\n"
-       f"- Must-be (secure first): {join.join(must['label']) or 'none'}\\n"
-       f"- Attractive (invest once the must-bes are secure): {join.join(attractive['label']) or 'none'}\\n"
-       f"- Reverse (stop or make optional): {join.join(reverse['label']) or 'none'}")
+if book.kano_pairs():
+    kano = kl.kano_table(survey, min_group_size=min_group_size)
+    kano = kano.assign(label=kano[f"label_{lang}"])
+    must = kano[kano["category"] == "M"]
+    attractive = kano[kano["category"] == "A"]
+    reverse = kano[kano["category"] == "R"]
+    join = "、" if lang == "zh" else ", "
+    say(lang,
+        zh="## KANO 功能\\n\\n"
+           f"- 必备型（先保证）：{join.join(must['label']) or '无'}\\n"
+           f"- 魅力型（必备型稳定后再投入）：{join.join(attractive['label']) or '无'}\\n"
+           f"- 反向型（停止或改为可选）：{join.join(reverse['label']) or '无'}",
+        en="## KANO features\\n\\n"
+           f"- Must-be (secure first): {join.join(must['label']) or 'none'}\\n"
+           f"- Attractive (invest once the must-bes are secure): {join.join(attractive['label']) or 'none'}\\n"
+           f"- Reverse (stop or make optional): {join.join(reverse['label']) or 'none'}")
 """),
     code("""
 if survey.self_assessment is not None and not survey.self_assessment.empty:
@@ -467,7 +475,20 @@ if survey.self_assessment is not None and not survey.self_assessment.empty:
                f"largest blind spot: **{by_dimension.index[0]}** ({by_dimension.iloc[0]:.2f}).")
 """),
     code("""
-record_summary(summary_path, title=title, n=len(survey), csi=csi_value, nps=nps_result.nps,
+wave_column = survey.wave_column()
+if wave_column and survey.data[wave_column].nunique() >= 2:
+    changes = kl.trend(survey, min_group_size=min_group_size, confidence=1 - alpha_level).changes.set_index("measure")
+    lines = []
+    for measure in ("servqual_gap", "overall", "nps"):
+        if measure in changes.index:
+            row = changes.loc[measure]
+            verdict = pick(lang, "显著" if row["significant"] else "不显著", "significant" if row["significant"] else "not significant")
+            lines.append(f"- {row[f'label_{lang}']}: {row['mean_before']:.2f} → {row['mean_after']:.2f} "
+                         f"({row['wave_before']} → {row['wave_after']}, {verdict})")
+    say(lang, zh="## 前后对比\\n\\n" + "\\n".join(lines), en="## Before and after\\n\\n" + "\\n".join(lines))
+"""),
+    code("""
+record_summary(summary_path, title=title, n=len(survey), csi=csi_value, nps=nps_result.nps if nps_result else None,
                largest_gap_dimension=worst, largest_gap=float(dimensions.at[worst, "gap"]),
                overall_gap=float(overall["unweighted"]))
 """),
@@ -487,35 +508,38 @@ INDICES = chapter(
     [
         md("## NPS"),
         code("""
-scores = survey.data[book.items("nps")[0]].dropna()
-result = kl.nps(scores, confidence=1 - alpha_level)
-say(lang,
-    zh=f"NPS = **{result.nps:+.1f}**（{1 - alpha_level:.0%} 置信区间 {result.ci_low:+.1f} ~ {result.ci_high:+.1f}），"
-       f"n = {result.n}：推荐者 {result.promoter_share:.0%}、中立者 {result.passive_share:.0%}、贬损者 {result.detractor_share:.0%}。"
-       + ("贬损者多于推荐者。" if result.nps < 0 else "推荐者多于贬损者。"),
-    en=f"NPS = **{result.nps:+.1f}** ({1 - alpha_level:.0%} CI {result.ci_low:+.1f} to {result.ci_high:+.1f}), "
-       f"n = {result.n}: {result.promoter_share:.0%} promoters, {result.passive_share:.0%} passives, {result.detractor_share:.0%} detractors. "
-       + ("Detractors outnumber promoters." if result.nps < 0 else "Promoters outnumber detractors."))
+has_nps = bool(book.items("nps"))
+if not has_nps:
+    say(lang, zh="这份问卷没有推荐意愿（NPS）题目，跳过本节。", en="This questionnaire has no recommendation (NPS) question; this section is skipped.")
 """),
         code("""
-compare = "department" if provider else "provider"
-table = visible(kl.nps_table(survey, by=compare, min_group_size=min_group_size, confidence=1 - alpha_level))
-if len(table) >= 2:
-    table = table.sort_values("nps")
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
-    ax.barh(table[compare], table["nps"], xerr=[table["nps"] - table["ci_low"], table["ci_high"] - table["nps"]],
-            color=kl.plot.PALETTE["perception"])
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("NPS"); ax.set_title(pick(lang, "各组 NPS（含置信区间）", "NPS by group (with confidence interval)"))
-    plt.show()
-    low, high = table.iloc[0], table.iloc[-1]
-    overlap = low["ci_high"] >= high["ci_low"]
+if has_nps:
+    scores = survey.data[book.items("nps")[0]].dropna()
+    result = kl.nps(scores, confidence=1 - alpha_level)
     say(lang,
-        zh=f"NPS 最低：**{low[compare]}**（{low['nps']:+.1f}），最高：**{high[compare]}**（{high['nps']:+.1f}）。"
-           + ("两者的置信区间重叠，差异可能只是抽样波动。" if overlap else "两者的置信区间不重叠。"),
-        en=f"Lowest NPS: **{low[compare]}** ({low['nps']:+.1f}); highest: **{high[compare]}** ({high['nps']:+.1f}). "
-           + ("Their confidence intervals overlap, so the difference may be sampling noise." if overlap
-              else "Their confidence intervals do not overlap."))
+        zh=f"NPS = **{result.nps:+.1f}**（{1 - alpha_level:.0%} 置信区间 {result.ci_low:+.1f} ~ {result.ci_high:+.1f}），"
+           f"n = {result.n}：推荐者 {result.promoter_share:.0%}、中立者 {result.passive_share:.0%}、贬损者 {result.detractor_share:.0%}。"
+           + ("贬损者多于推荐者。" if result.nps < 0 else "推荐者多于贬损者。"),
+        en=f"NPS = **{result.nps:+.1f}** ({1 - alpha_level:.0%} CI {result.ci_low:+.1f} to {result.ci_high:+.1f}), "
+           f"n = {result.n}: {result.promoter_share:.0%} promoters, {result.passive_share:.0%} passives, {result.detractor_share:.0%} detractors. "
+           + ("Detractors outnumber promoters." if result.nps < 0 else "Promoters outnumber detractors."))
+"""),
+        code("""
+if has_nps:
+    compare = "department" if provider else "provider"
+    table = visible(kl.nps_table(survey, by=compare, min_group_size=min_group_size, confidence=1 - alpha_level))
+    if len(table) >= 2:
+        table = table.sort_values("nps")
+        kl.plot.nps_bar(table, lang=lang)
+        plt.show()
+        low, high = table.iloc[0], table.iloc[-1]
+        overlap = low["ci_high"] >= high["ci_low"]
+        say(lang,
+            zh=f"NPS 最低：**{low[compare]}**（{low['nps']:+.1f}），最高：**{high[compare]}**（{high['nps']:+.1f}）。"
+               + ("两者的置信区间重叠，差异可能只是抽样波动。" if overlap else "两者的置信区间不重叠。"),
+            en=f"Lowest NPS: **{low[compare]}** ({low['nps']:+.1f}); highest: **{high[compare]}** ({high['nps']:+.1f}). "
+               + ("Their confidence intervals overlap, so the difference may be sampling noise." if overlap
+                  else "Their confidence intervals do not overlap."))
 """),
         md("## CSI 满意度指数 / Satisfaction index\n\nCSI = Σ 权重 × 维度感知得分（换算到 0–100）。"
            " / CSI = Σ weight × dimension perception score rescaled to 0–100."),
@@ -533,16 +557,11 @@ say(lang,
         md("## IPA 重要性—绩效分析 / Importance–performance analysis"),
         code("""
 has_allocation = any(book.columns[c].dimension for c in book.items("importance"))
+if not has_allocation and not book.items("overall"):
+    raise kl.KitError("IPA needs importance: the 100-point allocation columns or an overall-satisfaction column")
 grid = kl.ipa(survey, importance="stated" if has_allocation else "derived")
 table = grid.table.assign(label=grid.table[f"label_{lang}"], where=grid.table[f"quadrant_{lang}"])
-fig, ax = plt.subplots(figsize=(6.5, 5))
-ax.scatter(table["performance"], table["importance"], s=70, color=kl.plot.PALETTE["perception"])
-for _, row in table.iterrows():
-    ax.annotate(row["label"], (row["performance"], row["importance"]), xytext=(4, 4), textcoords="offset points")
-ax.axvline(grid.performance_cut, color="grey", linewidth=0.8); ax.axhline(grid.importance_cut, color="grey", linewidth=0.8)
-ax.set_xlabel(pick(lang, "绩效（感知得分）", "performance (perception score)"))
-ax.set_ylabel(pick(lang, "重要性", "importance"))
-ax.set_title(pick(lang, "重要性—绩效矩阵", "Importance-performance grid"))
+kl.plot.ipa_grid(grid, lang=lang)
 plt.show()
 table.set_index("label")[["importance", "performance", "where"]]
 """),
@@ -601,13 +620,7 @@ else:
 """),
         code("""
 if has_trend:
-    levels = visible(result.levels)
-    dims = levels[levels["measure"].isin(book.servqual_model("P"))]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for measure, rows in dims.groupby("measure"):
-        ax.plot(rows["wave"], rows["mean"], marker="o", label=rows[f"label_{lang}"].iloc[0])
-    ax.set_ylabel(pick(lang, "感知得分", "perception score")); ax.legend()
-    ax.set_title(pick(lang, "各维度感知得分的变化", "Perception score by wave"))
+    kl.plot.trend_chart(result, lang=lang)
     plt.show()
 """),
         code("""
@@ -708,20 +721,13 @@ say(lang,
        f"(theory: {len(model)}).")
 """),
         code("""
-eigen = parallel.eigenvalues
-fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.plot(eigen.index, eigen["observed"], marker="o", label=pick(lang, "实际数据", "observed"))
-ax.plot(eigen.index, eigen["simulated_quantile"], linestyle="--", label=pick(lang, "随机数据（95% 分位）", "random data (95th percentile)"))
-ax.set_xlabel(pick(lang, "成分", "component")); ax.set_ylabel(pick(lang, "特征值", "eigenvalue"))
-ax.set_title(pick(lang, "碎石图与平行分析", "Scree plot and parallel analysis")); ax.legend()
+kl.plot.scree(parallel, lang=lang)
 plt.show()
 """),
         code("""
 exploratory = kl.efa(perceptions, n_factors=len(model))
 match = exploratory.compare(model)
-fig, ax = plt.subplots(figsize=(6, 8))
-sns.heatmap(exploratory.loadings, annot=True, fmt=".2f", cmap="RdBu", center=0, vmin=-1, vmax=1, ax=ax)
-ax.set_title(pick(lang, "因子载荷（oblimin 斜交旋转）", "Loadings (oblimin rotation)"))
+kl.plot.loading_heatmap(exploratory, model, lang=lang, codebook=book)
 plt.show()
 flagged = match.items[match.items["weak"] | match.items["off_dimension"]]
 say(lang,

@@ -11,7 +11,10 @@ chapter notebooks as they are (``--nbval-lax``).
 from __future__ import annotations
 
 import ast
+import fcntl
 import importlib.util
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,11 +22,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
+import yaml
 
 import kitlib as kl
 from kitlib.cases import case_dir
-from kitlib.report import ReportJob, run_jobs
+from kitlib.report import ReportJob, ReportResult, run_jobs
 from kitlib.report.chapter import withheld_groups
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,14 +77,48 @@ def test_builder_script_reproduces_the_committed_notebooks():
 @pytest.fixture(scope="module")
 def own_data(tmp_path_factory):
     """A researcher's own file: the it_firm data under another name, with its codebook elsewhere."""
-    folder = tmp_path_factory.mktemp("own")
+    folder = tmp_path_factory.mktemp("own")  # per worker; only the first worker's copy is used
     shutil.copy(case_dir("it_firm") / "responses.csv", folder / "my_survey.csv")
     shutil.copy(case_dir("it_firm") / "codebook.yaml", folder / "my_codebook.yaml")
     return folder / "my_survey.csv", folder / "my_codebook.yaml"
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory, own_data):
+def lean_data(tmp_path_factory):
+    """A researcher's survey with SERVQUAL and overall satisfaction only: no KANO, NPS or importance columns."""
+    folder = tmp_path_factory.mktemp("lean")
+    book = yaml.safe_load((case_dir("manufacturer") / "codebook.yaml").read_text(encoding="utf-8"))
+    dropped = {"kano_functional", "kano_dysfunctional", "nps", "importance"}
+    removed = [column["id"] for column in book["columns"] if column["kind"] in dropped]
+    book["columns"] = [column for column in book["columns"] if column["kind"] not in dropped]
+    (folder / "lean.yaml").write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    frame = pd.read_csv(case_dir("manufacturer") / "responses.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns=removed).to_csv(folder / "lean.csv", index=False)
+    return folder / "lean.csv", folder / "lean.yaml"
+
+
+def shared_folder(tmp_path_factory, name: str) -> Path:
+    """A temp folder shared by all pytest-xdist workers of this session (per session without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory, own_data, lean_data):
+    """Every notebook for every case, run once per session even under pytest-xdist."""
+    out = shared_folder(tmp_path_factory, "executed-notebooks")
+    out.mkdir(exist_ok=True)
+    with open(out.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker runs the batch, the others wait and reuse it
+        record = out / "results.json"
+        if not record.exists():
+            results = run_notebooks(out, own_data, lean_data)
+            record.write_text(json.dumps([result.to_dict() for result in results]), encoding="utf-8")
+        results = [ReportResult(**entry) for entry in json.loads(record.read_text(encoding="utf-8"))]
+    return out, {result.name: result for result in results}
+
+
+def run_notebooks(out: Path, own_data, lean_data) -> list[ReportResult]:
     """Run every notebook for every case (plus own-data and filter runs) in one parallel batch."""
     jobs = [
         ReportJob(name=f"{path.stem}__{case}", case=case, notebook=str(path), parameters={"lang": LANG[case]})
@@ -91,6 +130,12 @@ def executed(tmp_path_factory, own_data):
                   notebook=str(path), parameters={"lang": "en"})
         for path in ALL
     ]
+    lean, lean_book = lean_data
+    jobs += [
+        ReportJob(name=f"{path.stem}__lean", data_path=str(lean), codebook_path=str(lean_book), notebook=str(path),
+                  parameters={"lang": "en"})
+        for path in (REPORT, CHAPTERS[3], CHAPTERS[4])
+    ]
     jobs += [
         ReportJob(name="report__provider", case="it_firm", group_by="provider", group="IT Support",
                   notebook=str(REPORT), parameters={"lang": "en"}),
@@ -99,9 +144,7 @@ def executed(tmp_path_factory, own_data):
         ReportJob(name="05_trends_pdca__wave", case="bank", notebook=str(CHAPTERS[5]),
                   parameters={"lang": "en", "wave": "2026Q2"}),
     ]
-    out = tmp_path_factory.mktemp("executed")
-    results = {result.name: result for result in run_jobs(jobs, out, fmt="ipynb", progress=False)}
-    return out, results
+    return run_jobs(jobs, out, fmt="ipynb", progress=False)
 
 
 def outputs(out: Path, name: str, kinds=("text/markdown", "text/plain", "text/html")) -> list[str]:
@@ -216,6 +259,19 @@ def test_own_data_path_overrides_case(executed):
     assert results["report__own"].summary["n"] == len(kl.load_case("it_firm"))
     assert "**640** rows" in markdown(out, "00_start_here__own")
     assert "no provider self-assessment" in markdown(out, "02_service_gaps__own")
+
+
+@pytest.mark.slow
+def test_survey_without_kano_nps_or_importance_is_reported_gracefully(executed):
+    out, results = executed
+    for name in ("report__lean", "03_kano__lean", "04_nps_csi_ipa__lean"):
+        assert results[name].status == "ok", results[name].error
+    assert results["report__lean"].summary["nps"] is None
+    assert "no recommendation question" in markdown(out, "report__lean")
+    assert "has no KANO questions" in markdown(out, "03_kano__lean")
+    indices = markdown(out, "04_nps_csi_ipa__lean")
+    assert "no recommendation (NPS) question" in indices
+    assert "derived from the correlation with overall satisfaction" in indices
 
 
 @pytest.mark.slow

@@ -1,18 +1,48 @@
-"""Service-quality charts render in Chinese and English with no missing glyphs (issue 4)."""
+"""Service-quality charts: bilingual text, codebook value labels, confidentiality and layout (issue 4)."""
 
+import logging
 import warnings
 
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib import font_manager
+from service_synth import codebook_dict, make_frame, make_survey
 
 import kitlib as kl
-from service_synth import make_survey
+from kitlib.codebook import parse_codebook
+from kitlib.survey import Survey
+
+# The small department of the synthetic survey (3 respondents) under every name it has.
+SMALL = {"raw": "Legal", "zh": "法务部", "en": "Legal Affairs"}
+VALUE_LABELS = {
+    "department": {"Legal": {"zh": "法务部", "en": "Legal Affairs"}, "Sales": {"zh": "销售部", "en": "Sales & Marketing"},
+                   "Finance": {"zh": "财务部", "en": "Finance"}, "Ops": {"zh": "运营部", "en": "Operations"}},
+    "provider": {"IT Support": {"zh": "信息技术支持部", "en": "IT Support"}, "HR Service": {"zh": "人力资源服务部", "en": "HR Service"}},
+    "wave": {"2025Q4": {"zh": "2025年第四季度", "en": "Q4 2025"}, "2026Q2": {"zh": "2026年第二季度", "en": "Q2 2026"}},
+}
+
+
+def labelled_survey(waves: bool = True, frame=None) -> Survey:
+    """The synthetic survey with bilingual value labels for its groups and item 13 reverse-keyed (as in the cases)."""
+    book = codebook_dict(waves=waves)
+    for column in book["columns"]:
+        if column["id"] in VALUE_LABELS:
+            column["labels"] = VALUE_LABELS[column["id"]]
+        if column["id"] in ("E13", "P13"):
+            column["reverse"] = True
+    data = make_frame(waves=waves) if frame is None else frame
+    return Survey(data.reset_index(drop=True), parse_codebook(book))
 
 
 @pytest.fixture(scope="module")
 def survey():
     return make_survey(waves=True)
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return labelled_survey()
 
 
 CHARTS = {
@@ -31,18 +61,28 @@ def texts_of(figure):
     return [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("name", sorted(CHARTS))
-def test_chart_renders_without_missing_glyphs(survey, name, lang):
-    kl.plot.set_theme()
-    with warnings.catch_warnings(record=True) as caught:
+def render(draw, caplog):
+    """Draw a chart completely; fail on a missing glyph or a findfont fallback (e.g. bold asked of the one-weight CJK font)."""
+    font_manager.fontManager._findfont_cached.cache_clear()  # matplotlib logs a fallback only on the first lookup
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
         warnings.simplefilter("always")
-        drawn = CHARTS[name](survey, lang)
+        caplog.clear()
+        drawn = draw()
         figure = drawn if isinstance(drawn, matplotlib.figure.Figure) else drawn.figure
         figure.canvas.draw()
-    plt.close(figure)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]
+    findfont = [r.getMessage() for r in caplog.records if r.name == "matplotlib.font_manager"]
+    assert not findfont, findfont[:3]
+    return drawn, figure
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_chart_renders_without_missing_glyphs_or_font_fallbacks(survey, name, lang, caplog):
+    kl.plot.set_theme()
+    drawn, figure = render(lambda: CHARTS[name](survey, lang), caplog)
+    plt.close(figure)
     assert isinstance(drawn, (matplotlib.axes.Axes, matplotlib.figure.Figure))
     text = " ".join(texts_of(figure))
     has_chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -60,14 +100,29 @@ def test_charts_keep_chinese_after_the_theme_is_reset(survey):
     assert not [w for w in caught if "missing from font" in str(w.message)]
 
 
-def test_suppressed_cells_are_labelled(survey):
-    ax = kl.plot.provider_heatmap(kl.provider_matrix(survey), lang="en")
-    labels = texts_of(ax.figure)
+def test_the_font_check_can_fail(caplog):
+    """Bold text with the one-weight CJK font is exactly what render() must catch."""
+    kl.plot.set_theme()
+    with pytest.raises(AssertionError, match="findfont"):
+        render(lambda: plt.subplots()[1].set_title("粗体标题", weight="bold"), caplog)
+    plt.close("all")
+
+
+def test_hidden_cells_inside_shown_rows_stay_grey_and_marked(caplog):
+    """Ops (large) gets only 3 HR Service respondents: that cell shows n<5, its row sibling a * (complementary)."""
+    frame = make_frame(waves=True)
+    ops = frame.index[frame["department"] == "Ops"]
+    frame.loc[ops, "provider"] = "IT Support"
+    frame.loc[ops[:3], "provider"] = "HR Service"
+    _, figure = render(lambda: kl.plot.provider_heatmap(kl.provider_matrix(labelled_survey(frame=frame)), lang="en"), caplog)
+    labels = texts_of(figure)
     assert "n<5" in labels and "*" in labels
-    plt.close(ax.figure)
-    ax = kl.plot.nps_bar(kl.nps_table(survey, by="department"), lang="zh")
-    assert any(label.startswith("已隐藏") for label in texts_of(ax.figure))
-    plt.close(ax.figure)
+    assert "Operations" in labels  # the department itself is large enough to be named
+    assert any("Grey: fewer than 5" in label for label in labels)
+    plt.close(figure)
+    _, figure = render(lambda: kl.plot.nps_bar(kl.nps_table(make_survey(), by="department"), lang="zh"), caplog)
+    assert any(label.startswith("已隐藏 (防止反推)") for label in texts_of(figure))  # complementary sibling: grey bar
+    plt.close(figure)
 
 
 def test_bad_inputs(survey):

@@ -79,6 +79,13 @@ def test_gap_view_respects_a_larger_min_group_size():
     assert table.loc[~table["suppressed"], "n"].min() >= 45
 
 
+def test_gap_explorer_starts_on_the_requested_provider():
+    panel = gap_explorer(lang="zh", case="manufacturer", provider="Maintenance", min_group_size=5)
+    assert panel.children[0].children[1].value == "Maintenance"
+    pd.testing.assert_frame_equal(panel.table, gap_view(case("manufacturer"), "Maintenance", "overall"))
+    assert len(panel.children[1].outputs) == 1
+
+
 def test_gap_explorer_dropdowns_update_the_table():
     panel = gap_explorer(lang="en", case="bank", min_group_size=5)
     case_box, provider_box, dimension_box = panel.children[0].children
@@ -89,7 +96,7 @@ def test_gap_explorer_dropdowns_update_the_table():
     pd.testing.assert_frame_equal(panel.table, expected)
     assert panel.table["suppressed"].any()
     case_box.value = "it_firm"
-    assert provider_box.value in set(case("it_firm").data["provider"])
+    assert provider_box.value == sorted(case("it_firm").data["provider"].unique())[0]
     assert dimension_box.value == "overall"
     pd.testing.assert_frame_equal(panel.table, gap_view(case("it_firm"), provider_box.value, "overall"))
 

@@ -100,6 +100,25 @@ def labels(survey: Survey, key: str) -> tuple[str, str]:
     return survey.codebook.label(key, "zh"), survey.codebook.label(key, "en")
 
 
+def add_group_labels(table: pd.DataFrame, survey: Survey, columns) -> pd.DataFrame:
+    """Insert ``<column>_label_zh`` and ``<column>_label_en`` after each group column.
+
+    The labels are the codebook's value labels (e.g. department
+    ``"Internal Audit"`` -> ``"内审部"`` / ``"Internal Audit"``), so charts of
+    a result can name groups in the reader's language.  ``columns`` is a
+    list of group columns or a ``{table column: codebook column}`` mapping
+    (e.g. ``{"wave": "round"}`` when the table renamed the wave column).
+    """
+    sources = dict(columns) if isinstance(columns, dict) else {column: column for column in columns}
+    out = table.copy()
+    for column, source in sources.items():
+        position = out.columns.get_loc(column) + 1
+        for offset, lang in enumerate(("zh", "en")):
+            out.insert(position + offset, f"{column}_label_{lang}",
+                       [survey.codebook.value_label(source, value, lang) for value in out[column]])
+    return out
+
+
 def single_column(survey: Survey, kind: str) -> str:
     """The one column of ``kind`` (e.g. ``nps``, ``overall``); raises if absent."""
     columns = survey.codebook.items(kind)

@@ -43,8 +43,12 @@ class GapResult:
     ----------
     items : DataFrame
         One row per item (and group): ``dimension, item, E_item, P_item,
-        label_zh, label_en, n, E, P, gap, sd_gap, se, t, dof, p, ci_low,
-        ci_high, d_z`` (d_z = mean gap / SD of the gaps, signed).
+        label_zh, label_en, reverse, n, E, P, gap, sd_gap, se, t, dof, p,
+        ci_low, ci_high, d_z`` (d_z = mean gap / SD of the gaps, signed;
+        ``reverse``: the item is negatively worded and was recoded, codebook
+        ``reverse: true``).  Grouped results start with the ``by`` columns,
+        each followed by its codebook value labels ``<by>_label_zh`` and
+        ``<by>_label_en``.
     dimensions : DataFrame
         Same statistics for the per-respondent dimension scores.
     overall : DataFrame
@@ -148,8 +152,10 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     Returns
     -------
     GapResult
-        ``.items``, ``.dimensions`` and ``.overall`` tidy tables.  The effect
-        size is ``d_z`` = mean(P − E) / SD(P − E) (signed), not pingouin's
+        ``.items``, ``.dimensions`` and ``.overall`` tidy tables; with ``by``
+        each group column is followed by ``<by>_label_zh``/``<by>_label_en``
+        (codebook value labels, for charts and reports).  The effect size
+        is ``d_z`` = mean(P − E) / SD(P − E) (signed), not pingouin's
         ``cohen_d``.
 
     Raises
@@ -183,7 +189,8 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     items = _test_rows(p_items, e_items, data, keys, confidence)
     meta = pd.DataFrame(
         [{"key": p, "dimension": d, "item": survey.codebook.columns[p].item, "E_item": e, "P_item": p,
-          "label_zh": survey.codebook.label(p, "zh"), "label_en": survey.codebook.label(p, "en")} for d, e, p in pairs]
+          "label_zh": survey.codebook.label(p, "zh"), "label_en": survey.codebook.label(p, "en"),
+          "reverse": survey.codebook.columns[p].reverse} for d, e, p in pairs]
     )
     items = meta.merge(items, on="key").drop(columns="key")
     items = items[keys + [c for c in items.columns if c not in keys]]
@@ -212,4 +219,5 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     items = svc.suppress_groups(items, data, keys, min_group_size, HIDDEN_COLUMNS)
     dimensions = svc.suppress_groups(dimensions, data, keys, min_group_size, HIDDEN_COLUMNS)
     overall = svc.suppress_groups(overall, data, keys, min_group_size, HIDDEN_COLUMNS)
+    items, dimensions, overall = (svc.add_group_labels(table, survey, keys) for table in (items, dimensions, overall))
     return GapResult(items, dimensions, overall, weight_kind, keys, confidence, min_group_size)

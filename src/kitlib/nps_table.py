@@ -39,7 +39,9 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
     DataFrame
         ``[by…], n, nps, se, ci_low, ci_high, promoters, passives, detractors,
         promoter_share, passive_share, detractor_share, group_n, suppressed,
-        suppression`` (without ``by`` the whole survey is the group).
+        suppression`` (without ``by`` the whole survey is the group); each
+        ``by`` column is followed by its codebook value labels
+        ``<by>_label_zh`` and ``<by>_label_en`` (e.g. ``内审部``).
 
     Example
     -------
@@ -72,4 +74,4 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
                      "detractor_share": result.detractor_share})
     table = pd.DataFrame(rows).reindex(columns=keys + STAT_COLUMNS)
     table = svc.suppress_groups(table, data, keys, min_group_size, STAT_COLUMNS)
-    return table
+    return svc.add_group_labels(table, survey, keys)

@@ -94,8 +94,10 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
     -------
     ProviderMatrix
         ``cells``: ``rows, columns, group_n, n, mean, suppressed, suppression``
-        (``n`` = respondents with an answer); ``values``/``counts``/``suppressed``
-        pivot tables.
+        (``n`` = respondents with an answer), each of the two group columns
+        followed by its codebook value labels ``<column>_label_zh`` and
+        ``<column>_label_en``; ``values``/``counts``/``suppressed`` pivot
+        tables (indexed by the raw group values).
 
     Example
     -------
@@ -126,4 +128,5 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
             mean, n = (values.mean() if len(values) else float("nan")), len(values)
         records.append({rows: row, columns: column, "n": n, "mean": mean})
     cells = svc.suppress_groups(pd.DataFrame(records), data, keys, min_group_size, ["n", "mean"])
+    cells = svc.add_group_labels(cells, survey, keys)
     return ProviderMatrix(cells, value, rows, columns, label_zh, label_en, min_group_size)

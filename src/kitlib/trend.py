@@ -48,7 +48,7 @@ MEASURE_LABELS = {
 
 @dataclass
 class TrendResult:
-    """Per-wave levels and wave-to-wave changes."""
+    """Per-wave levels and wave-to-wave changes (see :func:`trend`)."""
 
     levels: pd.DataFrame
     changes: pd.DataFrame
@@ -56,6 +56,7 @@ class TrendResult:
     waves: list
     by: list = field(default_factory=list)
     alpha: float = 0.05
+    min_group_size: int = svc.MIN_GROUP_SIZE
 
     def __repr__(self) -> str:
         shown = self.changes[self.by + ["measure", "wave_before", "wave_after", "diff", "p", "significant"]].copy()
@@ -121,7 +122,10 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
         ci_low, ci_high`` (for ``measure == "nps"`` the mean is the NPS);
         ``changes``: ``[by…], measure, label_zh, label_en, wave_before,
         wave_after, n_before, n_after, mean_before, mean_after, diff, se,
-        ci_low, ci_high, t, dof, p, test, significant``.
+        ci_low, ci_high, t, dof, p, test, significant``.  Every group and
+        wave column (``by``, ``wave``, ``wave_before``, ``wave_after``) is
+        followed by its codebook value labels ``<column>_label_zh`` and
+        ``<column>_label_en``.
 
     Raises
     ------
@@ -201,4 +205,6 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
     changes[CHANGE_STATS] = changes[CHANGE_STATS].astype(float).mask(np.repeat(change_hidden[:, None], len(CHANGE_STATS), 1))
     changes["suppressed"] = change_hidden
     changes["significant"] = (changes["p"] < 1 - confidence).where(~change_hidden)
-    return TrendResult(levels, changes, wave_column, waves, keys, 1 - confidence)
+    levels = svc.add_group_labels(levels, survey, {**{k: k for k in keys}, "wave": wave_column})
+    changes = svc.add_group_labels(changes, survey, {**{k: k for k in keys}, "wave_before": wave_column, "wave_after": wave_column})
+    return TrendResult(levels, changes, wave_column, waves, keys, 1 - confidence, min_group_size)

@@ -9,7 +9,7 @@ Example
 >>> import pandas as pd
 >>> from kitlib.exercises.reference import cronbach_alpha
 >>> round(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 2, 4, 4]})), 4)
-0.8889
+0.9412
 
 References
 ----------

@@ -17,7 +17,8 @@ import seaborn as sns
 
 from ..errors import AnalysisInputError
 from ..gaps import GapResult, servqual_gaps
-from ._service_text import draw_hidden, label_column, prepare, result_of, say, shorten
+from ._service_text import (by_groups, draw_hidden, footnote, group_name, hidden_groups_note, item_label, label_column, prepare,
+                            result_of, reverse_flags, say, small_groups, value_labels)
 from .theme import PALETTE
 
 
@@ -28,9 +29,13 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     ----------
     result : GapResult or Survey
         From :func:`kitlib.servqual_gaps` (a Survey is analysed first).
-        With a grouped result, the first ``by`` column becomes the bar colour
-        and suppressed groups are left out (named in the legend title).
+        With a grouped result, the first ``by`` column becomes the bar colour,
+        named with the codebook's value labels in ``lang``.  A group with
+        fewer than ``min_group_size`` respondents is left out without being
+        named (a footnote counts it); groups hidden to prevent
+        back-calculation are left out and named in the footnote.
     level : {"dimension", "item"}
+        At item level, reverse-keyed items are marked " (R)" / "（反向题）".
     lang : {"zh", "en"}
     ax : matplotlib Axes, optional
 
@@ -41,31 +46,43 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     Example
     -------
     >>> import kitlib as kl
-    >>> ax = kl.plot.gap_bars(kl.load_case("bank"), level="item")  # doctest: +SKIP
+    >>> survey = kl.load_case("it_firm")
+    >>> ax = kl.plot.gap_bars(kl.servqual_gaps(survey, by="department"), lang="zh")
+    >>> "内审部" in [t.get_text() for t in ax.get_legend().get_texts()]  # 3 respondents: never named
+    False
 
     References
     ----------
     Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*. Free Press.
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
     """
     result = result_of(result, GapResult, servqual_gaps, "gap_bars")
     if level not in ("dimension", "item"):
         raise AnalysisInputError(f"level must be 'dimension' or 'item', not {level!r}")
     table = (result.dimensions if level == "dimension" else result.items).copy()
-    height = 4.5 if level == "dimension" else 8
-    figure, ax = prepare(ax, lang, figsize=(7.5, height))
+    groups = table[result.by[0]].nunique() if result.by else 1
+    height = 4.5 if level == "dimension" else 10
+    figure, ax = prepare(ax, lang, figsize=(9 if result.by else 8, height + (0.4 * groups if level == "dimension" and result.by else 0)))
     if table["suppressed"].all():
         return draw_hidden(ax, lang, table["suppression"].iat[0])
     if level == "item":
-        table["axis_label"] = [f"{p} {shorten(t)}" for p, t in zip(table["P_item"], label_column(table, lang))]
+        table["axis_label"] = [item_label(p, t, r, lang) for p, t, r in zip(table["P_item"], label_column(table, lang), reverse_flags(table))]
     else:
         table["axis_label"] = label_column(table, lang)
+    notes = []
     if result.by:
         group = result.by[0]
-        hidden = sorted(table.loc[table["suppressed"], group].astype(str).unique())
-        shown = table[~table["suppressed"]]
-        sns.barplot(data=shown, y="axis_label", x="gap", hue=group, ax=ax, errorbar=None, orient="h")
-        legend_title = group if not hidden else f"{group} ({say('hidden', lang)}: {', '.join(hidden)})"
-        ax.legend(title=legend_title, fontsize=8, title_fontsize=8)
+        small = small_groups(table, group, result.by, result.min_group_size)
+        shown = table[~table["suppressed"]].assign(group_label=lambda t: value_labels(t, group, lang))
+        others = table[table["suppressed"] & ~table[group].isin(small)]
+        sns.barplot(data=shown, y="axis_label", x="gap", hue="group_label", ax=ax, errorbar=None, orient="h")
+        ax.legend(title=group_name(group, lang), fontsize=8, title_fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1),
+                  frameon=False)
+        if small:
+            notes.append(hidden_groups_note(len(small), result.min_group_size, lang))
+        if len(others):
+            names = ("、" if lang == "zh" else ", ").join(dict.fromkeys(value_labels(others, group, lang)))
+            notes.append(say("also_hidden", lang, names=names))
     else:
         colors = np.where(table["gap"] < 0, PALETTE["negative"], PALETTE["positive"])
         sns.barplot(data=table, y="axis_label", x="gap", hue="axis_label", palette=dict(zip(table["axis_label"], colors)),
@@ -74,11 +91,15 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
         ax.errorbar(table["gap"], positions,
                     xerr=[table["gap"] - table["ci_low"], table["ci_high"] - table["gap"]],
                     fmt="none", ecolor="#333333", capsize=3, linewidth=1)
+    if level == "item" and any(reverse_flags(table)):
+        notes.append(say("reverse_note", lang))
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_xlabel(say("gap", lang))
     ax.set_ylabel("")
-    ax.set_title(say("gap_title_dimension" if level == "dimension" else "gap_title_item", lang))
+    ax.set_title(say("gap_title_dimension" if level == "dimension" else "gap_title_item", lang)
+                 + (by_groups(result.by[:1], lang) if result.by else ""))
     if level == "item":
         ax.tick_params(axis="y", labelsize=8)
+    footnote(ax, notes)
     figure.tight_layout()
     return ax

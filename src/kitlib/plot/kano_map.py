@@ -22,7 +22,7 @@ import seaborn as sns
 from ..errors import AnalysisInputError
 from ..kano_table import CATEGORY_LABELS, kano_table
 from ..survey import Survey
-from ._service_text import draw_hidden, place_labels, prepare, say, shorten
+from ._service_text import draw_hidden, place_labels, prepare, say, wrap
 from .theme import text
 
 CATEGORY_COLORS = {"A": "#2e86ab", "O": "#27ae60", "M": "#c0392b", "I": "#9aa5b1", "R": "#8e44ad", "Q": "#f39c12"}
@@ -61,28 +61,29 @@ def kano_map(table, lang: str = "en", ax=None, split: float = 0.5):
         raise AnalysisInputError("kano_map() needs a kano_table() result or a Survey")
     if table["feature"].duplicated().any():
         raise AnalysisInputError("kano_map() draws one map: use an ungrouped kano_table() (filter the survey to one group)")
-    figure, ax = prepare(ax, lang, figsize=(7, 6))
+    figure, ax = prepare(ax, lang, figsize=(8, 6.5))
     if "suppressed" in table.columns and table["suppressed"].all():
         return draw_hidden(ax, lang, table["suppression"].iat[0])
     points = table.assign(abs_worse=table["worse"].abs(),
                           category_label=[text(CATEGORY_LABELS[c], lang) if c else "" for c in table["category"]])
     palette = {text(CATEGORY_LABELS[c], lang): color for c, color in CATEGORY_COLORS.items()}
     sns.scatterplot(data=points, x="abs_worse", y="better", hue="category_label", palette=palette, s=80, ax=ax, zorder=3)
-    labels = [f"{f} {shorten(str(t), 14)}" for f, t in zip(points["feature"], points[f"label_{lang}"])]
-    place_labels(ax, points["abs_worse"].tolist(), points["better"].tolist(), labels, (0, 1), (0, 1))
     ax.axvline(split, color="#777777", linewidth=0.8)
     ax.axhline(split, color="#777777", linewidth=0.8)
     corners = {(True, True): (0.98, 0.98, "right", "top"), (True, False): (0.02, 0.98, "left", "top"),
                (False, True): (0.98, 0.02, "right", "bottom"), (False, False): (0.02, 0.02, "left", "bottom")}
     for key, (x, y, ha, va) in corners.items():
         category = QUADRANT_CATEGORY[key]
-        ax.text(x, y, text(CATEGORY_LABELS[category], lang), ha=ha, va=va, fontsize=10,
-                color=CATEGORY_COLORS[category], alpha=0.8, weight="bold")
+        ax.text(x, y, text(CATEGORY_LABELS[category], lang), ha=ha, va=va, fontsize=12,
+                color=CATEGORY_COLORS[category], alpha=0.9)  # the CJK font has no bold: size and colour emphasise
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel(say("worse", lang))
     ax.set_ylabel(say("better", lang))
     ax.set_title(say("kano_title", lang))
-    ax.legend(fontsize=8, loc="center right", framealpha=0.8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    figure.tight_layout()
+    labels = [wrap(f"{f} {t}", 24) for f, t in zip(points["feature"], points[f"label_{lang}"])]
+    place_labels(ax, points["abs_worse"].tolist(), points["better"].tolist(), labels, (0, 1), (0, 1))
     figure.tight_layout()
     return ax

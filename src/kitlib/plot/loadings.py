@@ -20,8 +20,10 @@ import warnings
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from ..errors import KitError
+from ._service_text import display_width, footnote, say
 from .theme import set_theme
 from .theme import text
 
@@ -66,7 +68,9 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
     ax : matplotlib Axes, optional
     lang : {"zh", "en"}
     codebook : Codebook, optional
-        Source of bilingual dimension labels (default: built-in SERVQUAL labels).
+        Source of bilingual dimension labels (default: built-in SERVQUAL
+        labels); with it, reverse-keyed items are marked " (R)" / "（反向题）"
+        and explained in a footnote.
     annotate : bool
         Write the loadings in the cells.
 
@@ -117,14 +121,21 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
         title = LABELS["title"]
     else:
         table, title = loadings, LABELS["title_plain"]
+    reverse = [bool(codebook and row in codebook.columns and codebook.columns[row].reverse) for row in table.index]
+    if any(reverse):
+        table = table.set_axis([row + (say("reverse_mark", lang) if flag else "") for row, flag in zip(table.index, reverse)])
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.1 * table.shape[1] + 3.5, 0.3 * table.shape[0] + 1.8))
+        _, ax = plt.subplots(figsize=(1.15 * table.shape[1] + 4.2, 0.3 * table.shape[0] + 2.2))
+    # room right of the cells for the dimension names, then the colour bar
+    label_room = max((display_width(label) for _, label in groups), default=0) * 0.6 * 10 / 72 + 0.2
+    colorbar = make_axes_locatable(ax).append_axes("right", size=0.22, pad=label_room if groups else 0.15)
     with warnings.catch_warnings():
         # seaborn 0.13.2 calls Colormap.set_bad, which matplotlib 3.11 marks pending deprecation
         warnings.filterwarnings("ignore", message=".*set_bad.*", category=PendingDeprecationWarning)
         sns.heatmap(
             table,
             ax=ax,
+            cbar_ax=colorbar,
             cmap="RdBu_r",
             vmin=-1,
             vmax=1,
@@ -132,14 +143,17 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
             annot=annotate,
             fmt=".2f",
             annot_kws={"fontsize": 7},
-            cbar_kws={"label": text(LABELS["loading"], lang), "pad": 0.16 if groups else 0.05},
+            cbar_kws={"label": text(LABELS["loading"], lang)},
         )
     for boundary in boundaries[:-1]:
         ax.axhline(boundary, color="black", linewidth=1.2)
     for middle, label in groups:
         ax.text(1.02, middle, label, ha="left", va="center", fontsize=10, transform=ax.get_yaxis_transform())
     ax.tick_params(axis="y", rotation=0)
+    ax.tick_params(axis="x", rotation=0, labelsize=9)
     ax.set_xlabel(text(LABELS["x"], lang))
     ax.set_ylabel(text(LABELS["y"], lang))
     ax.set_title(text(title, lang))
+    footnote(ax, [say("reverse_note", lang) if any(reverse) else ""])
+    ax.figure.tight_layout()
     return ax

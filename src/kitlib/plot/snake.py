@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import AnalysisInputError
 from ..gaps import GapResult, servqual_gaps
-from ._service_text import draw_hidden, label_column, prepare, result_of, say, shorten
+from ._service_text import draw_hidden, footnote, item_label, label_column, prepare, result_of, reverse_flags, say
 from .theme import PALETTE
 
 
@@ -31,6 +31,8 @@ def snake_chart(result, lang: str = "en", ax=None):
     result : GapResult or Survey
         An ungrouped :func:`kitlib.servqual_gaps` result (filter the survey
         first to draw one provider: ``survey.filter(provider="IT")``).
+        Reverse-keyed items are marked " (R)" / "（反向题）" and explained
+        in a footnote.
     lang : {"zh", "en"}
     ax : matplotlib Axes, optional
 
@@ -51,7 +53,7 @@ def snake_chart(result, lang: str = "en", ax=None):
     if result.by:
         raise AnalysisInputError("snake_chart() draws one profile: use an ungrouped servqual_gaps() result (filter the survey to one group)")
     items = result.items.reset_index(drop=True)
-    figure, ax = prepare(ax, lang, figsize=(6.5, 8))
+    figure, ax = prepare(ax, lang, figsize=(7.5, 10))
     if items["suppressed"].all():
         return draw_hidden(ax, lang, items["suppression"].iat[0])
     positions = np.arange(len(items))
@@ -67,10 +69,13 @@ def snake_chart(result, lang: str = "en", ax=None):
         rows = np.flatnonzero(dimension_of == dimension)
         ax.text(1.01, rows.mean(), names.get(dimension, dimension), transform=ax.get_yaxis_transform(),
                 va="center", ha="left", fontsize=9, color="#555555", rotation=270)
-    ax.set_yticks(positions, [f"{p} {shorten(t, 24)}" for p, t in zip(items["P_item"], label_column(items, lang))], fontsize=8)
+    reverse = reverse_flags(items)
+    ax.set_yticks(positions, [item_label(p, t, r, lang) for p, t, r in zip(items["P_item"], label_column(items, lang), reverse)],
+                  fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(say("score", lang))
-    ax.set_title(say("snake_title", lang))
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(say("snake_title", lang), pad=22)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+    footnote(ax, [say("reverse_note", lang) if any(reverse) else ""])
     figure.tight_layout()
     return ax

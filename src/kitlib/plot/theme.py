@@ -14,6 +14,7 @@ Waskom, M. (2021). seaborn: statistical data visualization. *JOSS*, 6(60), 3021.
 
 from __future__ import annotations
 
+import matplotlib
 import seaborn as sns
 
 from ..errors import KitError
@@ -34,6 +35,8 @@ def set_theme() -> None:
     """Apply the kit's seaborn theme with a Chinese-capable font (idempotent)."""
     sns.set_theme(style="whitegrid", context="notebook")
     use_cjk_font()
+    # The shipped CJK font has one weight; asking for bold would make matplotlib fall back and warn.
+    matplotlib.rcParams.update({"axes.titleweight": "normal", "figure.titleweight": "normal", "axes.labelweight": "normal"})
 
 
 def text(labels: dict[str, str], lang: str) -> str:

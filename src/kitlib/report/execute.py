@@ -1,11 +1,12 @@
 """Execute report jobs with papermill in parallel and write HTML without code.
 
 Each job runs in a worker process: papermill executes the report notebook
-into a scratch folder in a kernel the worker keeps warm (started once, so the
-scientific stack is imported once per worker; a first ``%reset -f`` cell
-empties the namespace before every report; the kernel is replaced after any
-failure; ``fresh_kernels=True`` starts a new
-kernel per report instead), the notebook writes its key figures to a JSON file
+into a scratch folder in a kernel the worker keeps warm.  The kernel is started
+as soon as the worker starts and imports the scientific stack while the worker
+imports papermill (so the stack is imported once per worker, not per report);
+a first ``%reset -f`` cell empties the namespace before every report; the
+kernel is replaced after any failure (``fresh_kernels=True`` starts a new
+kernel per report instead).  The notebook writes its key figures to a JSON file
 (the ``summary_path`` parameter), and the executed notebook is converted to
 HTML with every input cell hidden.  Results are moved into place with
 :func:`os.replace`, so a report file is either complete or absent.  A failed
@@ -31,6 +32,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -38,10 +40,8 @@ from multiprocessing import util
 from pathlib import Path
 
 import nbformat
-import papermill
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
 from .grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
@@ -52,6 +52,8 @@ SCRATCH = ".work"
 FAILED = "failed"
 RESET = "%reset -f"
 RESET_TAG = "kitlib-reset"
+WARM_UP = ("import IPython.display, matplotlib.pyplot, numpy, pandas, seaborn, kitlib, kitlib.report.chapter; "
+           "kitlib.plot.set_theme()")
 
 _warm_kernels: dict[str, AsyncKernelManager] = {}
 
@@ -99,6 +101,8 @@ def atomic_write(path: Path, text: str) -> None:
 
 def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     """HTML of an executed notebook with every input cell, prompt and stderr stream removed."""
+    from nbconvert import HTMLExporter  # imported by the workers only, while their kernels start
+
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = [out for out in cell.outputs if out.get("name") != "stderr"]
@@ -110,6 +114,8 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
 
 def describe_error(error: BaseException) -> str:
     """One-line ``Name: message`` of a papermill or other failure."""
+    import papermill
+
     if isinstance(error, papermill.PapermillExecutionError):
         return f"{error.ename}: {error.evalue}"
     return f"{type(error).__name__}: {error}"
@@ -118,6 +124,7 @@ def describe_error(error: BaseException) -> str:
 def _shutdown(manager: AsyncKernelManager) -> None:
     if run_sync(manager.is_alive)():
         run_sync(manager.shutdown_kernel)(now=True)
+    shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
 
 
 def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
@@ -125,8 +132,10 @@ def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
     manager = _warm_kernels.get(kernel)
     if manager is not None and run_sync(manager.is_alive)():
         return manager
-    manager = AsyncKernelManager(kernel_name=kernel)
-    run_sync(manager.start_kernel)(cwd=str(cwd))
+    # Unix-domain sockets in a private folder: no TCP ports to race for with other kernels on the machine.
+    sockets = Path(tempfile.mkdtemp(prefix="kitlib-kernel-"))
+    manager = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"))
+    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
     util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
     _warm_kernels[kernel] = manager
     return manager
@@ -141,13 +150,17 @@ def with_reset_cell(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def without_reset_cell(path: Path) -> None:
-    """Remove the reset cell from an executed notebook file (if present)."""
-    if not path.exists():
-        return
+def read_executed(path: Path) -> nbformat.NotebookNode:
+    """An executed notebook without the reset cell that :func:`with_reset_cell` added."""
     notebook = nbformat.read(path, as_version=4)
     notebook.cells = [cell for cell in notebook.cells if RESET_TAG not in cell.metadata.get("tags", [])]
-    nbformat.write(notebook, path)
+    return notebook
+
+
+def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
+    """Pool initializer: start this worker's kernel right away (it boots while papermill is imported)."""
+    if not fresh_kernels:
+        warm_kernel(kernel, cwd)
 
 
 def discard_kernels() -> None:
@@ -165,6 +178,8 @@ def _clear(*paths: Path) -> None:
 def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel: str = KERNEL,
             fresh_kernels: bool = False) -> ReportResult:
     """Execute one report job and write its report (or its failure) into ``out_dir``."""
+    import papermill  # imported by the workers only, while their kernels start
+
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     out_dir = Path(out_dir)
@@ -185,26 +200,23 @@ def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel
             str(notebook) if fresh_kernels else with_reset_cell(notebook), str(executed),
             parameters=parameters, kernel_name=kernel,
             progress_bar=False, log_output=False, cwd=str(scratch), km=manager,
+            request_save_on_cell_execute=False,  # write the output notebook once, at the end
         )
     except Exception as error:  # noqa: BLE001 - any failure of one run is reported, never fatal
         discard_kernels()
-        without_reset_cell(executed)
         message = describe_error(error)
         failed_dir.mkdir(exist_ok=True)
         if executed.exists():
-            os.replace(executed, kept)
+            atomic_write(kept, nbformat.writes(read_executed(executed)))
         atomic_write(error_file, message + "\n")
-        _clear(target, summary_file)
+        _clear(target, summary_file, executed)
         return ReportResult(
             job.name, job.title, "failed", seconds=time.perf_counter() - start, error=message,
             notebook=str(kept.relative_to(out_dir)) if kept.exists() else None,
         )
     summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
-    without_reset_cell(executed)
-    if fmt == "html":
-        text = notebook_to_html(nbformat.read(executed, as_version=4), title=summary.get("title", job.title))
-    else:
-        text = executed.read_text(encoding="utf-8")
+    result = read_executed(executed)
+    text = notebook_to_html(result, title=summary.get("title", job.title)) if fmt == "html" else nbformat.writes(result)
     atomic_write(target, text)
     _clear(executed, summary_file, kept, error_file)
     return ReportResult(
@@ -240,7 +252,7 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
     """
     jobs = list(jobs)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SCRATCH).mkdir(parents=True, exist_ok=True)
     workers = max(1, min(workers or default_workers(), len(jobs) or 1))
     options = {"notebook": notebook, "fmt": fmt, "kernel": kernel, "fresh_kernels": fresh_kernels}
     results: dict[str, ReportResult] = {}
@@ -256,7 +268,8 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
                 discard_kernels()
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                                     initargs=(kernel, out_dir / SCRATCH, fresh_kernels)) as pool:
                 futures = {pool.submit(run_job, job, out_dir, **options): job for job in jobs}
                 for future in as_completed(futures):
                     job = futures[future]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -174,11 +174,21 @@ def plan(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5
         withheld[stem] = hidden
         for group in groups:
             jobs.append(ReportJob(name=f"{stem}__{by}-{slug(group)}", group_by=by, group=group, parameters=options, **source))
-    return jobs, withheld
+    return _unique_names(jobs), withheld
+
+
+def _unique_names(jobs: list[ReportJob]) -> list[ReportJob]:
+    """Suffix ``-2``, ``-3``... to names that collide (e.g. "R&D" and "R-D" both slug to "R-D")."""
+    seen: dict[str, int] = {}
+    unique = []
+    for job in jobs:
+        seen[job.name] = seen.get(job.name, 0) + 1
+        unique.append(job if seen[job.name] == 1 else replace(job, name=f"{job.name}-{seen[job.name]}"))
+    return unique
 
 
 def _load(source: dict):
     if source.get("case"):
         folder = case_dir(source["case"])
-        return load_survey(folder / "responses.csv", folder / "codebook.yaml")
-    return load_survey(source["data_path"], source.get("codebook_path"))
+        return load_survey(folder / "responses.csv", folder / "codebook.yaml", on_invalid="exclude")
+    return load_survey(source["data_path"], source.get("codebook_path"), on_invalid="exclude")

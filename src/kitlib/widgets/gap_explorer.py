@@ -95,7 +95,7 @@ def _case(name: str) -> Survey:
     return load_case(name)
 
 
-def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5, cases=CASES):
+def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5, cases=CASES, provider: str | None = None):
     """An ipywidgets panel: case, provider and dimension dropdowns above the gap chart.
 
     Parameters
@@ -107,6 +107,8 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
         Departments with fewer respondents are hidden.
     cases : sequence of str
         Cases offered in the dropdown.
+    provider : str, optional
+        Provider shown first (default: the first in alphabetical order).
 
     Returns
     -------
@@ -124,7 +126,6 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
     Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). *Journal of Retailing*, 64(1), 12–40.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     check_lang(lang)
     style = {"description_width": "initial"}
@@ -143,18 +144,17 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
         survey = _case(case_box.value)
         panel.table = gap_view(survey, provider_box.value, dimension_box.value, min_group_size)
         label = survey.codebook.label(dimension_box.value, lang) if dimension_box.value != OVERALL else TEXT["overall"][lang]
-        chart.clear_output(wait=True)
-        with chart:
-            ax = draw_gap_view(panel.table, provider_box.value, label, lang, min_group_size)
-            display(ax.figure)
-            plt.close(ax.figure)
+        chart.outputs = ()
+        ax = draw_gap_view(panel.table, provider_box.value, label, lang, min_group_size)
+        chart.append_display_data(ax.figure)
+        plt.close(ax.figure)
 
-    def choose_case(_change=None) -> None:
+    def choose_case(_change=None, first_provider: str | None = None) -> None:
         survey = _case(case_box.value)
         changing_case.append(True)
         providers = sorted(survey.data["provider"].dropna().unique())
         provider_box.options = providers
-        provider_box.value = providers[0]
+        provider_box.value = first_provider if first_provider in providers else providers[0]
         dimension_box.options = [(TEXT["overall"][lang], OVERALL)] + [
             (survey.codebook.label(d, lang), d) for d in survey.codebook.servqual_model("P")
         ]
@@ -165,5 +165,5 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
     provider_box.observe(redraw, names="value")
     dimension_box.observe(redraw, names="value")
     case_box.observe(choose_case, names="value")
-    choose_case()
+    choose_case(first_provider=provider)
     return panel

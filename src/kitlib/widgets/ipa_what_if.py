@@ -122,7 +122,6 @@ def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
     Martilla, J. A., & James, J. C. (1977). *Journal of Marketing*, 41(1), 77–79.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     check_lang(lang)
     original = ipa(survey, importance=importance).table
@@ -158,11 +157,10 @@ def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
             unit=moved[f"label_{lang}"], importance=moved["importance"], performance=moved["performance"],
             quadrant=moved[f"quadrant_{lang}"], before=before,
         )
-        chart.clear_output(wait=True)
-        with chart:
-            ax = draw_ipa(panel.table, panel.cuts, lang, highlight=units.value)
-            display(ax.figure)
-            plt.close(ax.figure)
+        chart.outputs = ()
+        ax = draw_ipa(panel.table, panel.cuts, lang, highlight=units.value)
+        chart.append_display_data(ax.figure)
+        plt.close(ax.figure)
 
     def choose(_change=None) -> None:
         start(units.value)
