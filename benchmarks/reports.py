@@ -5,7 +5,8 @@ Measured in one run on this machine:
 * floor  = wall time of ``papermill`` executing a notebook whose only cell imports
   what the report notebook imports (median of ``--floor-runs`` runs, fresh kernel each);
 * batch  = wall time of the ``kitlib report`` command (a subprocess, so CLI start-up,
-  planning, HTML conversion and index writing all count) for every case;
+  planning, HTML conversion and index writing all count) for every case
+  (median of ``--repeats`` runs; the machine is shared, so single runs are noisy);
 * ratio  = batch / (floor x runs / workers).  Goal: <= 1.5.
 
 The default grid (one report per case) and the ``--by provider`` grid are both timed.
@@ -16,7 +17,7 @@ not contain that; each worker then boots one kernel (= one floor) and reuses it,
 report after the first costs only its own computation (about 1 s).  With 3 reports on 2
 workers the serial start-up dominates; with many reports the ratio falls well below 1.
 
-Usage: ``.venv/bin/python benchmarks/reports.py [--workers N] [--floor-runs K]``
+Usage: ``.venv/bin/python benchmarks/reports.py [--workers N] [--floor-runs K] [--repeats R]``
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--floor-runs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -85,8 +87,9 @@ def main(argv=None) -> int:
         print(f"floor (papermill, import-only notebook, median of {args.floor_runs}): {floor:.2f} s")
         print(f"{'grid':<22}{'runs':>5}{'workers':>8}{'batch s':>9}{'ideal s':>9}{'ratio':>7}")
         for label, extra in [("all cases", []), ("all cases by provider", ["--by", "provider"])]:
-            out = folder / label.replace(" ", "_")
-            seconds, runs = batch_seconds(out, args.workers, extra)
+            timings = [batch_seconds(folder / f"{label.replace(' ', '_')}_{repeat}", args.workers, extra)
+                       for repeat in range(args.repeats)]
+            seconds, runs = statistics.median(t for t, _ in timings), timings[0][1]
             ideal = floor * runs / args.workers
             print(f"{label:<22}{runs:>5}{args.workers:>8}{seconds:>9.2f}{ideal:>9.2f}{seconds / ideal:>7.2f}")
     print("goal: ratio <= 1.5")

@@ -61,6 +61,8 @@ def wait_for_server(url: str, process: subprocess.Popen, log: Path, seconds: flo
 
 @pytest.fixture
 def jupyterlab(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (run 'make browser' as root)")
     root = tmp_path / "lab"
     root.mkdir()
     shutil.copy(ROOT / "exercises" / "solutions" / EXERCISE, root / EXERCISE)
@@ -141,8 +143,6 @@ def open_and_run(page, url: str, attempts: int = 3):
 
 
 def test_exercise_runs_in_jupyterlab_with_widget_and_check(jupyterlab):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (run 'make browser' as root)")
     from playwright.sync_api import sync_playwright
 
     base, token = jupyterlab
@@ -163,6 +163,8 @@ def test_exercise_runs_in_jupyterlab_with_widget_and_check(jupyterlab):
             check = page.locator(".kitlib-check", has_text="全部正确")
             check.wait_for(state="attached")
             assert "12" in check.inner_text()
+            # JupyterLab renders tracebacks and warnings as stderr output; this exercise prints neither
+            assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
 
             # the widget reacts in the browser: "I expect it" when present, "I dislike it" when absent -> must-be
             classifier.locator("select").first.select_option(label="2 理应如此")

@@ -52,7 +52,7 @@ def with_data(survey: kl.Survey, data: pd.DataFrame) -> kl.Survey:
     return dataclasses.replace(survey, data=data.reset_index(drop=True))
 
 
-def gaps_by_hand(data: pd.DataFrame, book, kind_p: str = "P") -> pd.Series:
+def gaps_by_hand(data: pd.DataFrame, book) -> pd.Series:
     gaps = {}
     for dimension, e_item, p_item in book.servqual_pairs():
         gaps.setdefault(dimension, []).append(data[p_item].mean() - data[e_item].mean())

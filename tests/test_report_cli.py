@@ -148,6 +148,8 @@ def test_index_escapes_and_lists_failures(tmp_path):
 
 def test_cli_rejects_bad_arguments(capsys):
     assert main(["report", "--workers", "0", "--no-progress"]) == 2
+    assert main(["report", "--min-group-size", "0", "--no-progress"]) == 2
+    assert "--min-group-size must be at least 1" in capsys.readouterr().err
     with pytest.raises(SystemExit) as caught:
         main(["report", "--case", "nowhere"])
     assert caught.value.code == 2

@@ -6,7 +6,6 @@ import json
 from functools import cache
 
 import nbformat
-import numpy as np
 import pandas as pd
 import pytest
 

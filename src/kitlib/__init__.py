@@ -14,7 +14,7 @@ References
 Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of Retailing*, 64(1), 12–40.
 """
 
-from . import plot
+from . import exercises, plot, widgets
 from .cases import CASES, case_dir, load_case
 from .codebook import Codebook, load_codebook
 from .errors import (

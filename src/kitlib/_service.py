@@ -108,6 +108,20 @@ def add_group_labels(table: pd.DataFrame, survey: Survey, columns) -> pd.DataFra
     a result can name groups in the reader's language.  ``columns`` is a
     list of group columns or a ``{table column: codebook column}`` mapping
     (e.g. ``{"wave": "round"}`` when the table renamed the wave column).
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> table = pd.DataFrame({"department": ["Internal Audit"], "n": [3]})
+    >>> add_group_labels(table, kl.load_case("it_firm"), ["department"]).columns.tolist()
+    ['department', 'department_label_zh', 'department_label_en', 'n']
+    >>> add_group_labels(table, kl.load_case("it_firm"), ["department"]).at[0, "department_label_zh"]
+    '内审部'
+
+    References
+    ----------
+    DDI Alliance (2014). *Data Documentation Initiative — Codebook 2.5*: category labels
+    (``catgry``/``labl``) document what each value of a variable means.
     """
     sources = dict(columns) if isinstance(columns, dict) else {column: column for column in columns}
     out = table.copy()

@@ -182,10 +182,3 @@ class Feedback:
             self.wrong("answer", "not_mapping", mistake="not_mapping", keys=", ".join(keys), given=type(answer).__name__)
         return mapping
 
-
-def first_match(answer_ok, candidates: dict) -> str | None:
-    """Id of the first typical mistake whose predicted answer matches (``answer_ok(value)``)."""
-    for mistake, predicted in candidates.items():
-        if predicted is not None and answer_ok(predicted):
-            return mistake
-    return None

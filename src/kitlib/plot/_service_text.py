@@ -46,6 +46,7 @@ WORDS = {
     "passives": {"zh": "被动者 (7-8)", "en": "Passives (7-8)"},
     "detractors": {"zh": "贬损者 (0-6)", "en": "Detractors (0-6)"},
     "share": {"zh": "占比", "en": "Share"},
+    "ci_whiskers": {"zh": "误差线：{level:.0%} 置信区间", "en": "Whiskers: {level:.0%} confidence interval"},
     "ci_note": {"zh": "方括号内为 NPS 的置信区间", "en": "Brackets: confidence interval of the NPS"},
     "all": {"zh": "全部", "en": "All"},
     "trend_title": {"zh": "各轮次趋势", "en": "Trend across waves"},
@@ -218,7 +219,7 @@ def wrap(label: str, width: int = 30, max_lines: int = 2) -> str:
     return "\n".join(lines)
 
 
-def item_label(item: str, label: str, reverse: bool, lang: str, width: int = 34, max_lines: int = 2) -> str:
+def item_label(item: str, label: str, reverse: bool, lang: str, width: int = 40, max_lines: int = 2) -> str:
     """``"P13 <wrapped item text> (R)"``: the item text with the reverse-keyed mark kept visible."""
     mark = say("reverse_mark", lang) if reverse else ""
     body = wrap(f"{item} {label}", width - len(mark) * (2 if lang == "zh" else 1), max_lines)
@@ -235,9 +236,10 @@ def reason(note: str, lang: str) -> str:
     return say("complementary", lang) if note == "complementary" else note
 
 
-def draw_hidden(ax, lang: str, note: str):
-    """An empty chart that says why nothing is shown (every group suppressed; ``note`` e.g. ``"n<5"``)."""
+def draw_hidden(ax, lang: str, note: str, title: str = ""):
+    """An empty chart under ``title`` that says why nothing is shown (every group suppressed; ``note`` e.g. ``"n<5"``)."""
     ax.set_axis_off()
+    ax.set_title(title)
     ax.text(0.5, 0.5, say("all_hidden", lang, note=reason(note, lang)), ha="center", va="center", fontsize=11,
             color="#555555", transform=ax.transAxes)
     return ax

@@ -62,11 +62,14 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     table = (result.dimensions if level == "dimension" else result.items).copy()
     groups = table[result.by[0]].nunique() if result.by else 1
     height = 4.5 if level == "dimension" else 10
-    figure, ax = prepare(ax, lang, figsize=(9 if result.by else 8, height + (0.4 * groups if level == "dimension" and result.by else 0)))
+    extra = 0.4 * groups if level == "dimension" and result.by else 0
+    figure, ax = prepare(ax, lang, figsize=(9 if result.by else 8, height + extra))
+    title = say("gap_title_dimension" if level == "dimension" else "gap_title_item", lang)
     if table["suppressed"].all():
-        return draw_hidden(ax, lang, table["suppression"].iat[0])
+        return draw_hidden(ax, lang, table["suppression"].iat[0], title)
     if level == "item":
-        table["axis_label"] = [item_label(p, t, r, lang) for p, t, r in zip(table["P_item"], label_column(table, lang), reverse_flags(table))]
+        texts = zip(table["P_item"], label_column(table, lang), reverse_flags(table))
+        table["axis_label"] = [item_label(item, label, reverse, lang) for item, label, reverse in texts]
     else:
         table["axis_label"] = label_column(table, lang)
     notes = []
@@ -74,7 +77,8 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
         group = result.by[0]
         small = small_groups(table, group, result.by, result.min_group_size)
         shown = table[~table["suppressed"]].assign(group_label=lambda t: value_labels(t, group, lang))
-        others = table[table["suppressed"] & ~table[group].isin(small)]
+        withheld = table.groupby(group, sort=False)["suppressed"].transform("all")  # every cell of the group hidden
+        others = table[withheld & ~table[group].isin(small)]
         sns.barplot(data=shown, y="axis_label", x="gap", hue="group_label", ax=ax, errorbar=None, orient="h")
         ax.legend(title=group_name(group, lang), fontsize=8, title_fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1),
                   frameon=False)
@@ -91,13 +95,13 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
         ax.errorbar(table["gap"], positions,
                     xerr=[table["gap"] - table["ci_low"], table["ci_high"] - table["gap"]],
                     fmt="none", ecolor="#333333", capsize=3, linewidth=1)
+        notes.append(say("ci_whiskers", lang, level=result.confidence))
     if level == "item" and any(reverse_flags(table)):
         notes.append(say("reverse_note", lang))
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_xlabel(say("gap", lang))
     ax.set_ylabel("")
-    ax.set_title(say("gap_title_dimension" if level == "dimension" else "gap_title_item", lang)
-                 + (by_groups(result.by[:1], lang) if result.by else ""))
+    ax.set_title(title + (by_groups(result.by[:1], lang) if result.by else ""))
     if level == "item":
         ax.tick_params(axis="y", labelsize=8)
     footnote(ax, notes)

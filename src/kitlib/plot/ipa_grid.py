@@ -55,7 +55,7 @@ def ipa_grid(result, lang: str = "en", ax=None, codebook=None):
     table = result.table
     figure, ax = prepare(ax, lang, figsize=(7.5, 6.5))
     if result.suppressed:
-        return draw_hidden(ax, lang, f"n<{result.min_group_size}")
+        return draw_hidden(ax, lang, f"n<{result.min_group_size}", say("ipa_title", lang))
     colors = [QUADRANT_COLORS[q] for q in table["quadrant"]]
     ax.scatter(table["performance"], table["importance"], c=colors, s=70, zorder=3)
     reverse = [bool(codebook and unit in codebook.columns and codebook.columns[unit].reverse) for unit in table["unit"]]

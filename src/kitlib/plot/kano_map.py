@@ -63,7 +63,7 @@ def kano_map(table, lang: str = "en", ax=None, split: float = 0.5):
         raise AnalysisInputError("kano_map() draws one map: use an ungrouped kano_table() (filter the survey to one group)")
     figure, ax = prepare(ax, lang, figsize=(8, 6.5))
     if "suppressed" in table.columns and table["suppressed"].all():
-        return draw_hidden(ax, lang, table["suppression"].iat[0])
+        return draw_hidden(ax, lang, table["suppression"].iat[0], say("kano_title", lang))
     points = table.assign(abs_worse=table["worse"].abs(),
                           category_label=[text(CATEGORY_LABELS[c], lang) if c else "" for c in table["category"]])
     palette = {text(CATEGORY_LABELS[c], lang): color for c, color in CATEGORY_COLORS.items()}

@@ -71,7 +71,7 @@ def nps_bar(table, lang: str = "en", ax=None, by=None):
     rows = table[~small].reset_index(drop=True)
     figure, ax = prepare(ax, lang, figsize=(8.5, max(2.8, 0.6 * len(rows) + 2)))
     if rows.empty or (not keys and bool(rows["suppressed"].all() if "suppressed" in rows else False)):
-        return draw_hidden(ax, lang, notes.iat[0] if len(notes) else "")
+        return draw_hidden(ax, lang, notes.iat[0] if len(notes) else "", say("nps_title", lang))
     names = (pd.concat([value_labels(rows, key, lang) for key in keys], axis=1).agg(" / ".join, axis=1) if keys
              else pd.Series([say("all", lang)] * len(rows)))
     hidden = rows["suppressed"].to_numpy(bool) if "suppressed" in rows else np.zeros(len(rows), bool)

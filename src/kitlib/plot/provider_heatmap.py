@@ -65,7 +65,7 @@ def provider_heatmap(matrix, lang: str = "en", ax=None, cmap: str = "RdYlBu"):
     width = max(6.5, 1.25 * values.shape[1] + 3.5)
     figure, ax = prepare(ax, lang, figsize=(width, max(3.8, 0.65 * values.shape[0] + 2.8)))
     if values.empty:
-        return draw_hidden(ax, lang, f"n<{min_n}")
+        return draw_hidden(ax, lang, f"n<{min_n}", f"{say('heatmap_title', lang)}{'：' if lang == 'zh' else ': '}{measure}")
     suppressed = matrix.suppressed.reindex_like(values)
     reasons = cells.pivot(index=matrix.rows, columns=matrix.columns, values="suppression").reindex_like(values)
     row_names = dict(zip(cells[matrix.rows], value_labels(cells, matrix.rows, lang)))

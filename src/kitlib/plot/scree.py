@@ -94,4 +94,5 @@ def scree(result, ax=None, lang: str = "zh"):
     ax.set_ylabel(text(LABELS["y"], lang))
     ax.set_title(text(LABELS["title"], lang))
     ax.legend()
+    ax.figure.tight_layout()  # keep the axis labels inside the saved image
     return ax

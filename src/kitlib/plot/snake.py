@@ -55,7 +55,7 @@ def snake_chart(result, lang: str = "en", ax=None):
     items = result.items.reset_index(drop=True)
     figure, ax = prepare(ax, lang, figsize=(7.5, 10))
     if items["suppressed"].all():
-        return draw_hidden(ax, lang, items["suppression"].iat[0])
+        return draw_hidden(ax, lang, items["suppression"].iat[0], say("snake_title", lang))
     positions = np.arange(len(items))
     ax.plot(items["E"], positions, marker="o", color=PALETTE["expectation"], label=say("expectation", lang))
     ax.plot(items["P"], positions, marker="s", color=PALETTE["perception"], label=say("perception", lang))

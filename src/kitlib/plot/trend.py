@@ -84,17 +84,18 @@ def trend_chart(result, lang: str = "en", group: dict | None = None):
     separate = ("servqual_gap", "nps")
     panels = ((left, [m for m in levels["measure"].unique() if m not in separate]), (middle, ["servqual_gap"]), (right, ["nps"]))
     for panel, measures in panels:
-        for measure in measures:
+        for number, measure in enumerate(measures):
             rows = levels[levels["measure"] == measure].set_index("wave").reindex(waves)
             if rows["mean"].isna().all():
                 continue
             label = rows[f"label_{lang}"].dropna().iloc[0]
             low, high = rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]
-            line = panel.errorbar(x, rows["mean"], yerr=[low.fillna(0), high.fillna(0)], marker="o", capsize=3, label=label)
+            shifted = x + 0.03 * (number - (len(measures) - 1) / 2)  # dodge, so the intervals do not hide each other
+            line = panel.errorbar(shifted, rows["mean"], yerr=[low.fillna(0), high.fillna(0)], marker="o", capsize=3, label=label)
             for i, wave in enumerate(waves):
                 if (measure, wave) in starred and not np.isnan(rows["mean"].iat[i]):
                     # the CJK font has no bold weight: a larger star in the line colour stands out instead
-                    panel.annotate("*", (x[i], rows["mean"].iat[i]), xytext=(7, 0), textcoords="offset points",
+                    panel.annotate("*", (shifted[i], rows["mean"].iat[i]), xytext=(7, 0), textcoords="offset points",
                                    fontsize=16, va="center", color=line[0].get_color())
         panel.set_xticks(x, [wave_names.get(w, str(w)) for w in waves])
         panel.set_xlim(-0.35, len(waves) - 0.65)

@@ -71,9 +71,10 @@ def parser() -> argparse.ArgumentParser:
 
 def report(args) -> int:
     """Run the ``report`` command; return the exit code."""
-    if args.workers < 1:
-        print("kitlib report: --workers must be at least 1", file=sys.stderr)
-        return 2
+    for option, value in (("--workers", args.workers), ("--min-group-size", args.min_group_size)):
+        if value < 1:
+            print(f"kitlib report: {option} must be at least 1", file=sys.stderr)
+            return 2
     parameters = {"lang": args.lang, **dict(args.param)}
     if args.wave:
         parameters["wave"] = args.wave

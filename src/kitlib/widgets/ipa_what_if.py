@@ -87,6 +87,10 @@ def draw_ipa(table: pd.DataFrame, cuts: tuple[float, float], lang: str, highligh
         ax.scatter(row["performance"], row["importance"], s=size, color=COLOURS[row["quadrant"]],
                    edgecolor="black" if row["unit"] == highlight else "none", zorder=3)
         ax.annotate(row[f"label_{lang}"], (row["performance"], row["importance"]), xytext=(6, 4), textcoords="offset points", fontsize=9)
+    corners = {"concentrate": (0.02, 0.97, "left", "top"), "keep_up": (0.98, 0.97, "right", "top"),
+               "low_priority": (0.02, 0.03, "left", "bottom"), "overkill": (0.98, 0.03, "right", "bottom")}
+    for key, (x, y, ha, va) in corners.items():
+        ax.text(x, y, QUADRANTS[key][lang], transform=ax.transAxes, ha=ha, va=va, fontsize=9, color=COLOURS[key], alpha=0.8)
     ax.axvline(cuts[1], color="grey", linestyle="--", linewidth=1)
     ax.axhline(cuts[0], color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel(TEXT["performance"][lang])
