@@ -47,8 +47,11 @@ survey = select(full_survey, provider=provider, department=department, wave=wave
 book = survey.codebook'''
 
 ANNOUNCE = '''\
-scope = ", ".join(f"{name} = {value}" for name, value in
-                  {"provider": provider, "department": department, "wave": wave}.items() if value)
+scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
+               "wave": pick(lang, "调查波次", "wave")}
+scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
+scope = pick(lang, "，", ", ").join(f"{scope_names[name]} = {book.value_label(scope_columns[name], value, lang)}"
+                                   for name, value in {"provider": provider, "department": department, "wave": wave}.items() if value)
 say(lang,
     zh=f"数据：**{book.title.get('zh', book.name)}**，{len(survey)} 行{('（' + scope + '）') if scope else ''}。",
     en=f"Data: **{book.title.get('en', book.name)}**, {len(survey)} rows{(' (' + scope + ')') if scope else ''}.")'''
@@ -129,7 +132,8 @@ kinds.rename_axis(pick(lang, "列类型", "column kind")).rename(pick(lang, "列
 sizes = group_counts(survey, "department")
 checked = kl.suppress_small_groups(sizes, "department", min_n=min_group_size)
 hidden = int(checked["suppressed"].sum())
-display(checked.loc[~checked["suppressed"], ["department", "n"]].rename(
+shown = checked.loc[~checked["suppressed"], ["department", "n"]]
+display(shown.assign(department=[book.value_label("department", value, lang) for value in shown["department"]]).rename(
     columns={"department": pick(lang, "业务部门", "department")}))
 say(lang,
     zh=f"为保护匿名，{hidden} 个业务部门不单独显示（少于 {min_group_size} 人，或为防止用总数反推而一并隐藏）。",
@@ -236,7 +240,9 @@ if provider or survey.data["provider"].nunique() < 2:
     say(lang, zh="本次只分析一个服务部门，跳过部门比较。", en="A single provider is analysed here, so there is no comparison.")
 else:
     by_provider = visible(kl.servqual_gaps(survey, by="provider", min_group_size=min_group_size).dimensions)
-    grid = by_provider.pivot(index="provider", columns=f"label_{lang}", values="gap").rename_axis(columns=None)
+    grid = (by_provider.pivot(index="provider", columns=f"label_{lang}", values="gap")
+            .rename(index=lambda value: book.value_label("provider", value, lang))
+            .rename_axis(index=pick(lang, "服务部门", "provider"), columns=None))
     limit = grid.abs().max().max()
     display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
     weakest = grid.stack().idxmin()
@@ -251,7 +257,10 @@ else:
 matrix = kl.provider_matrix(survey, value="gap", min_group_size=min_group_size)
 hidden = withheld_groups(survey, "department", min_group_size) if "department" in survey.data else set()
 table = matrix.values.drop(columns=[name for name in matrix.values.columns if name in hidden])
-table = table.dropna(how="all").dropna(axis=1, how="all")
+table = (table.dropna(how="all").dropna(axis=1, how="all")
+         .rename(index=lambda value: book.value_label(matrix.rows, value, lang),
+                 columns=lambda value: book.value_label(matrix.columns, value, lang))
+         .rename_axis(index=pick(lang, "服务部门", "provider"), columns=pick(lang, "业务部门", "department")))
 if table.shape[0] and table.shape[1]:
     limit = table.abs().max().max()
     display(table.style.format("{:.2f}", na_rep="–").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
@@ -269,7 +278,9 @@ if survey.self_assessment is None or survey.self_assessment.empty:
 else:
     self_view = visible(kl.self_view_gap(survey, min_group_size=min_group_size, confidence=1 - alpha_level))
     by_dimension = self_view.groupby(f"label_{lang}")["self_view_gap"].mean().sort_values()
-    display(self_view.pivot(index="provider", columns=f"label_{lang}", values="self_view_gap"))
+    display(self_view.pivot(index="provider", columns=f"label_{lang}", values="self_view_gap")
+            .rename(index=lambda value: book.value_label("provider", value, lang))
+            .rename_axis(index=pick(lang, "服务部门", "provider"), columns=None))
     blind = by_dimension.index[0]
     say(lang,
         zh=f"平均而言，服务部门的自评比内部客户的评价高 {-self_view['self_view_gap'].mean():.2f} 分；"
@@ -388,7 +399,8 @@ REPORT = report_notebook([
 title = book.title.get(lang) or book.name
 scope_text = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
               "wave": pick(lang, "调查波次", "wave")}
-restricted = [f"{scope_text[name]}: {value}" for name, value in
+scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
+restricted = [f"{scope_text[name]}: {book.value_label(scope_columns[name], value, lang)}" for name, value in
               {"provider": provider, "department": department, "wave": wave}.items() if value]
 excluded = int((survey.quality["action"] == "excluded").sum())
 say(lang,
@@ -436,7 +448,9 @@ by_group = visible(kl.servqual_gaps(survey, by=compare, min_group_size=min_group
 if by_group.empty or by_group[compare].nunique() < 2:
     say(lang, zh="可比较的组不足两个，略去分组比较。", en="Fewer than two groups can be shown, so there is no group comparison.")
 else:
-    grid = by_group.pivot(index=compare, columns=f"label_{lang}", values="gap").rename_axis(index=scope_text[compare], columns=None)
+    grid = (by_group.pivot(index=compare, columns=f"label_{lang}", values="gap")
+            .rename(index=lambda value: book.value_label(compare, value, lang))
+            .rename_axis(index=scope_text[compare], columns=None))
     limit = grid.abs().max().max()
     say(lang, zh=f"### 各{scope_text[compare]}的差距（P − E）", en=f"### Gap (P − E) by {scope_text[compare]}")
     display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
@@ -484,7 +498,7 @@ if wave_column and survey.data[wave_column].nunique() >= 2:
             row = changes.loc[measure]
             verdict = pick(lang, "显著" if row["significant"] else "不显著", "significant" if row["significant"] else "not significant")
             lines.append(f"- {row[f'label_{lang}']}: {row['mean_before']:.2f} → {row['mean_after']:.2f} "
-                         f"({row['wave_before']} → {row['wave_after']}, {verdict})")
+                         f"({row[f'wave_before_label_{lang}']} → {row[f'wave_after_label_{lang}']}, {verdict})")
     say(lang, zh="## 前后对比\\n\\n" + "\\n".join(lines), en="## Before and after\\n\\n" + "\\n".join(lines))
 """),
     code("""
@@ -533,11 +547,12 @@ if has_nps:
         kl.plot.nps_bar(table, lang=lang)
         plt.show()
         low, high = table.iloc[0], table.iloc[-1]
+        name = f"{compare}_label_{lang}"
         overlap = low["ci_high"] >= high["ci_low"]
         say(lang,
-            zh=f"NPS 最低：**{low[compare]}**（{low['nps']:+.1f}），最高：**{high[compare]}**（{high['nps']:+.1f}）。"
+            zh=f"NPS 最低：**{low[name]}**（{low['nps']:+.1f}），最高：**{high[name]}**（{high['nps']:+.1f}）。"
                + ("两者的置信区间重叠，差异可能只是抽样波动。" if overlap else "两者的置信区间不重叠。"),
-            en=f"Lowest NPS: **{low[compare]}** ({low['nps']:+.1f}); highest: **{high[compare]}** ({high['nps']:+.1f}). "
+            en=f"Lowest NPS: **{low[name]}** ({low['nps']:+.1f}); highest: **{high[name]}** ({high['nps']:+.1f}). "
                + ("Their confidence intervals overlap, so the difference may be sampling noise." if overlap
                   else "Their confidence intervals do not overlap."))
 """),
@@ -629,11 +644,12 @@ if has_trend:
     worsened = changes[changes["significant"].astype(bool) & (changes["diff"] < 0)]
     top = improved[improved["measure"].isin(book.servqual_model("P"))].sort_values("diff", ascending=False)
     join = "、" if lang == "zh" else ", "
+    first, last = (book.value_label(wave_column, name, lang) for name in (result.waves[0], result.waves[-1]))
     say(lang,
-        zh=f"{result.waves[0]} → {result.waves[-1]}：{len(improved)} 项指标显著提高（{join.join(improved.index) or '无'}），"
+        zh=f"{first} → {last}：{len(improved)} 项指标显著提高（{join.join(improved.index) or '无'}），"
            f"{len(worsened)} 项显著下降（{join.join(worsened.index) or '无'}）。"
            + (f"五个维度中提高最多的是 **{top.index[0]}**（{top['diff'].iloc[0]:+.2f} 分）。" if len(top) else ""),
-        en=f"{result.waves[0]} → {result.waves[-1]}: {len(improved)} measure(s) improved significantly ({join.join(improved.index) or 'none'}), "
+        en=f"{first} → {last}: {len(improved)} measure(s) improved significantly ({join.join(improved.index) or 'none'}), "
            f"{len(worsened)} declined significantly ({join.join(worsened.index) or 'none'}). "
            + (f"Among the five dimensions, **{top.index[0]}** improved most ({top['diff'].iloc[0]:+.2f} points)." if len(top) else ""))
 """),

@@ -11,6 +11,7 @@ chapter notebooks as they are (``--nbval-lax``).
 from __future__ import annotations
 
 import ast
+import html
 import fcntl
 import importlib.util
 import json
@@ -37,6 +38,8 @@ CHAPTERS = sorted(NOTEBOOKS.glob("0*.ipynb"))
 REPORT = NOTEBOOKS / "report.ipynb"
 ALL = CHAPTERS + [REPORT]
 LANG = {"it_firm": "en", "manufacturer": "zh", "bank": "en"}  # both languages in every notebook
+OTHER_LANG = {"en": "zh", "zh": "en"}
+GROUP_NOTEBOOKS = [CHAPTERS[0], CHAPTERS[2], CHAPTERS[4], REPORT]  # the ones naming providers and departments
 PLANTED = {  # from datasets/<case>/README.md
     "it_firm": {"largest_gap": "responsiveness", "weak_item": "P19"},
     "manufacturer": {"largest_gap": "reliability", "weak_item": "P03"},
@@ -124,6 +127,11 @@ def run_notebooks(out: Path, own_data, lean_data) -> list[ReportResult]:
         ReportJob(name=f"{path.stem}__{case}", case=case, notebook=str(path), parameters={"lang": LANG[case]})
         for path in ALL for case in kl.CASES
     ]
+    jobs += [  # the notebooks naming groups also run in the other language, so every case is seen in both
+        ReportJob(name=f"{path.stem}__{case}__{OTHER_LANG[LANG[case]]}", case=case, notebook=str(path),
+                  parameters={"lang": OTHER_LANG[LANG[case]]})
+        for path in GROUP_NOTEBOOKS for case in kl.CASES
+    ]
     data, codebook = own_data
     jobs += [
         ReportJob(name=f"{path.stem}__own", case="bank", data_path=str(data), codebook_path=str(codebook),
@@ -163,6 +171,19 @@ def outputs(out: Path, name: str, kinds=("text/markdown", "text/plain", "text/ht
 
 def markdown(out: Path, name: str) -> str:
     return "\n".join(outputs(out, name, kinds=("text/markdown",)))
+
+
+def runs(path: Path, case: str) -> dict[str, str]:
+    """``{executed notebook name: lang}`` of every run of ``path`` on ``case``."""
+    names = {f"{path.stem}__{case}": LANG[case]}
+    if path in GROUP_NOTEBOOKS:
+        names[f"{path.stem}__{case}__{OTHER_LANG[LANG[case]]}"] = OTHER_LANG[LANG[case]]
+    return names
+
+
+def named(name: str, text: str) -> bool:
+    """Whether ``name`` occurs in ``text`` as a whole name (also HTML-escaped, e.g. ``R&amp;D``)."""
+    return any(re.search(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])", text) for form in {name, html.escape(name)})
 
 
 @pytest.mark.slow
@@ -217,24 +238,55 @@ def test_report_records_the_key_figures_it_shows(executed, case):
 @pytest.mark.parametrize("path", ALL, ids=lambda path: path.stem)
 def test_texts_are_in_the_chosen_language(executed, path, case):
     out, _ = executed
-    text = markdown(out, f"{path.stem}__{case}")
-    assert text, "the notebook printed no conclusions"
-    if LANG[case] == "zh":
-        assert CJK.search(text)
-    else:
-        assert not CJK.search(text), CJK.search(text)
+    for name, lang in runs(path, case).items():
+        text = markdown(out, name)
+        assert text, f"{name} printed no conclusions"
+        if lang == "zh":
+            assert CJK.search(text), name
+        else:
+            everything = "\n".join(outputs(out, name))  # sentences and tables
+            assert not CJK.search(everything), (name, CJK.search(everything))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+@pytest.mark.parametrize("path", GROUP_NOTEBOOKS, ids=lambda path: path.stem)
+def test_groups_are_named_in_the_chosen_language(executed, path, case):
+    """Tables and sentences name providers and departments by the codebook label of the run's language."""
+    out, results = executed
+    survey = kl.load_case(case, on_invalid="exclude")
+    book = survey.codebook
+    shown = [(column, value) for column in ("provider", "department")
+             for value in sorted(set(survey.data[column])) if value not in withheld_groups(survey, column)]
+    for name, lang in runs(path, case).items():
+        assert results[name].status == "ok", results[name].error
+        text = "\n".join(outputs(out, name))
+        labels = {book.value_label(column, value, lang) for column, value in shown}
+        assert any(label in text for label in labels), f"{name} names no group by its {lang} label"
+        if lang == "zh":
+            chinese = {book.value_label(column, value, "zh") for column, value in shown}
+            assert any(CJK.search(label) and label in text for label in chinese), name
+            raw = {value for column, value in shown if book.value_label(column, value, "zh") != value
+                   and not any(value in label for label in chinese)}
+            leaked = sorted(value for value in raw if named(value, text))
+            assert not leaked, f"{name} shows raw group values {leaked} instead of their Chinese labels"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", kl.CASES)
 def test_withheld_groups_appear_in_no_output(executed, case):
     out, _ = executed
-    hidden = withheld_groups(kl.load_case(case, on_invalid="exclude"), "department")
+    survey = kl.load_case(case, on_invalid="exclude")
+    hidden = withheld_groups(survey, "department")
     assert hidden, "each case has a department too small to show"
+    names = {label for value in hidden for label in
+             (value, *(survey.codebook.value_label("department", value, lang) for lang in ("zh", "en")))}
+    assert any(CJK.search(name) for name in names), "the withheld departments have Chinese labels to look for"
     for path in ALL:
-        text = "\n".join(outputs(out, f"{path.stem}__{case}"))
-        for name in hidden:
-            assert name not in text, f"{name} shown in {path.name}"
+        for run in runs(path, case):
+            text = "\n".join(outputs(out, run))
+            for name in names:
+                assert name not in text and html.escape(name) not in text, f"{name} shown in {run}"
 
 
 @pytest.mark.slow
@@ -243,7 +295,7 @@ def test_a_withheld_group_cannot_be_reported_and_is_not_named(executed):
     result = results["report__withheld"]
     assert result.status == "failed"
     assert result.error.startswith("AnalysisInputError: this department group is withheld")
-    assert "Internal Audit" not in result.error
+    assert "Internal Audit" not in result.error and "内审部" not in result.error
 
 
 @pytest.mark.slow

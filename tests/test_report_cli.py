@@ -224,11 +224,14 @@ def test_failure_is_kept_for_diagnosis_and_nothing_half_written(batch):
 @pytest.mark.slow
 def test_withheld_groups_appear_in_no_html(batch):
     out, _ = batch
-    hidden = withheld_groups(kl.load_case("it_firm"), "department")
+    survey = kl.load_case("it_firm")
+    hidden = withheld_groups(survey, "department")
     assert "Internal Audit" in hidden
+    names = hidden | {survey.codebook.value_label("department", value, lang) for value in hidden for lang in ("zh", "en")}
+    assert "内审部" in names
     for page in out.glob("*.html"):
         text = page.read_text(encoding="utf-8")
-        for name in hidden:
+        for name in names:
             assert name not in text, f"{name} in {page.name}"
 
 
@@ -238,7 +241,7 @@ def test_provider_reports_hide_small_departments_everywhere(tmp_path):
     assert [result.status for result in results] == ["ok", "ok"]
     for result in results:
         text = (tmp_path / result.path).read_text(encoding="utf-8")
-        assert "EHS Office" not in text
+        assert "EHS Office" not in text and "安环办" not in text
         assert "<table" in text  # a department table was shown, without the small department
 
 
@@ -266,4 +269,14 @@ def test_fresh_kernels_and_ipynb_format(tmp_path):
     executed = nbformat.read(tmp_path / "bank.ipynb", as_version=4)
     texts = [o["data"]["text/markdown"] for c in executed.cells for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
     assert any("关键数字" in text for text in texts)
+    tables = "\n".join(o["data"]["text/html"] for c in executed.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
+    survey = kl.load_case("bank")
+    hidden = withheld_groups(survey, "department")
+    shown = set(survey.data["department"]) - hidden
+    labels = [survey.codebook.value_label("department", value, "zh") for value in sorted(shown)]
+    assert all(label in tables for label in labels), "the department table names departments in Chinese"
+    assert not any(value in tables for value in shown), "raw English department names in a Chinese report"
+    for value in hidden:
+        withheld = survey.codebook.value_label("department", value, "zh")  # e.g. 董事会办公室
+        assert withheld not in tables and all(withheld not in text for text in texts)
     assert 'href="bank.ipynb"' in (tmp_path / "index.html").read_text(encoding="utf-8")

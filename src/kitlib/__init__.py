@@ -14,7 +14,8 @@ References
 Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of Retailing*, 64(1), 12–40.
 """
 
-from . import exercises, plot, widgets
+import importlib
+
 from .cases import CASES, case_dir, load_case
 from .codebook import Codebook, load_codebook
 from .errors import (
@@ -59,3 +60,17 @@ from .trend import TrendResult, trend
 from .welch_test import welch_test
 
 __version__ = "0.1.0"
+
+# Charts, widgets and exercises pull in seaborn/ipywidgets; load them on first use (``kl.plot``)
+# so that ``import kitlib`` and the ``kitlib report`` command start quickly.
+_LAZY_SUBPACKAGES = ("plot", "widgets", "exercises")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'kitlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBPACKAGES))

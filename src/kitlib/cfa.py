@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import semopy
 
 from ._checks import check_choice, check_model, check_not_singular, numeric_items
 from .errors import AnalysisInputError
@@ -105,6 +104,8 @@ def lavaan_syntax(model: dict[str, list[str]]) -> str:
 
 def fit_ml_covariance(sample_cov: pd.DataFrame, n: int, model: dict[str, list[str]]) -> Parameters:
     """ML estimates of a simple-structure CFA from a covariance matrix (divisor N), via semopy."""
+    import semopy  # imported on first fit: it loads sympy, which costs ~0.3 s at ``import kitlib``
+
     sem = semopy.Model(lavaan_syntax(model))
     outcome = sem.fit(cov=sample_cov, n_samples=n, obj="MLW", options={"ftol": 1e-12, "maxiter": 10000})
     if not getattr(outcome, "success", True):

@@ -15,12 +15,17 @@ is looked up in the 5×5 table (rows functional, columns dysfunctional)::
 A attractive, O one-dimensional, M must-be, I indifferent, R reverse,
 Q questionable.  The lookup is vectorized: codes become an index into a
 flat 36-cell table (index 0 of each axis = missing answer).
+``CATEGORY_NAMES`` and ``ANSWER_OPTIONS`` hold the bilingual category names
+and answer wordings that every other module (case generator, exercises,
+widgets, tables, charts) uses.
 
 Example
 -------
->>> from kitlib.kano_classify import kano_classify
+>>> from kitlib.kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES, kano_classify
 >>> kano_classify([1, 2, 3, 1], [5, 5, 3, 3]).tolist()
 ['O', 'M', 'I', 'A']
+>>> CATEGORY_NAMES["M"]["en"], ANSWER_OPTIONS[2]["zh"]
+('must-be', '理应如此')
 
 References
 ----------
@@ -37,6 +42,21 @@ import numpy as np
 from .errors import AnalysisInputError
 
 CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+CATEGORY_NAMES = {
+    "A": {"zh": "魅力型", "en": "attractive"},
+    "O": {"zh": "期望型", "en": "one-dimensional"},
+    "M": {"zh": "必备型", "en": "must-be"},
+    "I": {"zh": "无差异型", "en": "indifferent"},
+    "R": {"zh": "反向型", "en": "reverse"},
+    "Q": {"zh": "可疑结果", "en": "questionable"},
+}
+ANSWER_OPTIONS = {
+    1: {"zh": "我喜欢", "en": "I like it"},
+    2: {"zh": "理应如此", "en": "I expect it"},
+    3: {"zh": "无所谓", "en": "I am neutral"},
+    4: {"zh": "能忍受", "en": "I can live with it"},
+    5: {"zh": "我不喜欢", "en": "I dislike it"},
+}
 MISSING_CODE = len(CATEGORIES)
 EVALUATION_TABLE = (
     "QAAAO",

@@ -41,19 +41,14 @@ import pandas as pd
 
 from . import _service as svc
 from .errors import AnalysisInputError
-from .kano_classify import CATEGORIES, MISSING_CODE, kano_codes
+from .kano_classify import CATEGORIES, CATEGORY_NAMES, MISSING_CODE, kano_codes
 
 TIE_BREAK_ORDER = ("M", "O", "A", "I", "R", "Q")
 FONG_Z = 1.65
 FUNCTIONAL_SCORES = np.array([np.nan, 4, 2, 0, -1, -2])
 DYSFUNCTIONAL_SCORES = np.array([np.nan, -2, -1, 0, 2, 4])
-CATEGORY_LABELS = {
-    "A": {"zh": "魅力型", "en": "Attractive"},
-    "O": {"zh": "期望型", "en": "One-dimensional"},
-    "M": {"zh": "必备型", "en": "Must-be"},
-    "I": {"zh": "无差异型", "en": "Indifferent"},
-    "R": {"zh": "反向型", "en": "Reverse"},
-    "Q": {"zh": "可疑结果", "en": "Questionable"},
+CATEGORY_LABELS = {  # capitalised: table values and chart legends
+    letter: {"zh": names["zh"], "en": names["en"].capitalize()} for letter, names in CATEGORY_NAMES.items()
 }
 
 

@@ -61,11 +61,3 @@ SERVQUAL_ITEMS = [
     }
     for number, (dimension, zh, en) in enumerate(_ITEMS, start=1)
 ]
-
-KANO_OPTIONS = {
-    1: {"zh": "我喜欢", "en": "I like it"},
-    2: {"zh": "理应如此", "en": "I expect it"},
-    3: {"zh": "无所谓", "en": "I am neutral"},
-    4: {"zh": "能忍受", "en": "I can live with it"},
-    5: {"zh": "我不喜欢", "en": "I dislike it"},
-}

@@ -27,7 +27,8 @@ import pandas as pd
 import yaml
 
 from ..codebook import SERVQUAL_DIMENSIONS
-from .items import DIMENSION_LABELS, KANO_OPTIONS, SERVQUAL_ITEMS
+from ..kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES
+from .items import DIMENSION_LABELS, SERVQUAL_ITEMS
 from .simulate import (
     LOADING,
     PLANTED_SHARE,
@@ -35,15 +36,6 @@ from .simulate import (
     simulate_case,
 )
 from .stories import CaseStory
-
-KANO_NAMES = {
-    "A": {"zh": "魅力质量", "en": "attractive"},
-    "O": {"zh": "一维质量", "en": "one-dimensional"},
-    "M": {"zh": "必备质量", "en": "must-be"},
-    "I": {"zh": "无差异质量", "en": "indifferent"},
-    "R": {"zh": "反向质量", "en": "reverse"},
-    "Q": {"zh": "可疑结果", "en": "questionable"},
-}
 
 
 def _current_umask() -> int:
@@ -122,7 +114,7 @@ def build_codebook(story: CaseStory) -> dict:
         "rated_unit": "provider",
         "dimensions": DIMENSION_LABELS,
         "features": {f.id: {"zh": f.zh, "en": f.en} for f in story.features},
-        "kano_options": KANO_OPTIONS,
+        "kano_options": ANSWER_OPTIONS,
         "columns": columns,
     }
 
@@ -152,7 +144,7 @@ def build_readme(story: CaseStory, responses: pd.DataFrame) -> str:
         f"and by {story.self_view_bias + 0.6:.1f} in {story.largest_gap} (the providers' blind spot).",
         f"- KANO: each feature's planted category is given by {PLANTED_SHARE:.0%} of respondents:",
     ]
-    lines += [f"  - {f.id} {f.en} / {f.zh}: **{KANO_NAMES[f.category]['en']} ({f.category})**" for f in story.features]
+    lines += [f"  - {f.id} {f.en} / {f.zh}: **{CATEGORY_NAMES[f.category]['en']} ({f.category})**" for f in story.features]
     lines.append(f"- Department(s) with fewer than 5 respondents, which every report must suppress: **{', '.join(small)}**.")
     if story.waves:
         lines.append(

@@ -107,8 +107,6 @@ def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int
     Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley.
     """
     feedback = Feedback("cleaning", lang, MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()

@@ -21,7 +21,7 @@ experience. *Journal of Marketing*, 56(1), 6–21.
 from __future__ import annotations
 
 from ..survey import Survey
-from .feedback import Feedback, close, fmt, is_unanswered, read_mapping, read_number
+from .feedback import Feedback, close, fmt
 from .result import CheckResult
 
 MESSAGES = {
@@ -82,14 +82,8 @@ def check_csi(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     from ..csi import csi
 
     feedback = Feedback("csi", lang, MESSAGES)
-    mapping = read_mapping(answer)
-    if mapping is not None:
-        answer = mapping.get("csi")
-    if is_unanswered(answer):
-        return feedback.unanswered()
-    given = read_number(answer)
+    given = feedback.number(answer, "csi")
     if given is None:
-        feedback.wrong("csi", "not_number", part="csi", given=answer)
         return feedback.result()
     result = csi(survey)
     if close(given, result.csi, tol=0.05):

@@ -151,8 +151,6 @@ def check_factor_analysis(answer, survey: Survey, lang: str = "zh") -> CheckResu
     from ..parallel_analysis import parallel_analysis
 
     feedback = Feedback("factor_analysis", lang, MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()

@@ -176,9 +176,25 @@ class Feedback:
         return self.result()
 
     def parts(self, answer, keys: tuple[str, ...]) -> dict | None:
-        """The answer as a dict with ``keys``; records a hint and returns ``None`` if it is not one."""
+        """The answer as a dict with ``keys``; records a hint and returns ``None`` if unanswered or not a dict."""
+        if is_unanswered(answer):
+            self.unanswered()
+            return None
         mapping = read_mapping(answer)
         if mapping is None:
             self.wrong("answer", "not_mapping", mistake="not_mapping", keys=", ".join(keys), given=type(answer).__name__)
         return mapping
+
+    def number(self, answer, part: str) -> float | None:
+        """The answer (a number, or ``{part: number}``) as a float; records a hint and returns ``None`` if there is none."""
+        mapping = read_mapping(answer)
+        if mapping is not None:
+            answer = mapping.get(part)
+        if is_unanswered(answer):
+            self.unanswered()
+            return None
+        given = read_number(answer)
+        if given is None:
+            self.wrong(part, "not_number", part=part, given=answer)
+        return given
 

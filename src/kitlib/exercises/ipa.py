@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..ipa import QUADRANTS
 from ..survey import Survey
 from .feedback import Feedback, is_unanswered, read_labels, read_mapping
 from .result import CheckResult
@@ -58,12 +59,7 @@ MESSAGES = {
         "en": "The priorities are all dimensions in the 'concentrate here' quadrant (high importance, low performance).",
     },
 }
-QUADRANT_NAMES = {
-    "keep_up": ("keep_up", "keep up the good work", "继续保持"),
-    "concentrate": ("concentrate", "concentrate here", "重点改进"),
-    "low_priority": ("low_priority", "low priority", "低优先级"),
-    "overkill": ("overkill", "possible overkill", "可能过度投入"),
-}
+QUADRANT_NAMES = {key: (key, names["en"].lower(), names["zh"]) for key, names in QUADRANTS.items()}
 SWAP = {"concentrate": "overkill", "overkill": "concentrate"}
 
 
@@ -113,8 +109,6 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     from ..ipa import ipa, quadrant
 
     feedback = Feedback("ipa", lang, MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()

@@ -25,25 +25,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..kano_classify import ANSWER_OPTIONS, CATEGORIES, CATEGORY_NAMES, kano_classify
 from ..survey import Survey
 from .feedback import Feedback, close_all, fmt, is_unanswered, read_labels, read_numbers
 from .result import CheckResult
 
-CATEGORIES = {
-    "A": {"zh": "魅力型", "en": "attractive"},
-    "O": {"zh": "期望型（一维）", "en": "one-dimensional"},
-    "M": {"zh": "必备型", "en": "must-be"},
-    "I": {"zh": "无差异型", "en": "indifferent"},
-    "R": {"zh": "反向型", "en": "reverse"},
-    "Q": {"zh": "可疑结果", "en": "questionable"},
-}
-OPTIONS = {
-    1: {"zh": "我喜欢", "en": "I like it"},
-    2: {"zh": "理应如此", "en": "I expect it"},
-    3: {"zh": "无所谓", "en": "I am neutral"},
-    4: {"zh": "能忍受", "en": "I can live with it"},
-    5: {"zh": "我不喜欢", "en": "I dislike it"},
-}
 REASONS = {
     "A": {
         "zh": "有这个功能时喜欢，没有也能接受：没有不会不满，有了会惊喜。",
@@ -72,9 +58,9 @@ REASONS = {
 }
 NAMES = {
     **{letter: letter for letter in CATEGORIES},
-    **{names["en"].split(" ")[0].lower(): letter for letter, names in CATEGORIES.items()},
-    **{names["zh"]: letter for letter, names in CATEGORIES.items()},
-    "must be": "M", "mustbe": "M", "魅力": "A", "期望": "O", "一维": "O", "必备": "M",
+    **{names["en"]: letter for letter, names in CATEGORY_NAMES.items()},
+    **{names["zh"]: letter for letter, names in CATEGORY_NAMES.items()},
+    "must be": "M", "mustbe": "M", "魅力": "A", "期望": "O", "一维": "O", "期望型（一维）": "O", "必备": "M",
     "无差异": "I", "反向": "R", "可疑": "Q", "performance": "O", "linear": "O",
 }
 
@@ -87,18 +73,16 @@ def category_letter(value) -> str | None:
 
 def explain_pair(functional: int, dysfunctional: int, category: str, lang: str = "zh") -> str:
     """One sentence: the two answers, the category and why."""
-    name = CATEGORIES[category][lang]
+    name = CATEGORY_NAMES[category][lang]
     if lang == "zh":
-        return (f"具备时“{OPTIONS[functional]['zh']}”、不具备时“{OPTIONS[dysfunctional]['zh']}” → "
+        return (f"具备时“{ANSWER_OPTIONS[functional]['zh']}”、不具备时“{ANSWER_OPTIONS[dysfunctional]['zh']}” → "
                 f"{category}（{name}）：{REASONS[category]['zh']}")
-    return (f"present: '{OPTIONS[functional]['en']}', absent: '{OPTIONS[dysfunctional]['en']}' → "
+    return (f"present: '{ANSWER_OPTIONS[functional]['en']}', absent: '{ANSWER_OPTIONS[dysfunctional]['en']}' → "
             f"{category} ({name}): {REASONS[category]['en']}")
 
 
 def classify(functional, dysfunctional) -> np.ndarray:
     """Letters from :func:`kitlib.kano_classify` as a plain array of str."""
-    from ..kano_classify import kano_classify
-
     return np.asarray(kano_classify(np.asarray(functional), np.asarray(dysfunctional))).astype(str)
 
 
@@ -300,8 +284,6 @@ def check_better_worse(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     Berger, C. et al. (1993). *Center for Quality Management Journal*, 2(4), 3–36.
     """
     feedback = Feedback("better_worse", lang, BW_MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
     parts = feedback.parts(answer, BW_PARTS)
     if parts is None:
         return feedback.result()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .feedback import Feedback, close, fmt, is_unanswered, read_mapping, read_number
+from .feedback import Feedback, close, fmt
 from .reference import net_promoter_score
 from .result import CheckResult
 
@@ -79,14 +79,8 @@ def check_nps(answer, scores, lang: str = "zh") -> CheckResult:
     Reichheld, F. F. (2003). *Harvard Business Review*, 81(12), 46–54.
     """
     feedback = Feedback("nps", lang, MESSAGES)
-    mapping = read_mapping(answer)
-    if mapping is not None:
-        answer = mapping.get("nps")
-    if is_unanswered(answer):
-        return feedback.unanswered()
-    given = read_number(answer)
+    given = feedback.number(answer, "nps")
     if given is None:
-        feedback.wrong("nps", "not_number", part="nps", given=answer)
         return feedback.result()
     values = pd.Series(scores, dtype=float).dropna()
     expected = net_promoter_score(values)

@@ -183,8 +183,6 @@ def check_service_standard(answer, survey: Survey, provider: str, lang: str = "z
     Deming, W. E. (1986). *Out of the Crisis*. MIT Press.
     """
     feedback = Feedback("service_standard", lang, MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()

@@ -138,8 +138,6 @@ def check_reliability(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     Cronbach, L. J. (1951). *Psychometrika*, 16(3), 297–334.
     """
     feedback = Feedback("reliability", lang, MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()

@@ -20,14 +20,15 @@ from __future__ import annotations
 import html
 
 from ..exercises.feedback import check_lang
-from ..exercises.kano import CATEGORIES, OPTIONS, classify, explain_pair
+from ..exercises.kano import classify, explain_pair
+from ..kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES
+from ..plot.kano_map import CATEGORY_COLORS
 
 TITLES = {
     "functional": {"zh": "如果提供这项服务功能，您觉得：", "en": "If the service had this feature, you would feel:"},
     "dysfunctional": {"zh": "如果不提供这项服务功能，您觉得：", "en": "If the service did not have it, you would feel:"},
     "heading": {"zh": "KANO 分类器", "en": "KANO classifier"},
 }
-COLOURS = {"A": "#2e86ab", "O": "#27ae60", "M": "#c0392b", "I": "#9aa5b1", "R": "#8e44ad", "Q": "#f39c12"}
 
 
 def kano_verdict(functional: int, dysfunctional: int, lang: str = "zh") -> dict:
@@ -42,14 +43,14 @@ def kano_verdict(functional: int, dysfunctional: int, lang: str = "zh") -> dict:
     category = str(classify([functional], [dysfunctional])[0])
     return {
         "category": category,
-        "name": CATEGORIES[category][lang],
+        "name": CATEGORY_NAMES[category][lang],
         "text": explain_pair(int(functional), int(dysfunctional), category, lang),
     }
 
 
 def verdict_html(verdict: dict) -> str:
     """The verdict as a small coloured HTML card."""
-    colour = COLOURS[verdict["category"]]
+    colour = CATEGORY_COLORS[verdict["category"]]
     return (
         f"<div class='kitlib-kano-verdict' style='border-left:6px solid {colour};padding:6px 10px'>"
         f"<span style='font-size:1.6em;font-weight:bold;color:{colour}'>{verdict['category']}</span> "
@@ -85,7 +86,7 @@ def kano_classifier(lang: str = "zh", functional: int = 1, dysfunctional: int = 
     import ipywidgets as widgets
 
     check_lang(lang)
-    choices = [(f"{code} {OPTIONS[code][lang]}", code) for code in OPTIONS]
+    choices = [(f"{code} {ANSWER_OPTIONS[code][lang]}", code) for code in ANSWER_OPTIONS]
     layout = widgets.Layout(width="420px")
     style = {"description_width": "initial"}
     present = widgets.Dropdown(options=choices, value=functional, description=TITLES["functional"][lang], layout=layout, style=style)
