@@ -1,4 +1,4 @@
-"""Input checks shared by the psychometric functions (reliability, EFA, CFA, ...).
+"""Input checks shared by the analysis functions (reliability, EFA, CFA, NPS, gaps, ...).
 
 Each check raises :class:`kitlib.errors.AnalysisInputError` with a message a
 course participant can act on (which column, how many rows, what to do), so
@@ -187,6 +187,24 @@ def check_choice(value, choices, name: str) -> str:
     if value not in choices:
         raise AnalysisInputError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
     return value
+
+
+def check_confidence(confidence) -> float:
+    """Return ``confidence`` if it lies strictly between 0 and 1, else raise.
+
+    Example
+    -------
+    >>> check_confidence(0.95)
+    0.95
+
+    References
+    ----------
+    Neyman, J. (1937). Outline of a theory of statistical estimation based on the classical
+    theory of probability. *Philosophical Transactions of the Royal Society A*, 236, 333–380.
+    """
+    if not 0 < confidence < 1:
+        raise AnalysisInputError(f"confidence must lie between 0 and 1, not {confidence!r}")
+    return confidence
 
 
 @contextmanager

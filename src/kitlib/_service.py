@@ -57,6 +57,25 @@ def group_list(survey: Survey, by) -> list[str]:
     return columns
 
 
+def check_inputs(survey, function: str, min_group_size, by) -> tuple[Survey, int, list[str]]:
+    """The checked inputs of a grouped analysis: the Survey, the confidentiality minimum and the ``by`` columns.
+
+    Runs :func:`require_survey`, :func:`check_min_group_size` and :func:`group_list` in that order.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> check_inputs(kl.load_case("it_firm"), "csi", 5, "department")[1:]
+    (5, ['department'])
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
+    """
+    survey = require_survey(survey, function)
+    return survey, check_min_group_size(min_group_size), group_list(survey, by)
+
+
 def servqual_model(survey: Survey, kind: str) -> dict[str, list[str]]:
     """``{dimension: [item ids]}`` for ``kind`` "P" or "E"; raises if the survey has none."""
     model = survey.codebook.servqual_model(kind)

@@ -108,9 +108,7 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     ----------
     Fornell, C. (1992). *Journal of Marketing*, 56(1), 6–21.
     """
-    survey = svc.require_survey(survey, "csi")
-    min_group_size = svc.check_min_group_size(min_group_size)
-    keys = svc.group_list(survey, by)
+    survey, min_group_size, keys = svc.check_inputs(survey, "csi", min_group_size, by)
     model = svc.servqual_model(survey, "P")
     low, high = _scale(survey, [i for items in model.values() for i in items])
     scores = svc.dimension_scores(survey, "P").dropna()

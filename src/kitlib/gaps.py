@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import _service as svc
+from ._checks import check_confidence
 from .errors import AnalysisInputError
 from .paired_test import STAT_COLUMNS, paired_gap_test
 
@@ -175,11 +176,8 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). *Journal of Retailing*, 64(1), 12–40.
     Lakens, D. (2013). *Frontiers in Psychology*, 4, 863 (d_z for paired designs).
     """
-    survey = svc.require_survey(survey, "servqual_gaps")
-    min_group_size = svc.check_min_group_size(min_group_size)
-    if not 0 < confidence < 1:
-        raise AnalysisInputError(f"confidence must lie between 0 and 1, not {confidence!r}")
-    keys = svc.group_list(survey, by)
+    survey, min_group_size, keys = svc.check_inputs(survey, "servqual_gaps", min_group_size, by)
+    check_confidence(confidence)
     data = survey.data
     pairs = survey.codebook.servqual_pairs()
     if not pairs:

@@ -57,6 +57,7 @@ ANSWER_OPTIONS = {
     4: {"zh": "能忍受", "en": "I can live with it"},
     5: {"zh": "我不喜欢", "en": "I dislike it"},
 }
+_CODES_HINT = "codes 1..5 (like, must-be, neutral, live-with, dislike)"
 MISSING_CODE = len(CATEGORIES)
 EVALUATION_TABLE = (
     "QAAAO",
@@ -85,7 +86,7 @@ def _as_codes(values, name: str) -> np.ndarray:
     if array.dtype.kind in "iu":
         if array.size and (array.min() < 1 or array.max() > 5):
             bad = array[(array < 1) | (array > 5)]
-            raise AnalysisInputError(f"{name} KANO answers must be codes 1..5 (like, must-be, neutral, live-with, dislike); found {bad[:5].tolist()}")
+            raise AnalysisInputError(f"{name} KANO answers must be {_CODES_HINT}; found {bad[:5].tolist()}")
         return array.astype(np.intp, copy=False)
     if array.dtype.kind == "b" or array.dtype.kind not in "f" and array.dtype != object:
         raise AnalysisInputError(f"{name} KANO answers must be numbers 1..5, not {array.dtype} values")
@@ -98,7 +99,7 @@ def _as_codes(values, name: str) -> np.ndarray:
     invalid = ~missing & ((filled < 1) | (filled > 5) | (filled != np.round(filled)))
     if invalid.any():
         raise AnalysisInputError(
-            f"{name} KANO answers must be codes 1..5 (like, must-be, neutral, live-with, dislike); found {array[invalid][:5].tolist()}"
+            f"{name} KANO answers must be {_CODES_HINT}; found {array[invalid][:5].tolist()}"
         )
     return filled.astype(np.intp)
 

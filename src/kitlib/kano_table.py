@@ -130,9 +130,7 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
     Berger, C. et al. (1993). *Center for Quality of Management Journal*, 2(4), 3–36.
     Fong, D. (1996). *Center for Quality of Management Journal*, 5(3), 21–24.
     """
-    survey = svc.require_survey(survey, "kano_table")
-    min_group_size = svc.check_min_group_size(min_group_size)
-    keys = svc.group_list(survey, by)
+    survey, min_group_size, keys = svc.check_inputs(survey, "kano_table", min_group_size, by)
     pairs = survey.codebook.kano_pairs()
     if not pairs:
         raise AnalysisInputError("kano_table() needs KANO items (kinds kano_functional and kano_dysfunctional with a 'feature')")

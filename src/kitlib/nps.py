@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ._checks import check_confidence
 from .errors import AnalysisInputError
 
 PROMOTER_MIN = 9
@@ -100,8 +101,7 @@ def nps(scores, confidence: float = 0.95) -> NPSResult:
         values = np.asarray(scores, dtype=float).ravel()
     except (TypeError, ValueError):
         raise AnalysisInputError("nps() needs numbers 0..10 (answers to 'how likely are you to recommend ...')") from None
-    if not 0 < confidence < 1:
-        raise AnalysisInputError(f"confidence must lie between 0 and 1, not {confidence!r}")
+    check_confidence(confidence)
     values = values[~np.isnan(values)]
     if values.size == 0:
         raise AnalysisInputError("nps() got no answers (all missing or empty)")

@@ -53,9 +53,7 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
     ----------
     Rocks, B. (2016). *The American Statistician*, 70(4), 365–372.
     """
-    survey = svc.require_survey(survey, "nps_table")
-    min_group_size = svc.check_min_group_size(min_group_size)
-    keys = svc.group_list(survey, by)
+    survey, min_group_size, keys = svc.check_inputs(survey, "nps_table", min_group_size, by)
     column = svc.single_column(survey, "nps")
     data = survey.data
     groups = data.groupby(keys, dropna=False, sort=True)[column] if keys else [((), data[column])]

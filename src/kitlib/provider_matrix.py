@@ -110,9 +110,7 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
     ----------
     Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
     """
-    survey = svc.require_survey(survey, "provider_matrix")
-    min_group_size = svc.check_min_group_size(min_group_size)
-    keys = svc.group_list(survey, [rows, columns])
+    survey, min_group_size, keys = svc.check_inputs(survey, "provider_matrix", min_group_size, [rows, columns])
     if rows == columns:
         raise AnalysisInputError("provider_matrix(): rows and columns must be different columns")
     measure, label_zh, label_en = _measure(survey, value)

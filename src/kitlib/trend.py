@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _service as svc
+from ._checks import check_confidence
 from .errors import AnalysisInputError
 from .nps import nps
 from .welch_test import welch_test
@@ -146,8 +147,7 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
     """
     survey = svc.require_survey(survey, "trend")
     min_group_size = svc.check_min_group_size(min_group_size)
-    if not 0 < confidence < 1:
-        raise AnalysisInputError(f"confidence must lie between 0 and 1, not {confidence!r}")
+    check_confidence(confidence)
     wave_column = wave_column or survey.wave_column()
     if wave_column is None or wave_column not in survey.data.columns:
         raise AnalysisInputError("trend() needs a wave column (kind 'wave' in the codebook, or wave_column=...)")

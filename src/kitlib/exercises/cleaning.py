@@ -20,7 +20,7 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 5. Wiley.
 from __future__ import annotations
 
 from ..survey import Survey
-from .feedback import Feedback, is_unanswered, read_labels, read_vector, same_vector
+from .feedback import Feedback, read_labels, read_vector, same_vector
 from .reference import undo_reverse_coding
 from .result import CheckResult
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..survey import Survey
-from .feedback import Feedback, fmt, is_unanswered, read_labels, read_number
+from .feedback import Feedback, fmt, read_labels, read_number
 from .reference import kaiser_count, undo_reverse_coding
 from .result import CheckResult
 

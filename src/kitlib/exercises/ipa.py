@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..ipa import QUADRANTS
 from ..survey import Survey
-from .feedback import Feedback, is_unanswered, read_labels, read_mapping
+from .feedback import Feedback, read_labels, read_mapping
 from .result import CheckResult
 
 PARTS = ("quadrants", "priority")

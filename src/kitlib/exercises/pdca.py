@@ -22,7 +22,7 @@ Service*, ch. 5 "Gap 2: setting service standards". Free Press.
 from __future__ import annotations
 
 from ..survey import Survey
-from .feedback import Feedback, close, fmt, is_unanswered, read_labels, read_number
+from .feedback import Feedback, close, fmt, read_labels, read_number
 from .reference import dimension_gaps, dimension_means
 from .result import CheckResult
 

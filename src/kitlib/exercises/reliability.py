@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..survey import Survey
-from .feedback import Feedback, close, close_all, fmt, is_unanswered, read_labels, read_number, read_numbers
+from .feedback import Feedback, close, close_all, fmt, read_labels, read_number, read_numbers
 from .reference import cronbach_alpha, item_total_correlations, undo_reverse_coding
 from .result import CheckResult
 

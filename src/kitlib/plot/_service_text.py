@@ -231,6 +231,22 @@ def reverse_flags(table: pd.DataFrame) -> list[bool]:
     return table["reverse"].fillna(False).astype(bool).tolist() if "reverse" in table else [False] * len(table)
 
 
+def item_labels(table: pd.DataFrame, lang: str) -> list[str]:
+    """:func:`item_label` of every row of an item-level table (``P_item``, ``label_<lang>``, ``reverse``)."""
+    texts = zip(table["P_item"], label_column(table, lang), reverse_flags(table))
+    return [item_label(item, label, reverse, lang) for item, label, reverse in texts]
+
+
+def reverse_keyed(codebook, columns) -> list[bool]:
+    """Whether each of ``columns`` is reverse-keyed in ``codebook`` (all False without a codebook)."""
+    return [bool(codebook and column in codebook.columns and codebook.columns[column].reverse) for column in columns]
+
+
+def mark_reverse(names, flags, lang: str) -> list[str]:
+    """``names`` with the reverse-keyed mark (" (R)" / "（反向题）") where ``flags`` is True."""
+    return [name + (say("reverse_mark", lang) if flag else "") for name, flag in zip(names, flags)]
+
+
 def reason(note: str, lang: str) -> str:
     """Localized suppression note (``"n<5"`` stays, ``"complementary"`` is translated)."""
     return say("complementary", lang) if note == "complementary" else note

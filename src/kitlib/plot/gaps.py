@@ -17,7 +17,7 @@ import seaborn as sns
 
 from ..errors import AnalysisInputError
 from ..gaps import GapResult, servqual_gaps
-from ._service_text import (by_groups, draw_hidden, footnote, group_name, hidden_groups_note, item_label, label_column, prepare,
+from ._service_text import (by_groups, draw_hidden, footnote, group_name, hidden_groups_note, item_labels, label_column, prepare,
                             result_of, reverse_flags, say, small_groups, value_labels)
 from .theme import PALETTE
 
@@ -68,8 +68,7 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     if table["suppressed"].all():
         return draw_hidden(ax, lang, table["suppression"].iat[0], title)
     if level == "item":
-        texts = zip(table["P_item"], label_column(table, lang), reverse_flags(table))
-        table["axis_label"] = [item_label(item, label, reverse, lang) for item, label, reverse in texts]
+        table["axis_label"] = item_labels(table, lang)
     else:
         table["axis_label"] = label_column(table, lang)
     notes = []

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from ..ipa import QUADRANTS, IPAResult, ipa
 from ..survey import Survey
-from ._service_text import draw_hidden, footnote, label_column, place_labels, prepare, result_of, say, wrap
+from ._service_text import (draw_hidden, footnote, label_column, mark_reverse, place_labels, prepare, result_of, reverse_keyed, say,
+                            wrap)
 from .theme import PALETTE, text
 
 QUADRANT_COLORS = {"keep_up": "#27ae60", "concentrate": PALETTE["negative"], "low_priority": PALETTE["neutral"], "overkill": PALETTE["highlight"]}
@@ -58,9 +59,9 @@ def ipa_grid(result, lang: str = "en", ax=None, codebook=None):
         return draw_hidden(ax, lang, f"n<{result.min_group_size}", say("ipa_title", lang))
     colors = [QUADRANT_COLORS[q] for q in table["quadrant"]]
     ax.scatter(table["performance"], table["importance"], c=colors, s=70, zorder=3)
-    reverse = [bool(codebook and unit in codebook.columns and codebook.columns[unit].reverse) for unit in table["unit"]]
+    reverse = reverse_keyed(codebook, table["unit"])
     if result.level == "item":  # item texts are too long for a crowded grid: ids, reverse-keyed ones marked
-        labels = [unit + (say("reverse_mark", lang) if flag else "") for unit, flag in zip(table["unit"], reverse)]
+        labels = mark_reverse(table["unit"], reverse, lang)
     else:
         labels = [wrap(str(label), 18) for label in label_column(table, lang)]
     ax.axvline(result.performance_cut, color="#777777", linewidth=0.8)

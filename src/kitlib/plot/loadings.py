@@ -17,23 +17,15 @@ from __future__ import annotations
 
 import warnings
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
+from ..casegen.items import DIMENSION_LABELS
 from ..errors import KitError
-from ._service_text import display_width, footnote, say
-from .theme import set_theme
+from ._service_text import display_width, footnote, mark_reverse, prepare, reverse_keyed, say
 from .theme import text
 
-SERVQUAL_DIMENSIONS = {
-    "tangibles": {"zh": "有形性", "en": "Tangibles"},
-    "reliability": {"zh": "可靠性", "en": "Reliability"},
-    "responsiveness": {"zh": "响应性", "en": "Responsiveness"},
-    "assurance": {"zh": "保证性", "en": "Assurance"},
-    "empathy": {"zh": "移情性", "en": "Empathy"},
-}
 LABELS = {
     "title": {"zh": "因子载荷（按维度分组）", "en": "Factor loadings by dimension"},
     "title_plain": {"zh": "因子载荷", "en": "Factor loadings"},
@@ -46,8 +38,8 @@ LABELS = {
 def _dimension_label(dimension: str, lang: str, codebook) -> str:
     if codebook is not None:
         return codebook.label(dimension, lang)
-    if dimension in SERVQUAL_DIMENSIONS:
-        return text(SERVQUAL_DIMENSIONS[dimension], lang)
+    if dimension in DIMENSION_LABELS:
+        return text(DIMENSION_LABELS[dimension], lang)
     return dimension
 
 
@@ -101,8 +93,6 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
     loadings = getattr(result, "loadings", None)
     if not isinstance(loadings, pd.DataFrame):
         raise KitError("plot.loading_heatmap needs the result of kl.efa(...)")
-    text(LABELS["title"], lang)
-    set_theme()
     boundaries, groups = [], []
     if model is not None:
         from ..structure_match import structure_match
@@ -121,11 +111,10 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
         title = LABELS["title"]
     else:
         table, title = loadings, LABELS["title_plain"]
-    reverse = [bool(codebook and row in codebook.columns and codebook.columns[row].reverse) for row in table.index]
+    reverse = reverse_keyed(codebook, table.index)
     if any(reverse):
-        table = table.set_axis([row + (say("reverse_mark", lang) if flag else "") for row, flag in zip(table.index, reverse)])
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.15 * table.shape[1] + 4.2, 0.3 * table.shape[0] + 2.2))
+        table = table.set_axis(mark_reverse(table.index, reverse, lang))
+    _, ax = prepare(ax, lang, figsize=(1.15 * table.shape[1] + 4.2, 0.3 * table.shape[0] + 2.2))
     # room right of the cells for the dimension names, then the colour bar
     label_room = max((display_width(label) for _, label in groups), default=0) * 0.6 * 10 / 72 + 0.2
     colorbar = make_axes_locatable(ax).append_axes("right", size=0.22, pad=label_room if groups else 0.15)

@@ -14,10 +14,8 @@ Horn, J. L. (1965). *Psychometrika*, 30, 179–185.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-
 from ..errors import KitError
-from .theme import set_theme
+from ._service_text import prepare
 from .theme import PALETTE, text
 
 LABELS = {
@@ -66,10 +64,7 @@ def scree(result, ax=None, lang: str = "zh"):
     table = getattr(result, "eigenvalues", None)
     if table is None or not hasattr(result, "n_factors"):
         raise KitError("plot.scree needs the result of kl.parallel_analysis(...)")
-    text(LABELS["title"], lang)
-    set_theme()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.5))
+    _, ax = prepare(ax, lang)
     components = table.index.to_numpy()
     ax.plot(components, table["observed"], marker="o", color=PALETTE["perception"], label=text(LABELS["observed"], lang))
     ax.plot(

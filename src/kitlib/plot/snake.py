@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import AnalysisInputError
 from ..gaps import GapResult, servqual_gaps
-from ._service_text import draw_hidden, footnote, item_label, label_column, prepare, result_of, reverse_flags, say
+from ._service_text import draw_hidden, footnote, item_labels, label_column, prepare, result_of, reverse_flags, say
 from .theme import PALETTE
 
 
@@ -70,8 +70,7 @@ def snake_chart(result, lang: str = "en", ax=None):
         ax.text(1.01, rows.mean(), names.get(dimension, dimension), transform=ax.get_yaxis_transform(),
                 va="center", ha="left", fontsize=9, color="#555555", rotation=270)
     reverse = reverse_flags(items)
-    ax.set_yticks(positions, [item_label(p, t, r, lang) for p, t, r in zip(items["P_item"], label_column(items, lang), reverse)],
-                  fontsize=8)
+    ax.set_yticks(positions, item_labels(items, lang), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(say("score", lang))
     ax.set_title(say("snake_title", lang), pad=22)
