@@ -282,3 +282,22 @@ def test_every_loader_error_is_a_value_error_subclass_of_kit_error():
     for error in (kl.DataFileError, kl.EncodingError, kl.CodebookError, kl.MissingColumnError,
                   kl.NonNumericError, kl.OutOfRangeError, kl.DuplicateRespondentError):
         assert issubclass(error, kl.KitError) and issubclass(error, ValueError)
+
+
+def test_excel_with_a_duplicated_header(sample):
+    folder, frame = sample
+    excel = folder / "responses.xlsx"
+    frame.rename(columns={"P02": "P01"}).to_excel(excel, index=False)
+    with pytest.raises(kl.DataFileError) as error:
+        kl.load_survey(excel, folder / "codebook.yaml")
+    assert_names(error, "responses.xlsx", "'P01'", "more than once")
+
+
+def test_excel_with_an_out_of_range_answer_names_the_spreadsheet_row(sample):
+    folder, frame = sample
+    frame.loc[4, "overall"] = "9"
+    excel = folder / "responses.xlsx"
+    frame.to_excel(excel, index=False)
+    with pytest.raises(kl.OutOfRangeError) as error:
+        kl.load_survey(excel, folder / "codebook.yaml")
+    assert error.value.rows == [6]

@@ -103,17 +103,16 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
 
 def _read_excel(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise DataFileError(f"file {path} is not a readable Excel workbook ({error})") from None
-    header = [str(name).strip() for name in frame.columns]
-    if any(name.startswith("Unnamed:") for name in header):
-        position = next(i for i, name in enumerate(header) if name.startswith("Unnamed:")) + 1
-        raise DataFileError(f"file {path}: header column {position} has no name")
-    if any("." in name and name.rsplit(".", 1)[0] in header for name in header):
-        raise DataFileError(f"file {path}: the header names a column more than once")
+    if sheet.empty:
+        raise DataFileError(f"file {path} is empty")
+    cells = sheet.map(lambda value: "" if pd.isna(value) else str(value))
+    header = [name.strip() for name in cells.iloc[0]]
+    _check_header(header, path)
+    frame = cells.iloc[1:].reset_index(drop=True)
     frame.columns = header
-    frame = frame.map(lambda value: "" if pd.isna(value) else str(value))
     return frame
 
 
@@ -214,7 +213,7 @@ def _check_respondents(validator: _Validator, codebook: Codebook) -> None:
     if column is None:
         return
     ids = validator.frame[column].astype(str).str.strip()
-    validator.problem(DuplicateRespondentError, column, ids == "", "respondent id is empty")
+    validator.problem(DataValidationError, column, ids == "", "respondent id is empty")
     keys = [column] + [c for c in (codebook.rated_unit, *codebook.items("wave")) if c]
     duplicated = validator.frame.duplicated(subset=keys, keep=False) & (ids != "")
     unit = f" for the same {', '.join(keys[1:])}" if len(keys) > 1 else ""
