@@ -41,10 +41,11 @@ LANG = {"it_firm": "en", "manufacturer": "zh", "bank": "en"}  # both languages i
 OTHER_LANG = {"en": "zh", "zh": "en"}
 GROUP_NOTEBOOKS = [CHAPTERS[0], CHAPTERS[2], CHAPTERS[4], REPORT]  # the ones naming providers and departments
 PLANTED = {  # from datasets/<case>/README.md
-    "it_firm": {"largest_gap": "responsiveness", "weak_item": "P19"},
-    "manufacturer": {"largest_gap": "reliability", "weak_item": "P03"},
-    "bank": {"largest_gap": "responsiveness", "weak_item": "P02"},
+    "it_firm": {"largest_gap": "responsiveness", "weak_item": "P19", "must_be": ["F03", "F04"]},
+    "manufacturer": {"largest_gap": "reliability", "weak_item": "P03", "must_be": ["F01", "F06"]},
+    "bank": {"largest_gap": "responsiveness", "weak_item": "P02", "must_be": ["F01", "F02", "F10"]},
 }
+SERVQUAL_ORDER = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
 PARAMETERS = {"case", "data_path", "codebook_path", "lang", "min_group_size", "provider", "department", "wave", "alpha_level"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -231,6 +232,83 @@ def test_report_records_the_key_figures_it_shows(executed, case):
     assert summary["csi"] == pytest.approx(kl.csi(survey).csi, abs=1e-9)
     assert summary["nps"] == pytest.approx(kl.nps(survey.data["nps"].dropna()).nps, abs=1e-9)
     assert summary["largest_gap_dimension"] == survey.codebook.label(PLANTED[case]["largest_gap"], LANG[case])
+
+
+def section(text: str, start: str, end: str = "\n## ") -> str:
+    """The part of ``text`` from the heading ``start`` to the next level-2 heading."""
+    assert start in text, start
+    rest = text[text.index(start) + len(start):]
+    return rest[: rest.index(end)] if end in rest else rest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_report_pdca_names_the_planted_gap_and_must_be_features(executed, case):
+    out, _ = executed
+    book = kl.load_case(case).codebook
+    for name, lang in runs(REPORT, case).items():
+        plan = section(markdown(out, name), {"en": "## What to do next (PDCA)", "zh": "## 下一步（PDCA）"}[lang])
+        lines = plan.strip().splitlines()
+        assert len(lines) == 4, plan
+        assert f"**{book.label(PLANTED[case]['largest_gap'], lang)}**" in lines[0], lines[0]
+        must = [book.label(feature, lang) for feature in PLANTED[case]["must_be"]]
+        assert any(label in lines[1] for label in must), lines[1]
+        others = [book.label(f"F{number:02d}", lang) for number in range(1, 11)]
+        named_features = [label for label in others if label in lines[1]]
+        assert set(named_features) <= set(must), f"{name}: Do names features that are not must-be: {named_features}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_report_scale_check_shows_the_api_numbers_and_the_weak_item(executed, case):
+    out, _ = executed
+    survey = kl.load_case(case, on_invalid="exclude")
+    perceptions, model = survey.servqual("P"), survey.codebook.servqual_model("P")
+    fit = kl.cfa(perceptions, model).fit
+    alpha = kl.reliability(perceptions, model)["alpha"]
+    for name, lang in runs(REPORT, case).items():
+        text = markdown(out, name)
+        verdict = next(line for line in text.splitlines() if line.startswith(("**Verdict", "**结论")))
+        for index in ("cfi", "tli", "rmsea", "srmr"):
+            assert f"{index.upper()} = {fit[index]:.3f}" in verdict, (index, verdict)
+        assert f"{alpha.min():.2f}–{alpha.max():.2f}" in verdict
+        assert f"**{PLANTED[case]['weak_item']}**" in verdict
+        assert "Hu & Bentler, 1999" in text
+        good = fit["cfi"] >= 0.95 and fit["tli"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08
+        assert (("all four meet their cut-offs" in verdict) or ("四项全部达标" in verdict)) == good
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_report_before_and_after_only_for_several_waves(executed, case):
+    out, _ = executed
+    survey = kl.load_case(case, on_invalid="exclude")
+    several = survey.wave_column() is not None and survey.data[survey.wave_column()].nunique() >= 2
+    for name, lang in runs(REPORT, case).items():
+        text = markdown(out, name)
+        heading = {"en": "## Before and after", "zh": "## 前后对比"}[lang]
+        assert (heading in text) == several, name
+        if several:
+            changes = kl.trend(survey).changes.set_index("measure")
+            sentence = section(text, heading)
+            improved = sentence[sentence.index("**"):].split("**")[1]
+            for measure, row in changes.iterrows():
+                label = row[f"label_{lang}"]
+                assert (label in improved) == bool(row["significant"] and row["diff"] > 0), (label, improved)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_dimension_tables_follow_the_servqual_order(executed, case):
+    out, _ = executed
+    book = kl.load_case(case).codebook
+    for name, lang in {**runs(REPORT, case), **runs(CHAPTERS[2], case), f"{CHAPTERS[1].stem}__{case}": LANG[case]}.items():
+        labels = [book.label(dimension, lang) for dimension in SERVQUAL_ORDER]
+        tables = [table for table in outputs(out, name, kinds=("text/html",)) if all(label in table for label in labels)]
+        assert tables, f"{name} shows no table of the five dimensions"
+        for table in tables:
+            positions = [table.index(label) for label in labels]
+            assert positions == sorted(positions), f"{name}: dimensions out of order"
 
 
 @pytest.mark.slow

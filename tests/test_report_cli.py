@@ -14,7 +14,7 @@ import pytest
 import kitlib as kl
 from kitlib.errors import AnalysisInputError, KitError
 from kitlib.report import ReportJob, run_jobs
-from kitlib.report.chapter import open_survey, record_summary, select, visible, withheld_groups
+from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
 from kitlib.report.cli import main
 from kitlib.report.execute import atomic_write, notebook_to_html
 from kitlib.report.grid import plan, slug
@@ -105,6 +105,27 @@ def test_visible_drops_suppressed_rows_and_their_names():
     assert "Internal Audit" in set(table["department"])
     assert "Internal Audit" not in set(shown["department"])
     assert "suppressed" not in shown.columns
+
+
+def test_dimensions_follow_the_servqual_order_whatever_the_codebook_order():
+    import yaml
+
+    from kitlib.cases import case_dir
+    from kitlib.codebook import parse_codebook
+
+    canonical = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
+    raw = yaml.safe_load((case_dir("bank") / "codebook.yaml").read_text(encoding="utf-8"))
+    raw["columns"] = raw["columns"][::-1]  # a researcher's codebook listing empathy first
+    shuffled = parse_codebook(raw)
+    assert list(shuffled.servqual_model("P"))[0] == "empathy"
+    assert dimension_order(shuffled) == canonical
+    survey = kl.load_case("it_firm")
+    gaps = visible(kl.servqual_gaps(survey, by="provider").dimensions)
+    grid = dimension_grid(gaps.iloc[::-1], "provider", "gap", survey.codebook, "zh")
+    assert list(grid.columns) == [survey.codebook.label(name, "zh") for name in canonical]
+    assert "IT运维支持部" in grid.index
+    expected = gaps.set_index(["provider", "dimension"]).at[("IT Support", "responsiveness"), "gap"]
+    assert grid.at["IT运维支持部", "响应性"] == expected
 
 
 def test_record_summary_writes_json_atomically(tmp_path):

@@ -16,6 +16,7 @@ Example
 References
 ----------
 Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4. Wiley.
+Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of Retailing*, 64(1), 12–40.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from ..loading import load_survey
 from ..survey import Survey
 from .grid import group_counts
 
-__all__ = ["group_counts", "open_survey", "pick", "record_summary", "say", "select", "visible", "withheld_groups"]
+__all__ = ["dimension_grid", "dimension_order", "group_counts", "open_survey", "pick", "record_summary", "say", "select",
+           "visible", "withheld_groups"]
 
 LANGS = ("zh", "en")
+SERVQUAL_ORDER = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 
 
 def pick(lang: str, zh: str, en: str) -> str:
@@ -108,6 +111,37 @@ def record_summary(path: str, **figures) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(figures, ensure_ascii=False, default=float), encoding="utf-8")
     os.replace(temporary, target)
+
+
+def dimension_order(codebook) -> list[str]:
+    """The codebook's SERVQUAL dimensions in the canonical order (Parasuraman et al. 1988).
+
+    Tangibles, reliability, responsiveness, assurance, empathy first; any other
+    dimension of a researcher's codebook follows in codebook order.
+
+    Example
+    -------
+    >>> from kitlib.cases import load_case
+    >>> dimension_order(load_case("bank").codebook)
+    ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
+    """
+    present = list(codebook.servqual_model("P")) or list(codebook.servqual_model("E"))
+    return [name for name in SERVQUAL_ORDER if name in present] + [name for name in present if name not in SERVQUAL_ORDER]
+
+
+def dimension_grid(table, index: str, values: str, codebook, lang: str):
+    """``table`` (one row per group and ``dimension``) as a group × dimension grid.
+
+    Columns follow :func:`dimension_order` and carry the dimension labels of
+    ``lang``; rows carry the codebook value labels of ``index``.  Pass a
+    :func:`visible` table, so that withheld groups are not among the rows.
+    """
+    pick(lang, "", "")
+    grid = table.pivot(index=index, columns="dimension", values=values)
+    grid = grid[[name for name in dimension_order(codebook) if name in grid.columns]]
+    return (grid.rename(index=lambda value: codebook.value_label(index, value, lang),
+                        columns=lambda name: codebook.label(name, lang))
+            .rename_axis(columns=None))
 
 
 def visible(table):
