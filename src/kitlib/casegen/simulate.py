@@ -6,7 +6,9 @@ The model, in 7-point scale units:
   perceptions and, independently, for expectations;
 * perception item = dimension mean + provider effect + wave effect +
   loading x factor + unique noise, rounded and clipped to 1..7; every item
-  loads 0.8 on its dimension except the planted weak item (0.25);
+  loads 0.8 on its dimension except the planted weak item (0.25) and one
+  planted cross-loading item (0.6 on its own dimension, 0.35 on another), so
+  the CFA fits well but not perfectly, as real SERVQUAL data do;
 * expectations are high (means 5.5–6.4) with loadings 0.6, so they pile up
   near the top of the scale as real expectation data do;
 * item 13 is negatively worded, so the file stores ``8 - x``;
@@ -47,6 +49,8 @@ from .stories import CaseStory
 FACTOR_CORRELATION = 0.55
 LOADING = 0.8
 WEAK_LOADING = 0.25
+CROSS_LOADING = 0.35
+CROSS_MAIN_LOADING = 0.6
 EXPECTATION_LOADING = 0.6
 PERCEPTION_SD = 1.15
 EXPECTATION_SD = 0.75
@@ -75,12 +79,19 @@ def _factors(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.multivariate_normal(np.zeros(k), correlation, size=n, method="cholesky")
 
 
-def _items(rng, factors, means, loadings, sd) -> np.ndarray:
+def _items(rng, factors, means, loadings, sd, cross_loading=None) -> np.ndarray:
+    """Item scores; ``cross_loading = (item, dimension)`` makes one item load on a second factor too."""
     columns = []
     for spec, loading in zip(SERVQUAL_ITEMS, loadings):
         d = SERVQUAL_DIMENSIONS.index(spec["dimension"])
-        unique = rng.standard_normal(len(factors)) * np.sqrt(1 - loading**2)
-        columns.append(means[:, d] + sd * (loading * factors[:, d] + unique))
+        common = loading * factors[:, d]
+        explained = loading**2
+        if cross_loading and cross_loading[0] == spec["item"]:
+            other = SERVQUAL_DIMENSIONS.index(cross_loading[1])
+            common = common + CROSS_LOADING * factors[:, other]
+            explained += CROSS_LOADING**2 + 2 * loading * CROSS_LOADING * FACTOR_CORRELATION
+        unique = rng.standard_normal(len(factors)) * np.sqrt(1 - explained)
+        columns.append(means[:, d] + sd * (common + unique))
     return np.column_stack(columns)
 
 
@@ -159,12 +170,17 @@ def simulate_case(story: CaseStory) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(story.seed)
     frame = _respondents(rng, story)
     n = len(frame)
-    loadings = [WEAK_LOADING if s["item"] == story.weak_item else LOADING for s in SERVQUAL_ITEMS]
+    loadings = [
+        WEAK_LOADING if s["item"] == story.weak_item
+        else CROSS_MAIN_LOADING if s["item"] == story.cross_loading[0]
+        else LOADING
+        for s in SERVQUAL_ITEMS
+    ]
     perception_means = _perception_means(story, frame)
     expectation_means = np.tile([story.expectation_means[d] for d in SERVQUAL_DIMENSIONS], (n, 1))
     perception_factors = _factors(rng, n)
     expectations = _likert(_items(rng, _factors(rng, n), expectation_means, [EXPECTATION_LOADING] * 22, EXPECTATION_SD))
-    perceptions_latent = _items(rng, perception_factors, perception_means, loadings, PERCEPTION_SD)
+    perceptions_latent = _items(rng, perception_factors, perception_means, loadings, PERCEPTION_SD, story.cross_loading)
     perceptions = _likert(perceptions_latent)
     straight = rng.random(n) < STRAIGHTLINE_SHARE
     perceptions[straight] = _likert(perceptions[straight].mean(axis=1, keepdims=True)).repeat(22, axis=1)

@@ -48,6 +48,7 @@ class CaseStory:
     expectation_means: dict  # dimension -> mean expectation
     largest_gap: str
     weak_item: int
+    cross_loading: tuple  # (item, other dimension it also loads on)
     importance_preference: dict  # dimension -> Dirichlet weight of the 100-point allocation
     features: tuple
     waves: tuple = ()
@@ -96,6 +97,7 @@ IT_FIRM = CaseStory(
     expectation_means={"tangibles": 5.6, "reliability": 6.3, "responsiveness": 6.1, "assurance": 6.0, "empathy": 5.7},
     largest_gap="responsiveness",
     weak_item=19,
+    cross_loading=(11, "reliability"),
     importance_preference={"tangibles": 10, "reliability": 30, "responsiveness": 25, "assurance": 18, "empathy": 17},
     features=(
         Feature("F01", "自助重置密码", "Self-service password reset", "O"),
@@ -149,6 +151,7 @@ MANUFACTURER = CaseStory(
     expectation_means={"tangibles": 5.5, "reliability": 6.4, "responsiveness": 6.0, "assurance": 5.9, "empathy": 5.5},
     largest_gap="reliability",
     weak_item=3,
+    cross_loading=(8, "responsiveness"),
     importance_preference={"tangibles": 14, "reliability": 34, "responsiveness": 22, "assurance": 16, "empathy": 14},
     features=(
         Feature("F01", "设备故障2小时内到场", "Technician on site within 2 hours of a breakdown", "M"),
@@ -204,6 +207,7 @@ BANK = CaseStory(
     expectation_means={"tangibles": 5.6, "reliability": 6.4, "responsiveness": 6.1, "assurance": 6.2, "empathy": 5.8},
     largest_gap="responsiveness",
     weak_item=2,
+    cross_loading=(17, "reliability"),
     importance_preference={"tangibles": 9, "reliability": 32, "responsiveness": 24, "assurance": 20, "empathy": 15},
     features=(
         Feature("F01", "系统停机提前通知", "Advance notice of system downtime", "M"),

@@ -30,6 +30,8 @@ from ..codebook import SERVQUAL_DIMENSIONS
 from ..kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES
 from .items import DIMENSION_LABELS, SERVQUAL_ITEMS
 from .simulate import (
+    CROSS_LOADING,
+    CROSS_MAIN_LOADING,
     LOADING,
     PLANTED_SHARE,
     WEAK_LOADING,
@@ -135,6 +137,8 @@ def build_readme(story: CaseStory, responses: pd.DataFrame) -> str:
         "- Five SERVQUAL factors (tangibles 1-4, reliability 5-9, responsiveness 10-13, assurance 14-17, "
         f"empathy 18-22), correlated {0.55}, loadings {LOADING} except the **weak item {story.weak_item}** "
         f"(loading {WEAK_LOADING}: low item-total correlation, alpha rises if it is deleted).",
+        f"- **Cross-loading item {story.cross_loading[0]}**: loads {CROSS_MAIN_LOADING} on its own dimension and "
+        f"{CROSS_LOADING} on {story.cross_loading[1]} (EFA shows the second loading; the 5-factor CFA fits well, not perfectly).",
         "- Item 13 is negatively worded and reverse-keyed (`reverse: true`); `load_survey` recodes it.",
         f"- **Largest gap: {story.largest_gap}** (planted mean gaps before provider effects: "
         + ", ".join(f"{d} {g:+.1f}" for d, g in gaps.items()) + ").",
