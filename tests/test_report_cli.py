@@ -16,7 +16,8 @@ from kitlib.errors import AnalysisInputError, KitError
 from kitlib.report import ReportJob, run_jobs
 from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
 from kitlib.report.cli import main
-from kitlib.report.execute import atomic_write, notebook_to_html
+from kitlib.atomic import write_atomically
+from kitlib.report.execute import notebook_to_html
 from kitlib.report.grid import plan, slug
 from kitlib.report.index import summary_table, write_index
 
@@ -138,8 +139,8 @@ def test_record_summary_writes_json_atomically(tmp_path):
 
 def test_atomic_write_replaces_without_leftovers(tmp_path):
     target = tmp_path / "report.html"
-    atomic_write(target, "old")
-    atomic_write(target, "new")
+    write_atomically(target, "old")
+    write_atomically(target, "new")
     assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
 
 

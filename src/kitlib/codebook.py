@@ -47,7 +47,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CodebookError, DataFileError
+from .errors import CodebookError, DataFileError, KitError
 
 KINDS = (
     "id",
@@ -74,6 +74,13 @@ NUMERIC_KINDS = (
 SERVQUAL_DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 KANO_CODES = (1, 2, 3, 4, 5)
 LANGS = ("zh", "en")
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is "zh" or "en"; raise :class:`~kitlib.errors.KitError` otherwise."""
+    if lang not in LANGS:
+        raise KitError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return lang
 
 
 @dataclass(frozen=True)

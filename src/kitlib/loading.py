@@ -201,7 +201,7 @@ def _to_numbers(validator: _Validator, column) -> pd.Series:
     low, high = column.scale_min, column.scale_max
     outside = numbers.notna() & ((numbers < low) | (numbers > high))
     if column.kind.startswith("kano_"):
-        issue = f"holds KANO codes outside 1..5 (1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike)"
+        issue = "holds KANO codes outside 1..5 (1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike)"
     else:
         issue = f"holds values outside the scale {low:g}..{high:g}"
     validator.problem(OutOfRangeError, column.id, outside, issue)

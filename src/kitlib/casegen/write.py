@@ -19,13 +19,12 @@ management and stewardship. *Scientific Data*, 3, 160018.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from ..atomic import write_atomically
 from ..codebook import SERVQUAL_DIMENSIONS
 from ..kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES
 from .items import DIMENSION_LABELS, SERVQUAL_ITEMS
@@ -38,26 +37,6 @@ from .simulate import (
     simulate_case,
 )
 from .stories import CaseStory
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _group_column(column: str, zh: str, en: str, values: dict) -> dict:

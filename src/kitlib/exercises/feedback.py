@@ -29,10 +29,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import KitError
+from ..codebook import check_lang
 from .result import CheckResult, Finding
 
-LANGS = ("zh", "en")
 TOLERANCE = 0.01  # answers may be rounded to two decimals
 
 COMMON = {
@@ -57,13 +56,6 @@ COMMON = {
         "en": "'{key}' in '{part}' is not one of: {allowed}.",
     },
 }
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is "zh" or "en"; raise :class:`KitError` otherwise."""
-    if lang not in LANGS:
-        raise KitError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return lang
 
 
 def is_unanswered(value) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import matplotlib
 import seaborn as sns
 
-from ..errors import KitError
+from ..codebook import check_lang
 from ..fonts import use_cjk_font
 
 PALETTE = {
@@ -41,6 +41,4 @@ def set_theme() -> None:
 
 def text(labels: dict[str, str], lang: str) -> str:
     """Pick the ``lang`` entry of a ``{"zh": ..., "en": ...}`` label, checking ``lang``."""
-    if lang not in ("zh", "en"):
-        raise KitError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return labels[lang]
+    return labels[check_lang(lang)]

@@ -22,12 +22,12 @@ Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of R
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 from IPython.display import Markdown, display
 
+from ..atomic import write_atomically
 from ..cases import load_case
+from ..codebook import SERVQUAL_DIMENSIONS, check_lang
 from ..confidentiality import suppress_small_groups
 from ..errors import AnalysisInputError, KitError
 from ..loading import load_survey
@@ -37,15 +37,11 @@ from .grid import group_counts
 __all__ = ["dimension_grid", "dimension_order", "group_counts", "open_survey", "pick", "record_summary", "say", "select",
            "visible", "withheld_groups"]
 
-LANGS = ("zh", "en")
-SERVQUAL_ORDER = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 
 
 def pick(lang: str, zh: str, en: str) -> str:
     """The ``zh`` or ``en`` text, checking ``lang``."""
-    if lang not in LANGS:
-        raise KitError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return zh if lang == "zh" else en
+    return zh if check_lang(lang) == "zh" else en
 
 
 def say(lang: str, zh: str, en: str) -> None:
@@ -107,10 +103,7 @@ def record_summary(path: str, **figures) -> None:
     """Write a report's key figures as JSON to ``path`` (atomically; nothing if ``path`` is "")."""
     if not path:
         return
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(figures, ensure_ascii=False, default=float), encoding="utf-8")
-    os.replace(temporary, target)
+    write_atomically(path, json.dumps(figures, ensure_ascii=False, default=float))
 
 
 def dimension_order(codebook) -> list[str]:
@@ -126,7 +119,7 @@ def dimension_order(codebook) -> list[str]:
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
     """
     present = list(codebook.servqual_model("P")) or list(codebook.servqual_model("E"))
-    return [name for name in SERVQUAL_ORDER if name in present] + [name for name in present if name not in SERVQUAL_ORDER]
+    return [name for name in SERVQUAL_DIMENSIONS if name in present] + [name for name in present if name not in SERVQUAL_DIMENSIONS]
 
 
 def dimension_grid(table, index: str, values: str, codebook, lang: str):

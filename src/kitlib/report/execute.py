@@ -44,6 +44,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
 
+from ..atomic import write_atomically
 from .grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
 
 KERNEL = "python3"
@@ -90,13 +91,6 @@ class ReportResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and :func:`os.replace`."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
@@ -207,8 +201,8 @@ def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel
         message = describe_error(error)
         failed_dir.mkdir(exist_ok=True)
         if executed.exists():
-            atomic_write(kept, nbformat.writes(read_executed(executed)))
-        atomic_write(error_file, message + "\n")
+            write_atomically(kept, nbformat.writes(read_executed(executed)))
+        write_atomically(error_file, message + "\n")
         _clear(target, summary_file, executed)
         return ReportResult(
             job.name, job.title, "failed", seconds=time.perf_counter() - start, error=message,
@@ -217,7 +211,7 @@ def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel
     summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
     result = read_executed(executed)
     text = notebook_to_html(result, title=summary.get("title", job.title)) if fmt == "html" else nbformat.writes(result)
-    atomic_write(target, text)
+    write_atomically(target, text)
     _clear(executed, summary_file, kept, error_file)
     return ReportResult(
         job.name, job.title, "ok", path=target.name, seconds=time.perf_counter() - start, summary=summary

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .execute import atomic_write
+from ..atomic import write_atomically
 
 HEADERS = {
     "report": {"zh": "报告", "en": "Report"},
@@ -137,5 +137,5 @@ table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #ccc; padding
 </body></html>
 """
     path = Path(out_dir) / "index.html"
-    atomic_write(path, page)
+    write_atomically(path, page)
     return path

@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..cases import CASES, load_case
-from ..exercises.feedback import check_lang
+from ..codebook import check_lang
 from ..gaps import servqual_gaps
 from ..plot.theme import PALETTE, set_theme
 from ..survey import Survey

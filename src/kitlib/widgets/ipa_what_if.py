@@ -25,7 +25,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..exercises.feedback import check_lang
+from ..codebook import check_lang
 from ..ipa import QUADRANTS, ipa, quadrant
 from ..plot.theme import PALETTE, set_theme
 from ..survey import Survey

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 
-from ..exercises.feedback import check_lang
+from ..codebook import check_lang
 from ..exercises.kano import classify, explain_pair
 from ..kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES
 from ..plot.kano_map import CATEGORY_COLORS
