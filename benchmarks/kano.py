@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 import kitlib as kl
-from kitlib.codebook import parse_codebook
-from kitlib.kano_classify import LOOKUP
+from kitlib.data.codebook import parse_codebook
+from kitlib.service.kano import LOOKUP
 
 RESPONDENTS = 100_000
 FEATURES = 10

@@ -26,7 +26,7 @@ import pandas as pd
 import semopy
 
 import kitlib as kl
-from kitlib.cfa import lavaan_syntax
+from kitlib.psychometrics.confirmatory import lavaan_syntax
 
 HERE = Path(__file__).parent
 OUT = HERE / "out"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kitlib.codebook import SERVQUAL_DIMENSIONS, parse_codebook
-from kitlib.survey import Survey
+from kitlib.data.codebook import SERVQUAL_DIMENSIONS, parse_codebook
+from kitlib.data.survey import Survey
 
 DIMENSION_ITEMS = {
     "tangibles": range(1, 5),

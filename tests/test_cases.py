@@ -7,7 +7,7 @@ import pytest
 
 import kitlib as kl
 from kitlib.casegen import STORIES, generate_case
-from kitlib.cases import case_dir
+from kitlib.data.cases import case_dir
 
 FILES = ("responses.csv", "self_assessment.csv", "codebook.yaml", "README.md")
 

@@ -5,7 +5,7 @@ import pytest
 from psychometrics_reference import CASES, DATASETS, ITERATIVE, data, matrix, reference
 
 import kitlib as kl
-from kitlib.fit_indices import rmsea_ci, srmr
+from kitlib.psychometrics.confirmatory import rmsea_ci, srmr
 
 LAVAAN_NAMES = {
     "chi2": "chisq",

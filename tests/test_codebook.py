@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kitlib as kl
-from kitlib.codebook import parse_codebook
+from kitlib.data.codebook import parse_codebook
 
 
 def minimal(**extra):

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from service_synth import make_survey
 
 import kitlib as kl
-from service_synth import make_survey
 
 DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 ITEMS = {"tangibles": range(1, 5), "reliability": range(5, 10), "responsiveness": range(10, 14),
@@ -67,7 +67,7 @@ def test_stated_importance_and_quadrant_rules():
     allocation = survey.data[[f"W_{d}" for d in DIMENSIONS]]
     shares = 100 * allocation.div(allocation.sum(axis=1), axis=0).mean()
     assert table.loc["empathy", "importance"] == pytest.approx(shares["W_empathy"])
-    for unit, row in table.iterrows():
+    for _unit, row in table.iterrows():
         high_i, high_p = row["importance"] >= result.importance_cut, row["performance"] >= result.performance_cut
         expected = {(True, True): "keep_up", (True, False): "concentrate", (False, False): "low_priority", (False, True): "overkill"}
         assert row["quadrant"] == expected[(high_i, high_p)]

@@ -9,7 +9,7 @@ import sklearn
 from psychometrics_reference import CLOSED_FORM, DATASETS, ITERATIVE, align_factors, data, matrix, reference
 
 import kitlib as kl
-from kitlib.structure_match import tucker_congruence
+from kitlib.psychometrics.exploratory import tucker_congruence
 
 FITS = ["minres_oblimin", "minres_promax", "minres_varimax", "ml_oblimin", "ml_varimax", "principal_varimax"]
 

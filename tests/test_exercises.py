@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import kitlib as kl
-from kitlib.cases import case_dir
+from kitlib.data.cases import case_dir
 from kitlib.exercises import (
     PDCA_ORDER,
     CheckResult,

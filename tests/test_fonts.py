@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 import kitlib as kl  # noqa: E402
-from kitlib.fonts import cjk_font_path  # noqa: E402
+from kitlib.plot.fonts import cjk_font_path
 
 CHINESE = "内部服务满意度：响应性差距最大（移情性、保证性）"
 

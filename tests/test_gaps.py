@@ -12,9 +12,9 @@ import pandas as pd
 import pingouin as pg
 import pytest
 from scipy import stats
+from service_synth import make_survey
 
 import kitlib as kl
-from service_synth import make_survey
 
 HERE = Path(__file__).parent / "fixtures" / "r"
 TOLERANCE = 1e-6

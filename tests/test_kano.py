@@ -13,11 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from service_synth import make_survey
 
 import kitlib as kl
-from kitlib.kano_classify import kano_codes
-from kitlib.kano_table import summarize_kano_counts
-from service_synth import make_survey
+from kitlib.service.kano import kano_codes, summarize_kano_counts
 
 # The 5x5 evaluation table of Berger et al. (1993), typed out cell by cell
 # (functional answer, dysfunctional answer) -> category; 1 like .. 5 dislike.

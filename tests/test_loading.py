@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import kitlib as kl
-from kitlib.cases import case_dir
+from kitlib.data.cases import case_dir
 
 CASE = "it_firm"
 ROWS = 30

@@ -11,8 +11,8 @@ chapter notebooks as they are (``--nbval-lax``).
 from __future__ import annotations
 
 import ast
-import html
 import fcntl
+import html
 import importlib.util
 import json
 import os
@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 import kitlib as kl
-from kitlib.cases import case_dir
+from kitlib.data.cases import case_dir
 from kitlib.report import ReportJob, ReportResult, run_jobs
 from kitlib.report.chapter import withheld_groups
 
@@ -266,7 +266,7 @@ def test_report_scale_check_shows_the_api_numbers_and_the_weak_item(executed, ca
     perceptions, model = survey.servqual("P"), survey.codebook.servqual_model("P")
     fit = kl.cfa(perceptions, model).fit
     alpha = kl.reliability(perceptions, model)["alpha"]
-    for name, lang in runs(REPORT, case).items():
+    for name, _lang in runs(REPORT, case).items():
         text = markdown(out, name)
         verdict = next(line for line in text.splitlines() if line.startswith(("**Verdict", "**结论")))
         for index in ("cfi", "tli", "rmsea", "srmr"):
@@ -292,7 +292,7 @@ def test_report_before_and_after_only_for_several_waves(executed, case):
             changes = kl.trend(survey).changes.set_index("measure")
             sentence = section(text, heading)
             improved = sentence[sentence.index("**"):].split("**")[1]
-            for measure, row in changes.iterrows():
+            for _measure, row in changes.iterrows():
                 label = row[f"label_{lang}"]
                 assert (label in improved) == bool(row["significant"] and row["diff"] > 0), (label, improved)
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from service_synth import make_survey
 
 import kitlib as kl
-from service_synth import make_survey
 
 
 def test_nps_and_ci_follow_the_trinomial_formula():

@@ -12,11 +12,11 @@ import nbformat
 import pytest
 
 import kitlib as kl
+from kitlib.atomic import write_atomically
 from kitlib.errors import AnalysisInputError, KitError
 from kitlib.report import ReportJob, run_jobs
 from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
 from kitlib.report.cli import main
-from kitlib.atomic import write_atomically
 from kitlib.report.execute import notebook_to_html
 from kitlib.report.grid import plan, slug
 from kitlib.report.index import summary_table, write_index
@@ -67,7 +67,7 @@ def test_job_names_stay_unique_when_group_names_slug_alike(tmp_path):
     frame["provider"] = frame["provider"].replace({"HR": "R&D", "Finance": "R-D"})
     source = tmp_path / "slugs.csv"
     frame.to_csv(source, index=False)
-    from kitlib.cases import case_dir
+    from kitlib.data.cases import case_dir
 
     jobs, _ = plan(data=[str(source)], codebook=str(case_dir("it_firm") / "codebook.yaml"), by="provider")
     names = [job.name for job in jobs]
@@ -92,7 +92,7 @@ def test_select_refuses_a_withheld_group_without_naming_it():
 
 
 def test_open_survey_prefers_data_path(tmp_path):
-    from kitlib.cases import case_dir
+    from kitlib.data.cases import case_dir
 
     survey = open_survey("bank", str(case_dir("it_firm") / "responses.csv"))
     assert len(survey) == len(kl.load_case("it_firm"))
@@ -111,8 +111,8 @@ def test_visible_drops_suppressed_rows_and_their_names():
 def test_dimensions_follow_the_servqual_order_whatever_the_codebook_order():
     import yaml
 
-    from kitlib.cases import case_dir
-    from kitlib.codebook import parse_codebook
+    from kitlib.data.cases import case_dir
+    from kitlib.data.codebook import parse_codebook
 
     canonical = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
     raw = yaml.safe_load((case_dir("bank") / "codebook.yaml").read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ from matplotlib import font_manager
 from service_synth import codebook_dict, make_frame, make_survey
 
 import kitlib as kl
-from kitlib.codebook import parse_codebook
-from kitlib.survey import Survey
+from kitlib.data.codebook import parse_codebook
+from kitlib.data.survey import Survey
 
 # The small department of the synthetic survey (3 respondents) under every name it has.
 SMALL = {"raw": "Legal", "zh": "法务部", "en": "Legal Affairs"}

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from service_synth import make_survey
 
 import kitlib as kl
-from service_synth import make_survey
 
 HERE = Path(__file__).parent / "fixtures" / "r"
 

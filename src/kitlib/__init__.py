@@ -16,9 +16,8 @@ Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of R
 
 import importlib
 
-from .cases import CASES, case_dir, load_case
-from .codebook import Codebook, load_codebook
-from .errors import (
+from kitlib.data import CASES, Codebook, Survey, case_dir, load_case, load_codebook, load_survey
+from kitlib.errors import (
     AnalysisInputError,
     CodebookError,
     DataFileError,
@@ -28,36 +27,105 @@ from .errors import (
     KitError,
     MissingColumnError,
     NonNumericError,
+    OptionError,
     OutOfRangeError,
 )
-from .loading import load_survey
-from .survey import Survey
+from kitlib.privacy import Comments, publishable_comments, suppress_small_groups
+from kitlib.psychometrics import (
+    CFAResult,
+    EFAResult,
+    Factorability,
+    ParallelAnalysis,
+    StructureMatch,
+    ValidityResult,
+    cfa,
+    efa,
+    factorability,
+    htmt,
+    item_analysis,
+    parallel_analysis,
+    reliability,
+    structure_match,
+    validity,
+)
+from kitlib.service import (
+    CSIResult,
+    GapResult,
+    IPAResult,
+    NPSResult,
+    ProviderMatrix,
+    TrendResult,
+    csi,
+    ipa,
+    kano_classify,
+    kano_table,
+    nps,
+    nps_table,
+    provider_matrix,
+    self_view_gap,
+    servqual_gaps,
+    summarize_kano_counts,
+    trend,
+)
+from kitlib.stats import paired_gap_test, welch_test
 
-# --- psychometrics (issue 3) ---
-from .cfa import CFAResult, cfa
-from .efa import EFAResult, efa
-from .factorability import Factorability, factorability
-from .item_analysis import item_analysis
-from .parallel_analysis import ParallelAnalysis, parallel_analysis
-from .reliability import reliability
-from .structure_match import StructureMatch, structure_match
-from .validity import ValidityResult, htmt, validity
-
-# --- service quality: gaps, KANO, NPS/CSI/IPA, trends, confidentiality (issue 4) ---
-from .comments import Comments, publishable_comments
-from .confidentiality import suppress_small_groups
-from .csi import CSIResult, csi
-from .gaps import GapResult, servqual_gaps
-from .ipa import IPAResult, ipa
-from .kano_classify import kano_classify
-from .kano_table import kano_table, summarize_kano_counts
-from .nps import NPSResult, nps
-from .nps_table import nps_table
-from .paired_test import paired_gap_test
-from .provider_matrix import ProviderMatrix, provider_matrix
-from .self_view_gap import self_view_gap
-from .trend import TrendResult, trend
-from .welch_test import welch_test
+__all__ = [
+    "AnalysisInputError",
+    "case_dir",
+    "CASES",
+    "cfa",
+    "CFAResult",
+    "Codebook",
+    "CodebookError",
+    "Comments",
+    "csi",
+    "CSIResult",
+    "DataFileError",
+    "DataValidationError",
+    "DuplicateRespondentError",
+    "efa",
+    "EFAResult",
+    "EncodingError",
+    "Factorability",
+    "factorability",
+    "GapResult",
+    "htmt",
+    "ipa",
+    "IPAResult",
+    "item_analysis",
+    "kano_classify",
+    "kano_table",
+    "KitError",
+    "load_case",
+    "load_codebook",
+    "load_survey",
+    "MissingColumnError",
+    "NonNumericError",
+    "nps",
+    "nps_table",
+    "NPSResult",
+    "OptionError",
+    "OutOfRangeError",
+    "paired_gap_test",
+    "parallel_analysis",
+    "ParallelAnalysis",
+    "provider_matrix",
+    "ProviderMatrix",
+    "publishable_comments",
+    "reliability",
+    "self_view_gap",
+    "servqual_gaps",
+    "structure_match",
+    "StructureMatch",
+    "summarize_kano_counts",
+    "suppress_small_groups",
+    "Survey",
+    "trend",
+    "TrendResult",
+    "validity",
+    "ValidityResult",
+    "welch_test",
+]
 
 __version__ = "0.1.0"
 

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from .errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError
 
 #: Correlation matrices whose condition number exceeds this are treated as singular.
 MAX_CONDITION_NUMBER = 1e12
@@ -212,7 +212,7 @@ def quiet_sklearn_rename():
     """Silence scikit-learn's ``force_all_finite`` rename FutureWarning raised inside factor_analyzer.
 
     factor_analyzer 0.5.1 still passes the old keyword; scikit-learn 1.7 warns
-    and 1.8 removed it (see :mod:`kitlib._factor_analyzer`).  Only that one
+    and 1.8 removed it (see :mod:`kitlib.psychometrics._factor_analyzer`).  Only that one
     warning is silenced, only inside the ``with`` block.
 
     Example

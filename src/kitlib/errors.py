@@ -108,3 +108,14 @@ class AnalysisInputError(KitError):
     Examples: too few rows or items, a constant item, a non-numeric column,
     a singular correlation matrix, a group too small to report.
     """
+
+
+class OptionError(KitError):
+    """An argument of a kitlib function has a value it does not accept.
+
+    Bad *data* raise :class:`DataValidationError` (files) or
+    :class:`AnalysisInputError` (data handed to an analysis); a bad *option*
+    — an unknown method name, a confidence outside (0, 1), a threshold
+    below 1, an unknown language — raises this error, naming the argument
+    and the values it accepts.
+    """

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import KitError
-from .stories import STORIES
-from .write import write_case
+from kitlib.casegen.stories import STORIES
+from kitlib.casegen.write import write_case
+from kitlib.errors import KitError
 
 
 def generate_case(name: str, out_dir) -> Path:

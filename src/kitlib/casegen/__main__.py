@@ -2,7 +2,7 @@
 
 import sys
 
-from . import STORIES, generate_case
+from kitlib.casegen import STORIES, generate_case
 
 
 def main(argv: list[str]) -> None:

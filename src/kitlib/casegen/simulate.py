@@ -41,10 +41,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codebook import KANO_CODES, SERVQUAL_DIMENSIONS
-from ..kano_classify import kano_classify
-from .items import SERVQUAL_ITEMS
-from .stories import CaseStory
+from kitlib.casegen.items import SERVQUAL_ITEMS
+from kitlib.casegen.stories import CaseStory
+from kitlib.data.codebook import KANO_CODES, SERVQUAL_DIMENSIONS
+from kitlib.service.kano import kano_classify
 
 FACTOR_CORRELATION = 0.55
 LOADING = 0.8

@@ -24,19 +24,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..atomic import write_atomically
-from ..codebook import SERVQUAL_DIMENSIONS
-from ..kano_classify import ANSWER_OPTIONS, CATEGORY_NAMES
-from .items import DIMENSION_LABELS, SERVQUAL_ITEMS
-from .simulate import (
-    CROSS_LOADING,
-    CROSS_MAIN_LOADING,
-    LOADING,
-    PLANTED_SHARE,
-    WEAK_LOADING,
-    simulate_case,
-)
-from .stories import CaseStory
+from kitlib.atomic import write_atomically
+from kitlib.casegen.items import DIMENSION_LABELS, SERVQUAL_ITEMS
+from kitlib.casegen.simulate import CROSS_LOADING, CROSS_MAIN_LOADING, LOADING, PLANTED_SHARE, WEAK_LOADING, simulate_case
+from kitlib.casegen.stories import CaseStory
+from kitlib.data.codebook import SERVQUAL_DIMENSIONS
+from kitlib.service.kano import ANSWER_OPTIONS, CATEGORY_NAMES
 
 
 def _group_column(column: str, zh: str, en: str, values: dict) -> dict:

@@ -21,16 +21,16 @@ Hattie, J., & Timperley, H. (2007). The power of feedback. *Review of
 Educational Research*, 77(1), 81–112.
 """
 
-from .cleaning import check_cleaning
-from .csi import check_csi
-from .factor import check_factor_analysis
-from .gap import check_gap
-from .ipa import check_ipa
-from .kano import check_better_worse, check_kano
-from .nps import check_nps
-from .pdca import ACTIVITIES, PDCA_ORDER, check_service_standard
-from .reliability import check_reliability
-from .result import CheckResult, Finding
+from kitlib.exercises.cleaning import check_cleaning
+from kitlib.exercises.csi import check_csi
+from kitlib.exercises.factor import check_factor_analysis
+from kitlib.exercises.gap import check_gap
+from kitlib.exercises.ipa import check_ipa
+from kitlib.exercises.kano import check_better_worse, check_kano
+from kitlib.exercises.nps import check_nps
+from kitlib.exercises.pdca import ACTIVITIES, PDCA_ORDER, check_service_standard
+from kitlib.exercises.reliability import check_reliability
+from kitlib.exercises.result import CheckResult, Finding
 
 __all__ = [
     "ACTIVITIES",

@@ -19,10 +19,10 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 5. Wiley.
 
 from __future__ import annotations
 
-from ..survey import Survey
-from .feedback import Feedback, read_labels, read_vector, same_vector
-from .reference import undo_reverse_coding
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, read_labels, read_vector, same_vector
+from kitlib.exercises.reference import undo_reverse_coding
+from kitlib.exercises.result import CheckResult
 
 PARTS = ("reverse_items", "recoded", "small_departments")
 

@@ -20,9 +20,9 @@ experience. *Journal of Marketing*, 56(1), 6–21.
 
 from __future__ import annotations
 
-from ..survey import Survey
-from .feedback import Feedback, close, fmt
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, close, fmt
+from kitlib.exercises.result import CheckResult
 
 MESSAGES = {
     "csi_ok": {
@@ -79,7 +79,7 @@ def check_csi(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     ----------
     Fornell, C. (1992). *Journal of Marketing*, 56(1), 6–21.
     """
-    from ..csi import csi
+    from kitlib.service.indices import csi
 
     feedback = Feedback("csi", lang, MESSAGES)
     given = feedback.number(answer, "csi")

@@ -28,10 +28,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..survey import Survey
-from .feedback import Feedback, fmt, read_labels, read_number
-from .reference import kaiser_count, undo_reverse_coding
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, fmt, read_labels, read_number
+from kitlib.exercises.reference import kaiser_count, undo_reverse_coding
+from kitlib.exercises.result import CheckResult
 
 PARTS = ("n_factors", "weakest_item", "fit_acceptable")
 CFI_MIN = 0.90
@@ -146,9 +146,8 @@ def check_factor_analysis(answer, survey: Survey, lang: str = "zh") -> CheckResu
     ----------
     Hu, L., & Bentler, P. M. (1999). *Structural Equation Modeling*, 6(1), 1–55.
     """
-    from ..cfa import cfa
-    from ..efa import efa
-    from ..parallel_analysis import parallel_analysis
+    from kitlib.psychometrics.confirmatory import cfa
+    from kitlib.psychometrics.exploratory import efa, parallel_analysis
 
     feedback = Feedback("factor_analysis", lang, MESSAGES)
     parts = feedback.parts(answer, PARTS)

@@ -29,8 +29,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..codebook import check_lang
-from .result import CheckResult, Finding
+from kitlib.data.codebook import check_lang
+from kitlib.exercises.result import CheckResult, Finding
 
 TOLERANCE = 0.01  # answers may be rounded to two decimals
 

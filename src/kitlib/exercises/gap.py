@@ -19,10 +19,10 @@ Retailing*, 64(1), 12–40.
 
 from __future__ import annotations
 
-from ..survey import Survey
-from .feedback import Feedback, close_all, fmt, is_unanswered, read_numbers
-from .reference import dimension_gaps, dimension_means, undo_reverse_coding
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, close_all, fmt, is_unanswered, read_numbers
+from kitlib.exercises.reference import dimension_gaps, dimension_means, undo_reverse_coding
+from kitlib.exercises.result import CheckResult
 
 MESSAGES = {
     "gap_ok": {

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..ipa import QUADRANTS
-from ..survey import Survey
-from .feedback import Feedback, read_labels, read_mapping
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, read_labels, read_mapping
+from kitlib.exercises.result import CheckResult
+from kitlib.service.indices import QUADRANTS
 
 PARTS = ("quadrants", "priority")
 
@@ -106,7 +106,7 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     ----------
     Martilla, J. A., & James, J. C. (1977). *Journal of Marketing*, 41(1), 77–79.
     """
-    from ..ipa import ipa, quadrant
+    from kitlib.service.indices import ipa, quadrant
 
     feedback = Feedback("ipa", lang, MESSAGES)
     parts = feedback.parts(answer, PARTS)

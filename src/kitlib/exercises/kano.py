@@ -25,10 +25,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..kano_classify import ANSWER_OPTIONS, CATEGORIES, CATEGORY_NAMES, kano_classify
-from ..survey import Survey
-from .feedback import Feedback, close_all, fmt, is_unanswered, read_labels, read_numbers
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, close_all, fmt, is_unanswered, read_labels, read_numbers
+from kitlib.exercises.result import CheckResult
+from kitlib.service.kano import ANSWER_OPTIONS, CATEGORIES, CATEGORY_NAMES, kano_classify
 
 REASONS = {
     "A": {

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .feedback import Feedback, close, fmt
-from .reference import net_promoter_score
-from .result import CheckResult
+from kitlib.exercises.feedback import Feedback, close, fmt
+from kitlib.exercises.reference import net_promoter_score
+from kitlib.exercises.result import CheckResult
 
 MESSAGES = {
     "nps_ok": {

@@ -21,10 +21,10 @@ Service*, ch. 5 "Gap 2: setting service standards". Free Press.
 
 from __future__ import annotations
 
-from ..survey import Survey
-from .feedback import Feedback, close, fmt, read_labels, read_number
-from .reference import dimension_gaps, dimension_means
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, close, fmt, read_labels, read_number
+from kitlib.exercises.reference import dimension_gaps, dimension_means
+from kitlib.exercises.result import CheckResult
 
 PARTS = ("focus_dimension", "baseline", "target", "pdca_order", "gap_change")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook
+from kitlib.data.codebook import Codebook
 
 
 def undo_reverse_coding(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..survey import Survey
-from .feedback import Feedback, close, close_all, fmt, read_labels, read_number, read_numbers
-from .reference import cronbach_alpha, item_total_correlations, undo_reverse_coding
-from .result import CheckResult
+from kitlib.data.survey import Survey
+from kitlib.exercises.feedback import Feedback, close, close_all, fmt, read_labels, read_number, read_numbers
+from kitlib.exercises.reference import cronbach_alpha, item_total_correlations, undo_reverse_coding
+from kitlib.exercises.result import CheckResult
 
 PARTS = ("alpha", "weak_item")
 

@@ -13,18 +13,33 @@ References
 Waskom, M. (2021). seaborn: statistical data visualization. *JOSS*, 6(60), 3021.
 """
 
-from .theme import PALETTE, set_theme, text
-
-# --- psychometrics charts (issue 3) ---
-from .loadings import loading_heatmap
-from .scree import scree
+from kitlib.plot.eigenvalues import scree
 
 # --- service-quality charts (issue 4) ---
-from .gaps import gap_bars
-from .ipa_grid import ipa_grid
-from .kano_map import kano_map
-from .nps_bar import nps_bar
-from .provider_heatmap import provider_heatmap
-from .snake import snake_chart
-from .trend import trend_chart
+from kitlib.plot.gaps import gap_bars
+from kitlib.plot.importance import ipa_grid
+from kitlib.plot.kano import kano_map
+
+# --- psychometrics charts (issue 3) ---
+from kitlib.plot.loadings import loading_heatmap
+from kitlib.plot.net_promoter import nps_bar
+from kitlib.plot.provider_receiver import provider_heatmap
+from kitlib.plot.snake import snake_chart
+from kitlib.plot.theme import PALETTE, set_theme, text
+from kitlib.plot.waves import trend_chart
+
+__all__ = [
+    "gap_bars",
+    "ipa_grid",
+    "kano_map",
+    "loading_heatmap",
+    "nps_bar",
+    "PALETTE",
+    "provider_heatmap",
+    "scree",
+    "set_theme",
+    "snake_chart",
+    "text",
+    "trend_chart",
+]
 

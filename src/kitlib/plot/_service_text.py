@@ -19,9 +19,9 @@ import unicodedata
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..errors import AnalysisInputError
-from ..survey import Survey
-from .theme import set_theme, text
+from kitlib.data.survey import Survey
+from kitlib.errors import AnalysisInputError
+from kitlib.plot.theme import set_theme, text
 
 WORDS = {
     "gap": {"zh": "差距 (P − E)", "en": "Gap (P − E)"},

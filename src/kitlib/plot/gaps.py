@@ -15,11 +15,24 @@ from __future__ import annotations
 import numpy as np
 import seaborn as sns
 
-from ..errors import AnalysisInputError
-from ..gaps import GapResult, servqual_gaps
-from ._service_text import (by_groups, draw_hidden, footnote, group_name, hidden_groups_note, item_labels, label_column, prepare,
-                            result_of, reverse_flags, say, small_groups, value_labels)
-from .theme import PALETTE
+from kitlib.errors import AnalysisInputError
+from kitlib.plot._service_text import (
+    by_groups,
+    draw_hidden,
+    footnote,
+    group_name,
+    hidden_groups_note,
+    item_labels,
+    label_column,
+    prepare,
+    result_of,
+    reverse_flags,
+    say,
+    small_groups,
+    value_labels,
+)
+from kitlib.plot.theme import PALETTE
+from kitlib.service.gaps import GapResult, servqual_gaps
 
 
 def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):

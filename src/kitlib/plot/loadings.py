@@ -21,10 +21,10 @@ import pandas as pd
 import seaborn as sns
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
-from ..casegen.items import DIMENSION_LABELS
-from ..errors import KitError
-from ._service_text import display_width, footnote, mark_reverse, prepare, reverse_keyed, say
-from .theme import text
+from kitlib.casegen.items import DIMENSION_LABELS
+from kitlib.errors import KitError
+from kitlib.plot._service_text import display_width, footnote, mark_reverse, prepare, reverse_keyed, say
+from kitlib.plot.theme import text
 
 LABELS = {
     "title": {"zh": "因子载荷（按维度分组）", "en": "Factor loadings by dimension"},
@@ -95,7 +95,7 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
         raise KitError("plot.loading_heatmap needs the result of kl.efa(...)")
     boundaries, groups = [], []
     if model is not None:
-        from ..structure_match import structure_match
+        from kitlib.psychometrics.exploratory import structure_match
 
         match = structure_match(result, model)
         rows = list(match.items.index)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import AnalysisInputError
-from ..gaps import GapResult, servqual_gaps
-from ._service_text import draw_hidden, footnote, item_labels, label_column, prepare, result_of, reverse_flags, say
-from .theme import PALETTE
+from kitlib.errors import AnalysisInputError
+from kitlib.plot._service_text import draw_hidden, footnote, item_labels, label_column, prepare, result_of, reverse_flags, say
+from kitlib.plot.theme import PALETTE
+from kitlib.service.gaps import GapResult, servqual_gaps
 
 
 def snake_chart(result, lang: str = "en", ax=None):

@@ -17,8 +17,8 @@ from __future__ import annotations
 import matplotlib
 import seaborn as sns
 
-from ..codebook import check_lang
-from ..fonts import use_cjk_font
+from kitlib.data.codebook import check_lang
+from kitlib.plot.fonts import use_cjk_font
 
 PALETTE = {
     "negative": "#c0392b",

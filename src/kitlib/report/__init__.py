@@ -18,16 +18,8 @@ nteract team. *papermill: parameterize and execute Jupyter notebooks*.
 https://papermill.readthedocs.io/
 """
 
-import sys
 
-# nbformat imports jsonschema, which imports the optional ``rfc3987_syntax`` at
-# start-up (about one second compiling a grammar) only to check "iri" string
-# formats; nbformat never asks for format checks.  Report runs import nbformat
-# in the parent and in every worker, so skip that optional import unless
-# something has loaded it already.
-sys.modules.setdefault("rfc3987_syntax", None)
-
-from .execute import ReportResult, run_job, run_jobs  # noqa: E402 - after the import guard above
-from .grid import ReportJob, build_jobs, notebooks_dir  # noqa: E402
+from kitlib.report.execute import ReportResult, run_job, run_jobs
+from kitlib.report.grid import ReportJob, build_jobs, notebooks_dir
 
 __all__ = ["ReportJob", "ReportResult", "build_jobs", "notebooks_dir", "run_job", "run_jobs"]

@@ -25,14 +25,14 @@ import json
 
 from IPython.display import Markdown, display
 
-from ..atomic import write_atomically
-from ..cases import load_case
-from ..codebook import SERVQUAL_DIMENSIONS, check_lang
-from ..confidentiality import suppress_small_groups
-from ..errors import AnalysisInputError, KitError
-from ..loading import load_survey
-from ..survey import Survey
-from .grid import group_counts
+from kitlib.atomic import write_atomically
+from kitlib.data.cases import load_case
+from kitlib.data.codebook import SERVQUAL_DIMENSIONS, check_lang
+from kitlib.data.readers import load_survey
+from kitlib.data.survey import Survey
+from kitlib.errors import AnalysisInputError, KitError
+from kitlib.privacy import suppress_small_groups
+from kitlib.report.grid import group_counts
 
 __all__ = ["dimension_grid", "dimension_order", "group_counts", "open_survey", "pick", "record_summary", "say", "select",
            "visible", "withheld_groups"]
@@ -114,7 +114,7 @@ def dimension_order(codebook) -> list[str]:
 
     Example
     -------
-    >>> from kitlib.cases import load_case
+    >>> from kitlib.data.cases import load_case
     >>> dimension_order(load_case("bank").codebook)
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
     """

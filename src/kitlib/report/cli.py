@@ -24,11 +24,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cases import CASES
-from ..errors import KitError
-from .execute import FORMATS, default_workers, run_jobs
-from .grid import GROUP_COLUMNS, plan
-from .index import summary_table, write_index
+from kitlib.data.cases import CASES
+from kitlib.errors import KitError
+from kitlib.report.execute import FORMATS, default_workers, run_jobs
+from kitlib.report.grid import GROUP_COLUMNS, plan
+from kitlib.report.index import summary_table, write_index
 
 
 def _parameter(text: str) -> tuple[str, object]:

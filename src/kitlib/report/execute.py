@@ -32,20 +32,25 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from multiprocessing import util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
 
-from ..atomic import write_atomically
-from .grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
+from kitlib.atomic import write_atomically
+from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
+
+if TYPE_CHECKING:
+    import nbformat
 
 KERNEL = "python3"
 FORMATS = ("html", "ipynb")
@@ -57,6 +62,28 @@ WARM_UP = ("import IPython.display, matplotlib.pyplot, numpy, pandas, seaborn, k
            "kitlib.plot.set_theme()")
 
 _warm_kernels: dict[str, AsyncKernelManager] = {}
+OPTIONAL_IRI_GRAMMAR = "rfc3987_syntax"
+
+
+@contextmanager
+def without_optional_iri_grammar():
+    """Within a batch, skip jsonschema's optional IRI grammar (about 1 s to compile per process).
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is
+    installed (Jupyter's ``jsonschema[format-nongpl]`` brings it) only to
+    check ``"iri"`` string formats; nbformat never checks formats.  The
+    batch's parent and its forked workers import nbformat while this is
+    active; the entry is removed afterwards, so nothing outside a report
+    batch is affected.
+    """
+    added = OPTIONAL_IRI_GRAMMAR not in sys.modules
+    if added:
+        sys.modules[OPTIONAL_IRI_GRAMMAR] = None
+    try:
+        yield
+    finally:
+        if added and OPTIONAL_IRI_GRAMMAR in sys.modules and sys.modules[OPTIONAL_IRI_GRAMMAR] is None:
+            del sys.modules[OPTIONAL_IRI_GRAMMAR]
 
 
 @dataclass
@@ -137,6 +164,7 @@ def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
 
 def with_reset_cell(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path`` with a first cell that empties a reused kernel's namespace."""
+    import nbformat  # imported inside a batch (see without_optional_iri_grammar)
     notebook = nbformat.read(path, as_version=4)
     reset = nbformat.v4.new_code_cell(RESET)
     reset.metadata["tags"] = [RESET_TAG]
@@ -146,6 +174,7 @@ def with_reset_cell(path: Path) -> nbformat.NotebookNode:
 
 def read_executed(path: Path) -> nbformat.NotebookNode:
     """An executed notebook without the reset cell that :func:`with_reset_cell` added."""
+    import nbformat  # imported inside a batch (see without_optional_iri_grammar)
     notebook = nbformat.read(path, as_version=4)
     notebook.cells = [cell for cell in notebook.cells if RESET_TAG not in cell.metadata.get("tags", [])]
     return notebook
@@ -172,6 +201,7 @@ def _clear(*paths: Path) -> None:
 def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel: str = KERNEL,
             fresh_kernels: bool = False) -> ReportResult:
     """Execute one report job and write its report (or its failure) into ``out_dir``."""
+    import nbformat  # imported inside a batch (see without_optional_iri_grammar)
     import papermill  # imported by the workers only, while their kernels start
 
     if fmt not in FORMATS:
@@ -252,6 +282,16 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
     results: dict[str, ReportResult] = {}
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
     try:
+        _run_all(jobs, out_dir, workers, options, results, bar)
+    finally:
+        bar.close()
+    shutil.rmtree(out_dir / SCRATCH, ignore_errors=True)
+    return [results[job.name] for job in jobs]
+
+
+def _run_all(jobs, out_dir, workers, options, results, bar) -> None:
+    """Run the jobs in this process (one worker) or in a pool of forked workers, filling ``results``."""
+    with without_optional_iri_grammar():
         if workers == 1:
             try:
                 for job in jobs:
@@ -260,20 +300,16 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
                     bar.update()
             finally:
                 discard_kernels()
-        else:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
-                                     initargs=(kernel, out_dir / SCRATCH, fresh_kernels)) as pool:
-                futures = {pool.submit(run_job, job, out_dir, **options): job for job in jobs}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        results[job.name] = future.result()
-                    except Exception as error:  # noqa: BLE001 - a crashed worker fails only its job
-                        results[job.name] = ReportResult(job.name, job.title, "failed", error=describe_error(error))
-                    bar.set_postfix_str(f"{job.name}: {results[job.name].status}")
-                    bar.update()
-    finally:
-        bar.close()
-    shutil.rmtree(out_dir / SCRATCH, ignore_errors=True)
-    return [results[job.name] for job in jobs]
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                                 initargs=(options["kernel"], out_dir / SCRATCH, options["fresh_kernels"])) as pool:
+            futures = {pool.submit(run_job, job, out_dir, **options): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    results[job.name] = future.result()
+                except Exception as error:  # noqa: BLE001 - a crashed worker fails only its job
+                    results[job.name] = ReportResult(job.name, job.title, "failed", error=describe_error(error))
+                bar.set_postfix_str(f"{job.name}: {results[job.name].status}")
+                bar.update()

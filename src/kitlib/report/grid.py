@@ -15,28 +15,24 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from ..cases import CASES, case_dir
-from ..confidentiality import suppress_small_groups
-from ..errors import KitError
-from ..loading import load_survey
+from kitlib.data.cases import CASES, case_dir, shipped_dir
+from kitlib.data.readers import load_survey
+from kitlib.errors import KitError
+from kitlib.privacy import suppress_small_groups
 
 GROUP_COLUMNS = ("provider", "department")
 REPORT_NOTEBOOK = "report.ipynb"
 
 
 def notebooks_dir() -> Path:
-    """The ``notebooks/`` folder: ``$KITLIB_NOTEBOOKS`` if set, else the one in this checkout."""
-    configured = os.environ.get("KITLIB_NOTEBOOKS")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[3] / "notebooks"
+    """The shipped ``notebooks/`` folder (see :func:`kitlib.data.cases.shipped_dir`)."""
+    return shipped_dir("notebooks")
 
 
 def slug(text: str) -> str:

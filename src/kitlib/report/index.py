@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from ..atomic import write_atomically
+from kitlib.atomic import write_atomically
 
 HEADERS = {
     "report": {"zh": "报告", "en": "Report"},
@@ -114,7 +114,7 @@ def write_index(results, out_dir, *, lang: str = "zh", withheld=None, min_group_
         for source, count in (withheld or {}).items()
         if count
     ]
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
 <head><meta charset="utf-8"><title>{TEXT['title'][lang]}</title>

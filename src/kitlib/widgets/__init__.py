@@ -14,8 +14,8 @@ References
 Jupyter widgets community (2015–). *ipywidgets*. https://ipywidgets.readthedocs.io
 """
 
-from .gap_explorer import draw_gap_view, gap_explorer, gap_view
-from .ipa_what_if import draw_ipa, ipa_what_if, what_if
-from .kano_classifier import kano_classifier, kano_verdict
+from kitlib.widgets.gaps import draw_gap_view, gap_explorer, gap_view
+from kitlib.widgets.importance import draw_ipa, ipa_what_if, what_if
+from kitlib.widgets.kano import kano_classifier, kano_verdict
 
 __all__ = ["draw_gap_view", "draw_ipa", "gap_explorer", "gap_view", "ipa_what_if", "kano_classifier", "kano_verdict", "what_if"]

@@ -1,0 +1,46 @@
+"""Psychometrics that validate the SERVQUAL dimensions, matched against R (psych, lavaan, semTools).
+
+==================================  ==========================================================
+module                              functions
+==================================  ==========================================================
+:mod:`.internal_consistency`        :func:`reliability`, :func:`item_analysis`
+:mod:`.exploratory`                 :func:`factorability`, :func:`parallel_analysis`,
+                                    :func:`efa`, :func:`structure_match`
+:mod:`.confirmatory`                :func:`cfa` (ML; FIML in :mod:`.fiml`) and fit indices
+:mod:`.construct_validity`          :func:`validity`, :func:`htmt`
+:mod:`.scale_check`                 :func:`scale_check` and the verdict rules it applies
+==================================  ==========================================================
+
+Example
+-------
+>>> import kitlib as kl
+>>> from kitlib import psychometrics
+>>> survey = kl.load_case("it_firm")
+>>> psychometrics.reliability(survey.data, survey.codebook.servqual_model("P")).index[0]
+'tangibles'
+
+References
+----------
+Revelle, W. (2024). *psych: Procedures for Psychological, Psychometric, and Personality Research*.
+Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of Statistical Software*, 48(2).
+"""
+
+from kitlib.psychometrics.confirmatory import CFAResult, cfa
+from kitlib.psychometrics.construct_validity import ValidityResult, htmt, validity
+from kitlib.psychometrics.exploratory import (
+    EFAResult,
+    Factorability,
+    ParallelAnalysis,
+    StructureMatch,
+    efa,
+    factorability,
+    parallel_analysis,
+    structure_match,
+)
+from kitlib.psychometrics.internal_consistency import item_analysis, reliability
+
+__all__ = [
+    "CFAResult", "EFAResult", "Factorability", "ParallelAnalysis", "StructureMatch", "ValidityResult",
+    "cfa", "efa", "factorability", "htmt", "item_analysis", "parallel_analysis", "reliability",
+    "structure_match", "validity",
+]

@@ -1,0 +1,41 @@
+"""Service-quality analyses: gaps, KANO, NPS, satisfaction indices, waves and provider maps.
+
+==============================  ===============================================================
+module                          functions
+==============================  ===============================================================
+:mod:`.gaps`                    :func:`servqual_gaps`, :func:`self_view_gap`
+:mod:`.kano`                    :func:`kano_classify`, :func:`kano_table`, :func:`summarize_kano_counts`
+:mod:`.net_promoter`            :func:`nps`, :func:`nps_table`
+:mod:`.indices`                 :func:`csi`, :func:`ipa`
+:mod:`.waves`                   :func:`trend`
+:mod:`.provider_receiver`       :func:`provider_matrix`
+:mod:`.pdca`                    :func:`largest_gap`, :func:`improvement_plan` (decision rules)
+==============================  ===============================================================
+
+Every grouped analysis counts respondents per group and hides groups below
+``min_group_size`` (see :mod:`kitlib.privacy`).
+
+Example
+-------
+>>> import kitlib as kl
+>>> from kitlib import service
+>>> service.nps([10, 9, 3, 8]).nps
+25.0
+
+References
+----------
+Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of Retailing*, 64(1), 12–40.
+"""
+
+from kitlib.service.gaps import GapResult, self_view_gap, servqual_gaps
+from kitlib.service.indices import CSIResult, IPAResult, csi, ipa
+from kitlib.service.kano import kano_classify, kano_table, summarize_kano_counts
+from kitlib.service.net_promoter import NPSResult, nps, nps_table
+from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
+from kitlib.service.waves import TrendResult, trend
+
+__all__ = [
+    "CSIResult", "GapResult", "IPAResult", "NPSResult", "ProviderMatrix", "TrendResult",
+    "csi", "ipa", "kano_classify", "kano_table", "nps", "nps_table", "provider_matrix",
+    "self_view_gap", "servqual_gaps", "summarize_kano_counts", "trend",
+]
