@@ -100,7 +100,7 @@ def test_cfa_rejects_bad_models(model, message):
 
 def test_cfa_rejects_bad_missing_option_and_too_few_rows():
     model = reference("holzinger_swineford")["model"]
-    with pytest.raises(kl.AnalysisInputError, match="missing"):
+    with pytest.raises(kl.OptionError, match="missing"):
         kl.cfa(data("holzinger_swineford"), model, missing="pairwise")
     with pytest.raises(kl.AnalysisInputError, match="respondents"):
         kl.cfa(data("holzinger_swineford").head(15), model)

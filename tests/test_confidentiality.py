@@ -60,10 +60,11 @@ def test_complementary_can_be_switched_off_and_values_chosen():
     assert out.loc[0, "sd"] == 0.5 and np.isnan(out.loc[0, "mean"])
 
 
-@pytest.mark.parametrize("kwargs, message", [({"by": "team"}, "no column"), ({"by": "g", "min_n": 0}, "min_n"),
-                                              ({"by": "g", "n": "count"}, "group sizes")])
-def test_bad_input(kwargs, message):
-    with pytest.raises(kl.AnalysisInputError, match=message):
+@pytest.mark.parametrize("kwargs, message, error", [({"by": "team"}, "no column", kl.AnalysisInputError),
+                                                     ({"by": "g", "min_n": 0}, "min_n", kl.OptionError),
+                                                     ({"by": "g", "n": "count"}, "group sizes", kl.AnalysisInputError)])
+def test_bad_input(kwargs, message, error):
+    with pytest.raises(error, match=message):
         kl.suppress_small_groups(pd.DataFrame({"g": ["A"], "n": [3]}), **kwargs)
 
 

@@ -46,7 +46,7 @@ def test_csi_per_provider_and_bad_weights():
     assert np.isnan(groups.loc["Legal", "csi"]) and groups.loc["Legal", "suppression"] == "n<5"
     sales = kl.csi(survey.filter(department="Sales"), weights={d: w for d, w in zip(DIMENSIONS, result.dimensions["weight"])})
     assert groups.loc["Sales", "csi"] == pytest.approx(sales.csi)
-    with pytest.raises(kl.AnalysisInputError, match="weights"):
+    with pytest.raises(kl.OptionError, match="weights"):
         kl.csi(survey, weights="median")
 
 
@@ -86,7 +86,7 @@ def test_item_level_uses_expectations_as_stated_importance():
 
 @pytest.mark.parametrize("kwargs", [{"importance": "felt"}, {"level": "feature"}])
 def test_bad_ipa_options(kwargs):
-    with pytest.raises(kl.AnalysisInputError):
+    with pytest.raises(kl.OptionError):
         kl.ipa(make_survey(), **kwargs)
 
 
@@ -113,5 +113,5 @@ def test_provider_matrix_cells_and_suppression():
     nps_matrix = kl.provider_matrix(survey, value="nps", min_group_size=3)
     assert nps_matrix.values.loc["HR Service", "Legal"] == pytest.approx(
         kl.nps(survey.data[(survey.data["provider"] == "HR Service") & (survey.data["department"] == "Legal")]["nps"]).nps)
-    with pytest.raises(kl.AnalysisInputError, match="value must be"):
+    with pytest.raises(kl.OptionError, match="value must be"):
         kl.provider_matrix(survey, value="loyalty")

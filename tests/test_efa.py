@@ -119,7 +119,7 @@ def test_structure_match_flags_a_weak_item():
     ],
 )
 def test_efa_rejects_bad_settings(kwargs, message):
-    with pytest.raises(kl.AnalysisInputError, match=message):
+    with pytest.raises(kl.OptionError, match=message):
         kl.efa(items("holzinger_swineford"), **kwargs)
 
 

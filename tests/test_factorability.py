@@ -76,5 +76,5 @@ def test_factorability_rejects_bad_input(frame, message):
 
 @pytest.mark.parametrize(("kwargs", "message"), [({"n_iter": 3}, "n_iter"), ({"quantile": 1.5}, "quantile")])
 def test_parallel_analysis_rejects_bad_settings(kwargs, message):
-    with pytest.raises(kl.AnalysisInputError, match=message):
+    with pytest.raises(kl.OptionError, match=message):
         kl.parallel_analysis(items("holzinger_swineford"), **kwargs)

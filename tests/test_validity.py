@@ -48,7 +48,7 @@ def test_validity_rejects_single_factor_and_bad_mean():
     df = data("holzinger_swineford")
     with pytest.raises(kl.AnalysisInputError, match="at least two factors"):
         kl.validity(df, {"visual": ["x1", "x2", "x3"]})
-    with pytest.raises(kl.AnalysisInputError, match="mean"):
+    with pytest.raises(kl.OptionError, match="mean"):
         kl.htmt(df, reference("holzinger_swineford")["model"], mean="harmonic")
     with pytest.raises(kl.AnalysisInputError, match="not numeric"):
         kl.htmt(df.assign(x1="a"), reference("holzinger_swineford")["model"])

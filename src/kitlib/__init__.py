@@ -67,7 +67,10 @@ from kitlib.service import (
     summarize_kano_counts,
     trend,
 )
-from kitlib.stats import paired_gap_test, welch_test
+from kitlib.stats import paired_test, welch_test
+
+#: The paired test under its earlier name (kitlib 0.1), kept so existing notebooks run.
+paired_gap_test = paired_test
 
 __all__ = [
     "AnalysisInputError",
@@ -107,6 +110,7 @@ __all__ = [
     "OptionError",
     "OutOfRangeError",
     "paired_gap_test",
+    "paired_test",
     "parallel_analysis",
     "ParallelAnalysis",
     "provider_matrix",

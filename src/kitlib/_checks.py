@@ -27,7 +27,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 
 #: Correlation matrices whose condition number exceeds this are treated as singular.
 MAX_CONDITION_NUMBER = 1e12
@@ -185,7 +185,7 @@ def check_choice(value, choices, name: str) -> str:
     Python Software Foundation. *Built-in exceptions* (``ValueError``).
     """
     if value not in choices:
-        raise AnalysisInputError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
+        raise OptionError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
     return value
 
 
@@ -203,7 +203,7 @@ def check_confidence(confidence) -> float:
     theory of probability. *Philosophical Transactions of the Royal Society A*, 236, 333–380.
     """
     if not 0 < confidence < 1:
-        raise AnalysisInputError(f"confidence must lie between 0 and 1, not {confidence!r}")
+        raise OptionError(f"confidence must lie between 0 and 1, not {confidence!r}")
     return confidence
 
 

@@ -10,10 +10,6 @@ grouped kitlib table and chart therefore passes its groups through
 
 Free-text comments, released only for groups of at least 10 respondents.
 
-A comment's wording, topic or style can identify its author far more easily
-than a mean score, so comments need a larger group (default 10) than
-numeric results (5).
-
 Example
 -------
 >>> import pandas as pd
@@ -47,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 
 COMPLEMENTARY = "complementary"
 
@@ -150,7 +146,7 @@ def suppress_small_groups(df, by, min_n: int = 5, *, n: str = "n", within=None, 
     if not isinstance(df, pd.DataFrame):
         raise AnalysisInputError(f"suppress_small_groups() needs a DataFrame of group results, not {type(df).__name__}")
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise AnalysisInputError(f"min_n must be a whole number >= 1, not {min_n!r}")
+        raise OptionError(f"min_n must be a whole number >= 1, not {min_n!r}")
     keys, splits = _as_list(by), _as_list(within)
     if not keys:
         raise AnalysisInputError("suppress_small_groups() needs at least one 'by' column")
@@ -221,6 +217,12 @@ def publishable_comments(data: pd.DataFrame, comment_column: str = "comment", by
         ``withheld``: the groups below ``min_n`` with their ``n`` and the
         number of comments withheld.
 
+    Notes
+    -----
+    A comment's wording, topic or style can identify its author far more easily
+    than a mean score, so comments need a larger group (default 10) than
+    numeric results (5).
+
     Example
     -------
     >>> data = pd.DataFrame({"comment": ["ok"] * 4})
@@ -238,7 +240,7 @@ def publishable_comments(data: pd.DataFrame, comment_column: str = "comment", by
     if missing:
         raise AnalysisInputError(f"publishable_comments(): no column(s) {', '.join(missing)}")
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
-        raise AnalysisInputError(f"min_n must be a whole number >= 1, not {min_n!r}")
+        raise OptionError(f"min_n must be a whole number >= 1, not {min_n!r}")
     frame = data[keys + [comment_column]].rename(columns={comment_column: "comment"})
     text = frame["comment"].astype("string").str.strip()
     frame = frame.assign(has_comment=text.notna() & (text != ""), comment=text)

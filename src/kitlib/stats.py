@@ -1,31 +1,24 @@
-"""Tests and intervals shared by the analyses: the paired t-test of a gap (with d_z) and Welch's
-two-sample test of a change, each returning a frozen result dataclass.
+"""Tests and intervals shared by the analyses, each returning a frozen result.
 
-Paired t-test of a gap (P − E) with its confidence interval and d_z.
+================================  ============================================================
+function                          use
+================================  ============================================================
+:func:`t_interval`                estimate ± t-quantile · SE (the one t-interval of the kit)
+:func:`mean_interval`             a sample mean with its SE and t-interval
+:func:`paired_test`               paired t-test of x − y with d_z (a SERVQUAL gap P − E)
+:func:`welch_test`                Welch's two-sample test of x − y (after − before, receivers − staff)
+================================  ============================================================
 
-pingouin's ``ttest(paired=True)`` gives t, df and p, but (pingouin 0.7.0)
-rounds its ``CI95`` column to two decimals and reports as ``cohen_d`` the
-absolute difference over the *average* SD of the two measurements — not
-d_z.  This wrapper keeps pingouin's t/df/p, computes the interval at full
-precision (mean ± t_crit · SE, as R's ``t.test(paired = TRUE)``) and reports
-the paired effect size under its own name:
-
-    d_z = mean(P − E) / SD(P − E)   (signed; Cohen 1988, eq. 2.3.5; Lakens 2013)
-
-Welch's two-sample t-test (unequal variances) of an after − before change.
-
-Used by :func:`kitlib.trend` to check whether a wave differs from the
-previous one (the "check" of PDCA).  t, df and p come from pingouin; the
-confidence interval is computed at full precision (pingouin rounds it).
+t, df and p come from pingouin; intervals are computed at full precision
+(pingouin 0.7 rounds its ``CI95`` column to two decimals).
 
 Example
 -------
->>> from kitlib.stats import paired_gap_test
->>> result = paired_gap_test([5, 6, 4, 5], [6, 6, 6, 7])
->>> round(result["gap"], 2), round(result["d_z"], 3)
+>>> from kitlib.stats import paired_test, welch_test
+>>> result = paired_test([5, 6, 4, 5], [6, 6, 6, 7])
+>>> round(result.diff, 2), round(result.d_z, 3)
 (-1.25, -1.306)
->>> from kitlib.stats import welch_test
->>> round(welch_test([5, 6, 7, 6], [4, 5, 4, 3])["diff"], 2)
+>>> round(welch_test([5, 6, 7, 6], [4, 5, 4, 3]).diff, 2)
 2.0
 
 References
@@ -40,113 +33,254 @@ different population variances are involved. *Biometrika*, 34(1–2), 28–35.
 from __future__ import annotations
 
 import warnings
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pingouin as pg
 from scipy import stats
 
-STAT_COLUMNS = ["E", "P", "gap", "sd_gap", "se", "t", "dof", "p", "ci_low", "ci_high", "d_z"]
+from kitlib._checks import check_confidence
+
+__all__ = ["MeanInterval", "PairedTest", "TwoSampleTest", "mean_interval", "paired_test", "t_interval", "welch_test"]
+
+NAN = float("nan")
 
 
-def paired_gap_test(perception, expectation, confidence: float = 0.95) -> dict:
-    """Paired test of ``perception − expectation`` over pairs where both are answered.
+def t_interval(estimate: float, se: float, dof: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Two-sided t-interval ``estimate ± t_{(1+confidence)/2, dof} · se``.
+
+    Notes
+    -----
+    The interval R's ``t.test`` prints for one sample, paired samples and
+    Welch's test (with Welch–Satterthwaite ``dof``).
+
+    Example
+    -------
+    >>> low, high = t_interval(1.0, 0.5, 10)
+    >>> round(low, 4), round(high, 4)
+    (-0.1141, 2.1141)
+
+    References
+    ----------
+    R Core Team. ``t.test``, package stats.
+    """
+    half_width = float(stats.t.ppf(0.5 + check_confidence(confidence) / 2, dof)) * se
+    return estimate - half_width, estimate + half_width
+
+
+@dataclass(frozen=True)
+class MeanInterval:
+    """A sample mean: ``n``, ``mean``, ``se`` = SD/√n and the t-interval ``ci_low``, ``ci_high`` (NaN when n < 2)."""
+
+    n: int
+    mean: float = NAN
+    se: float = NAN
+    ci_low: float = NAN
+    ci_high: float = NAN
+
+    def to_dict(self) -> dict:
+        """The fields as a dict (one row of a tidy table)."""
+        return asdict(self)
+
+
+def mean_interval(values, confidence: float = 0.95) -> MeanInterval:
+    """Mean of ``values`` (NaN dropped) with its standard error and t-interval.
+
+    Notes
+    -----
+    ``se = s / √n`` and ``CI = mean ± t_{(1+confidence)/2, n−1} · se`` (:func:`t_interval`).
+
+    Example
+    -------
+    >>> mean_interval([1, 2, 3]).mean
+    2.0
+
+    References
+    ----------
+    Student (1908). The probable error of a mean. *Biometrika*, 6(1), 1–25.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return MeanInterval(0)
+    mean = float(x.mean())
+    if n < 2:
+        return MeanInterval(n, mean)
+    se = float(x.std(ddof=1) / np.sqrt(n))
+    return MeanInterval(n, mean, se, *t_interval(mean, se, n - 1, confidence))
+
+
+@dataclass(frozen=True)
+class PairedTest:
+    """Paired t-test of ``x − y`` (:func:`paired_test`).
+
+    Attributes
+    ----------
+    n : int
+        Pairs with both values.
+    mean_x, mean_y, diff : float
+        Means and the mean difference ``x − y``.
+    sd_diff, se : float
+        SD of the differences and the standard error ``sd_diff / √n``.
+    t, dof, p : float
+        Test of ``diff = 0``.
+    ci_low, ci_high : float
+        t-interval of ``diff``.
+    d_z : float
+        ``diff / sd_diff`` (signed).
+    """
+
+    n: int
+    mean_x: float = NAN
+    mean_y: float = NAN
+    diff: float = NAN
+    sd_diff: float = NAN
+    se: float = NAN
+    t: float = NAN
+    dof: float = NAN
+    p: float = NAN
+    ci_low: float = NAN
+    ci_high: float = NAN
+    d_z: float = NAN
+
+    def to_dict(self) -> dict:
+        """The fields as a dict (one row of a tidy table)."""
+        return asdict(self)
+
+
+def paired_test(x, y, confidence: float = 0.95) -> PairedTest:
+    """Paired t-test of ``x − y`` over the pairs where both are answered.
 
     Parameters
     ----------
-    perception, expectation : array-like
-        Paired scores (same respondents, same order).
+    x, y : array-like
+        Paired scores (same respondents, same order), e.g. perception and expectation.
     confidence : float, default 0.95
 
     Returns
     -------
-    dict
-        ``n, E, P, gap, sd_gap, se, t, dof, p, ci_low, ci_high, d_z``.
+    PairedTest
         With fewer than 2 pairs, or no variation in the differences, the test
         statistics are NaN (the means are still given).
 
+    Notes
+    -----
+    pingouin's ``ttest(paired=True)`` gives t, df and p, but reports as
+    ``cohen_d`` the absolute difference over the *average* SD of the two
+    measurements — not d_z.  This test keeps pingouin's t/df/p, computes the
+    interval at full precision (``diff ± t_crit · SE``, as R's
+    ``t.test(paired = TRUE)``) and reports the paired effect size under its own name:
+
+        d_z = mean(x − y) / SD(x − y)   (signed; Cohen 1988, eq. 2.3.5; Lakens 2013)
+
     Example
     -------
-    >>> paired_gap_test([1, 2, 3], [1, 2, 3])["t"]
-    nan
+    >>> import math
+    >>> math.isnan(paired_test([1, 2, 3], [1, 2, 3]).t)
+    True
 
     References
     ----------
     R Core Team. ``t.test(x, y, paired = TRUE)``, package stats.
+    Lakens, D. (2013). *Frontiers in Psychology*, 4, 863.
     """
-    p_scores = np.asarray(perception, dtype=float)
-    e_scores = np.asarray(expectation, dtype=float)
-    keep = ~(np.isnan(p_scores) | np.isnan(e_scores))
-    p_scores, e_scores = p_scores[keep], e_scores[keep]
+    check_confidence(confidence)
+    xs = np.asarray(x, dtype=float)
+    ys = np.asarray(y, dtype=float)
+    keep = ~(np.isnan(xs) | np.isnan(ys))
+    xs, ys = xs[keep], ys[keep]
     n = int(keep.sum())
-    diff = p_scores - e_scores
-    result = dict.fromkeys(["n"] + STAT_COLUMNS, np.nan)
-    result["n"] = n
     if n == 0:
-        return result
-    result.update(E=float(e_scores.mean()), P=float(p_scores.mean()), gap=float(diff.mean()))
+        return PairedTest(0)
+    diff = xs - ys
+    means = {"mean_x": float(xs.mean()), "mean_y": float(ys.mean()), "diff": float(diff.mean())}
     if n < 2:
-        return result
+        return PairedTest(n, **means)
     sd = float(diff.std(ddof=1))
     se = sd / float(np.sqrt(n))
-    result.update(sd_gap=sd, se=se, dof=n - 1)
     if sd == 0:
-        return result
+        return PairedTest(n, **means, sd_diff=sd, se=se, dof=n - 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        test = pg.ttest(p_scores, e_scores, paired=True, confidence=confidence)
-    half_width = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-    result.update(
-        t=float(test["T"].iloc[0]),
-        dof=float(test["dof"].iloc[0]),
-        p=float(test["p_val"].iloc[0]),
-        ci_low=result["gap"] - half_width,
-        ci_high=result["gap"] + half_width,
-        d_z=result["gap"] / sd,
-    )
-    return result
+        test = pg.ttest(xs, ys, paired=True, confidence=confidence)
+    dof = float(test["dof"].iloc[0])
+    low, high = t_interval(means["diff"], se, n - 1, confidence)
+    return PairedTest(n, **means, sd_diff=sd, se=se, t=float(test["T"].iloc[0]), dof=dof,
+                      p=float(test["p_val"].iloc[0]), ci_low=low, ci_high=high, d_z=means["diff"] / sd)
 
 
+@dataclass(frozen=True)
+class TwoSampleTest:
+    """Welch's two-sample test of ``x − y`` (:func:`welch_test`).
 
-def welch_test(after, before, confidence: float = 0.95) -> dict:
-    """Compare two independent samples; NaNs are dropped.
+    Attributes
+    ----------
+    n_x, n_y : int
+        Non-missing values in each sample.
+    mean_x, mean_y, diff : float
+        Sample means and ``mean_x − mean_y``.
+    se, t, dof, p, ci_low, ci_high : float
+        Welch's standard error, test and t-interval of ``diff`` (NaN when a
+        sample has fewer than 2 values or neither varies).
+    """
 
-    Returns
-    -------
-    dict
-        ``n_before, n_after, mean_before, mean_after, diff`` (after − before),
-        ``se, t, dof, p, ci_low, ci_high`` — test statistics NaN when a wave
-        has fewer than 2 answers or both have no variation.
+    n_x: int
+    n_y: int
+    mean_x: float = NAN
+    mean_y: float = NAN
+    diff: float = NAN
+    se: float = NAN
+    t: float = NAN
+    dof: float = NAN
+    p: float = NAN
+    ci_low: float = NAN
+    ci_high: float = NAN
+
+    def to_dict(self) -> dict:
+        """The fields as a dict (one row of a tidy table)."""
+        return asdict(self)
+
+
+def welch_test(x, y, confidence: float = 0.95) -> TwoSampleTest:
+    """Compare two independent samples ``x`` and ``y`` (NaN dropped) without assuming equal variances.
+
+    Notes
+    -----
+    ``se = sqrt(s_x²/n_x + s_y²/n_y)``; t = ``diff / se`` with the
+    Welch–Satterthwaite degrees of freedom (from pingouin); the interval is
+    :func:`t_interval` at those degrees of freedom.  Used for the change
+    between waves (after − before) and for receivers' minus staff's ratings.
 
     Example
     -------
-    >>> welch_test([1.0], [2.0, 3.0])["p"]
-    nan
+    >>> import math
+    >>> math.isnan(welch_test([1.0], [2.0, 3.0]).p)
+    True
 
     References
     ----------
     R Core Team. ``t.test(x, y, var.equal = FALSE)``, package stats.
+    Welch, B. L. (1947). *Biometrika*, 34(1–2), 28–35.
     """
-    a = np.asarray(after, dtype=float)
-    b = np.asarray(before, dtype=float)
+    check_confidence(confidence)
+    a = np.asarray(x, dtype=float)
+    b = np.asarray(y, dtype=float)
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-    result = {"n_before": len(b), "n_after": len(a), "mean_before": np.nan, "mean_after": np.nan, "diff": np.nan,
-              "se": np.nan, "t": np.nan, "dof": np.nan, "p": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    means = {}
     if len(a):
-        result["mean_after"] = float(a.mean())
+        means["mean_x"] = float(a.mean())
     if len(b):
-        result["mean_before"] = float(b.mean())
+        means["mean_y"] = float(b.mean())
     if len(a) and len(b):
-        result["diff"] = result["mean_after"] - result["mean_before"]
+        means["diff"] = means["mean_x"] - means["mean_y"]
     if len(a) < 2 or len(b) < 2:
-        return result
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = float(np.sqrt(va + vb))
-    result["se"] = se
+        return TwoSampleTest(len(a), len(b), **means)
+    se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
     if se == 0:
-        return result
+        return TwoSampleTest(len(a), len(b), **means, se=se)
     test = pg.ttest(a, b, paired=False, correction=True, confidence=confidence)
     dof = float(test["dof"].iloc[0])
-    half_width = float(stats.t.ppf(0.5 + confidence / 2, dof)) * se
-    result.update(t=float(test["T"].iloc[0]), dof=dof, p=float(test["p_val"].iloc[0]),
-                  ci_low=result["diff"] - half_width, ci_high=result["diff"] + half_width)
-    return result
+    low, high = t_interval(means["diff"], se, dof, confidence)
+    return TwoSampleTest(len(a), len(b), **means, se=se, t=float(test["T"].iloc[0]), dof=dof,
+                         p=float(test["p_val"].iloc[0]), ci_low=low, ci_high=high)

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from kitlib.casegen.stories import STORIES
 from kitlib.casegen.write import write_case
-from kitlib.errors import KitError
+from kitlib.errors import KitError, OptionError
 
 
 def generate_case(name: str, out_dir) -> Path:
     """Generate one case (``it_firm``, ``manufacturer`` or ``bank``) into ``out_dir/<name>/``."""
     if name not in STORIES:
-        raise KitError(f"unknown case {name!r}; the generator knows {', '.join(STORIES)}")
+        raise OptionError(f"unknown case {name!r}; the generator knows {', '.join(STORIES)}")
     return write_case(STORIES[name], out_dir)
 
 

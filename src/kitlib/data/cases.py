@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
-from kitlib.errors import DataFileError, KitError, OptionError
+from kitlib.errors import DataFileError, OptionError
 
 CASES = ("it_firm", "manufacturer", "bank")
 
@@ -69,7 +69,7 @@ def datasets_dir() -> Path:
 def case_dir(name: str) -> Path:
     """Folder of one shipped case; raises :class:`KitError` for an unknown name."""
     if name not in CASES:
-        raise KitError(f"unknown case {name!r}; the kit ships {', '.join(CASES)}")
+        raise OptionError(f"unknown case {name!r}; the kit ships {', '.join(CASES)}")
     folder = datasets_dir() / name
     if not folder.is_dir():
         raise DataFileError(f"case folder {folder} is missing; run 'python -m kitlib.casegen' to regenerate it")

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import yaml
 
-from kitlib.errors import CodebookError, DataFileError, KitError
+from kitlib.errors import CodebookError, DataFileError, OptionError
 
 KINDS = (
     "id",
@@ -79,7 +79,7 @@ LANGS = ("zh", "en")
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is "zh" or "en"; raise :class:`~kitlib.errors.KitError` otherwise."""
     if lang not in LANGS:
-        raise KitError(f"lang must be 'zh' or 'en', not {lang!r}")
+        raise OptionError(f"lang must be 'zh' or 'en', not {lang!r}")
     return lang
 
 

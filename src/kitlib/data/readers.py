@@ -35,6 +35,7 @@ from kitlib.errors import (
     EncodingError,
     MissingColumnError,
     NonNumericError,
+    OptionError,
     OutOfRangeError,
 )
 
@@ -284,7 +285,7 @@ def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessme
     Groves, R. M. et al. (2009). *Survey Methodology* (2nd ed.), ch. 10. Wiley.
     """
     if on_invalid not in ("raise", "exclude"):
-        raise DataValidationError(f"on_invalid must be 'raise' or 'exclude', not {on_invalid!r}")
+        raise OptionError(f"on_invalid must be 'raise' or 'exclude', not {on_invalid!r}")
     path = Path(path)
     frame, encoding = read_table(path)
     if codebook is None:

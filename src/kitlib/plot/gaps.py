@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import seaborn as sns
 
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import OptionError
 from kitlib.plot._service_text import (
     by_groups,
     draw_hidden,
@@ -71,7 +71,7 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     """
     result = result_of(result, GapResult, servqual_gaps, "gap_bars")
     if level not in ("dimension", "item"):
-        raise AnalysisInputError(f"level must be 'dimension' or 'item', not {level!r}")
+        raise OptionError(f"level must be 'dimension' or 'item', not {level!r}")
     table = (result.dimensions if level == "dimension" else result.items).copy()
     groups = table[result.by[0]].nunique() if result.by else 1
     height = 4.5 if level == "dimension" else 10

@@ -11,11 +11,6 @@ information ML on all respondents (:mod:`kitlib.psychometrics.fiml`, as lavaan's
 
 Fit indices of a covariance-structure model, as lavaan defines them (ML estimation).
 
-semopy's ``calc_stats`` has no SRMR and no RMSEA confidence interval, and
-divides by ``N - 1`` in RMSEA where lavaan (0.6) divides by ``N``; kitlib
-therefore computes every index from the sample moments and the
-model-implied moments, following ``lavaan:::lav_fit_measures``.
-
 Example
 -------
 >>> import kitlib as kl
@@ -207,6 +202,15 @@ def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "listwise"
         missing or non-numeric or constant, fewer respondents than free parameters, singular
         covariance matrix, no convergence.
 
+    Notes
+    -----
+    Estimation uses semopy (ML, "MLW" objective) on the sample covariance
+    matrix with divisor N, exactly the sufficient statistics lavaan uses, so the
+    estimates equal lavaan's and the fit needs no pass over the raw data.
+    Fit indices (chi2, CFI, TLI, RMSEA with 90% CI, SRMR) are computed the
+    lavaan way in :mod:`kitlib.fit_indices`.  ``missing="fiml"`` uses full
+    information ML on all respondents (:mod:`kitlib.fiml`, as lavaan's ``missing = "ml"``).
+
     Example
     -------
     >>> import pandas as pd
@@ -304,6 +308,13 @@ def fit_indices(chi2: float, df: int, baseline_chi2: float, baseline_df: int, n:
     """chi2, df, pvalue, cfi, tli, rmsea (with 90% CI), srmr and the baseline model's chi2/df.
 
     ``n`` is the number of respondents (lavaan uses N, not N - 1, in RMSEA).
+
+    Notes
+    -----
+    semopy's ``calc_stats`` has no SRMR and no RMSEA confidence interval, and
+    divides by ``N - 1`` in RMSEA where lavaan (0.6) divides by ``N``; kitlib
+    therefore computes every index from the sample moments and the
+    model-implied moments, following ``lavaan:::lav_fit_measures``.
 
     Example
     -------

@@ -8,12 +8,6 @@ Horn's parallel analysis: how many factors to keep (seeded, reproducible).
 
 Exploratory factor analysis (minres / ML / principal components; oblimin / promax / varimax).
 
-Wraps ``factor_analyzer`` and reports what ``psych::fa`` reports: pattern
-loadings, communalities, factor correlations (phi) and explained variance,
-with factors ordered by explained variance and signed so that loadings sum
-positive.  ``result.compare(model)`` checks the found structure against the
-theoretical one (see :func:`kitlib.structure_match`).
-
 Does an EFA reproduce the theoretical dimensions?  Tucker congruence and off-dimension items.
 
 Example
@@ -71,7 +65,7 @@ from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calcu
 from scipy.optimize import linear_sum_assignment
 
 from kitlib._checks import check_choice, check_model, check_not_singular, numeric_items, quiet_sklearn_rename
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.psychometrics._factor_analyzer import fit_factor_analyzer
 
 
@@ -220,9 +214,9 @@ def parallel_analysis(df: pd.DataFrame, n_iter: int = 100, quantile: float = 0.9
     Glorfeld, L. W. (1995). *Educational and Psychological Measurement*, 55, 377–393.
     """
     if int(n_iter) != n_iter or n_iter < 10:
-        raise AnalysisInputError(f"parallel_analysis: n_iter must be a whole number >= 10, not {n_iter}")
+        raise OptionError(f"parallel_analysis: n_iter must be a whole number >= 10, not {n_iter}")
     if not 0 < quantile < 1:
-        raise AnalysisInputError(f"parallel_analysis: quantile must be between 0 and 1, not {quantile}")
+        raise OptionError(f"parallel_analysis: quantile must be between 0 and 1, not {quantile}")
     data = numeric_items(df, min_items=3, min_rows=4, what="parallel_analysis")
     n, n_items = data.shape
     if n <= n_items:
@@ -377,6 +371,14 @@ def efa(df: pd.DataFrame, n_factors: int, rotation: str | None = "oblimin", meth
         Bad ``n_factors``/``method``/``rotation``, too few items or respondents, non-numeric or
         constant items, singular correlation matrix.
 
+    Notes
+    -----
+    Wraps ``factor_analyzer`` and reports what ``psych::fa`` reports: pattern
+    loadings, communalities, factor correlations (phi) and explained variance,
+    with factors ordered by explained variance and signed so that loadings sum
+    positive.  ``result.compare(model)`` checks the found structure against the
+    theoretical one (see :func:`kitlib.structure_match`).
+
     Example
     -------
     >>> import numpy as np, pandas as pd
@@ -395,12 +397,12 @@ def efa(df: pd.DataFrame, n_factors: int, rotation: str | None = "oblimin", meth
     check_choice(method, METHODS, "efa: method")
     check_choice(rotation, ROTATIONS, "efa: rotation")
     if isinstance(n_factors, bool) or int(n_factors) != n_factors or n_factors < 1:
-        raise AnalysisInputError(f"efa: n_factors must be a whole number >= 1, not {n_factors!r}")
+        raise OptionError(f"efa: n_factors must be a whole number >= 1, not {n_factors!r}")
     n_factors = int(n_factors)
     data = numeric_items(df, min_items=3, min_rows=n_factors + 3, what="efa")
     n, n_items = data.shape
     if n_factors >= n_items:
-        raise AnalysisInputError(f"efa: n_factors ({n_factors}) must be smaller than the number of items ({n_items})")
+        raise OptionError(f"efa: n_factors ({n_factors}) must be smaller than the number of items ({n_items})")
     if n <= n_items:
         raise AnalysisInputError(f"efa needs more respondents ({n}) than items ({n_items})")
     corr = np.corrcoef(data.to_numpy(), rowvar=False)

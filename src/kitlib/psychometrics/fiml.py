@@ -1,13 +1,5 @@
 """Full information maximum likelihood (FIML) for a CFA with missing answers (lavaan's ``missing = "ml"``).
 
-Respondents are grouped by missing-data pattern; each pattern contributes
-``n_o [log|Sigma_oo| + tr(Sigma_oo^-1 (S_o + (m_o - mu_o)(m_o - mu_o)'))]`` to
-``-2 log L``.  The saturated (H1) model is estimated by EM, the independence
-(baseline) model in closed form (per-item means and variances of the
-available answers), and the CFA (H0) by quasi-Newton with the analytic
-gradient, started from the ML fit to the EM covariance matrix.  Then
-``chi2 = -2 (log L_H0 - log L_H1)`` and the baseline chi2 likewise, as lavaan.
-
 Example
 -------
 >>> import pandas as pd
@@ -137,7 +129,18 @@ def independence_fit(groups: list[Pattern], n_items: int) -> tuple[np.ndarray, n
 
 
 def fit_fiml(data: pd.DataFrame, model: dict[str, list[str]], fit_ml_covariance) -> FIMLFit:
-    """Fit the CFA ``model`` to ``data`` (with NaN for missing answers) by FIML; see the module docstring."""
+    """Fit the CFA ``model`` to ``data`` (with NaN for missing answers) by FIML; see the module docstring.
+
+    Notes
+    -----
+    Respondents are grouped by missing-data pattern; each pattern contributes
+    ``n_o [log|Sigma_oo| + tr(Sigma_oo^-1 (S_o + (m_o - mu_o)(m_o - mu_o)'))]`` to
+    ``-2 log L``.  The saturated (H1) model is estimated by EM, the independence
+    (baseline) model in closed form (per-item means and variances of the
+    available answers), and the CFA (H0) by quasi-Newton with the analytic
+    gradient, started from the ML fit to the EM covariance matrix.  Then
+    ``chi2 = -2 (log L_H0 - log L_H1)`` and the baseline chi2 likewise, as lavaan.
+    """
     from kitlib.psychometrics.confirmatory import Parameters
 
     items = list(data.columns)

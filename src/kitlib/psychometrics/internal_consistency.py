@@ -39,7 +39,7 @@ from scipy import stats
 
 from kitlib._checks import check_not_singular, numeric_items
 from kitlib.data.codebook import Codebook
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.psychometrics._factor_analyzer import fit_factor_analyzer
 
 
@@ -84,7 +84,7 @@ def _scales(scales) -> dict[str, list[str]]:
         return {str(name): list(items) for name, items in scales.items()}
     if isinstance(scales, (list, tuple, pd.Index)):
         return {"scale": list(scales)}
-    raise AnalysisInputError("reliability: scales must be {scale: [items]} or a list of items of one scale")
+    raise OptionError("reliability: scales must be {scale: [items]} or a list of items of one scale")
 
 
 def reliability(df: pd.DataFrame, scales, ci: float = 0.95) -> pd.DataFrame:
@@ -130,7 +130,7 @@ def reliability(df: pd.DataFrame, scales, ci: float = 0.95) -> pd.DataFrame:
     McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Erlbaum.
     """
     if not 0 < ci < 1:
-        raise AnalysisInputError(f"reliability: ci must be between 0 and 1, not {ci}")
+        raise OptionError(f"reliability: ci must be between 0 and 1, not {ci}")
     rows = {}
     for name, items in _scales(scales).items():
         data = numeric_items(df, items, min_items=2, min_rows=3, what=f"reliability of scale '{name}'")

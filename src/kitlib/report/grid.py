@@ -23,7 +23,7 @@ import pandas as pd
 
 from kitlib.data.cases import CASES, case_dir, shipped_dir
 from kitlib.data.readers import load_survey
-from kitlib.errors import KitError
+from kitlib.errors import KitError, OptionError
 from kitlib.privacy import suppress_small_groups
 
 GROUP_COLUMNS = ("provider", "department")
@@ -112,7 +112,7 @@ def _sources(cases, data, codebook) -> list[tuple[str, dict]]:
     sources = []
     for case in cases:
         if case not in CASES:
-            raise KitError(f"unknown case {case!r}; the kit ships {', '.join(CASES)}")
+            raise OptionError(f"unknown case {case!r}; the kit ships {', '.join(CASES)}")
         sources.append((case, {"case": case}))
     for path in data:
         stem = slug(Path(path).stem)
@@ -150,7 +150,7 @@ def build_jobs(cases=None, data=(), codebook=None, by=None, *, min_group_size: i
 def plan(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5, parameters=None):
     """Like :func:`build_jobs` but also return ``{source: number of withheld groups}``."""
     if by is not None and by not in GROUP_COLUMNS:
-        raise KitError(f"--by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
+        raise OptionError(f"--by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
     if cases is None:
         cases = [] if data else list(CASES)
     options = {"min_group_size": min_group_size, **(parameters or {})}

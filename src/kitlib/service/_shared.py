@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kitlib.data.survey import Survey
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 
 MIN_GROUP_SIZE = 5
 
@@ -41,7 +41,7 @@ def require_survey(survey, function: str) -> Survey:
 def check_min_group_size(min_group_size) -> int:
     """Validate the confidentiality threshold (a whole number >= 1)."""
     if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)) or min_group_size < 1:
-        raise AnalysisInputError(f"min_group_size must be a whole number >= 1, not {min_group_size!r}")
+        raise OptionError(f"min_group_size must be a whole number >= 1, not {min_group_size!r}")
     return int(min_group_size)
 
 
@@ -112,6 +112,53 @@ def allocation_columns(survey: Survey) -> dict[str, str]:
     """``{dimension: column}`` of the 100-point importance allocation (kind importance + dimension)."""
     book = survey.codebook
     return {book.columns[c].dimension: c for c in book.items("importance") if book.columns[c].dimension}
+
+
+def allocation_shares(survey: Survey, dimensions: list[str]) -> pd.DataFrame:
+    """Per respondent, each dimension's share of the 100-point importance allocation.
+
+    Notes
+    -----
+    ``w_id = W_id / Σ_d W_id`` for respondent ``i``: rows sum to 1; a row is
+    NaN when an allocation is missing or all points are zero.  The one
+    normalisation used by the weighted SERVQUAL score, the CSI weights and
+    IPA's stated importance.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> survey = kl.load_case("it_firm")
+    >>> round(float(allocation_shares(survey, ["tangibles", "empathy"]).sum(axis=1).iloc[0]), 6)
+    1.0
+
+    References
+    ----------
+    Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*, appendix. Free Press.
+    """
+    columns = allocation_columns(survey)
+    points = survey.data[[columns[d] for d in dimensions]].set_axis(dimensions, axis=1)
+    totals = points.sum(axis=1, min_count=len(dimensions))
+    return points.div(totals.where(totals > 0), axis=0)
+
+
+def fixed_weights(weights: dict, dimensions: list[str]) -> pd.Series:
+    """Weights given as ``{dimension: number}``, checked and normalised to sum 1.
+
+    Example
+    -------
+    >>> fixed_weights({"a": 1, "b": 3}, ["a", "b"]).tolist()
+    [0.25, 0.75]
+
+    References
+    ----------
+    Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*. Free Press.
+    """
+    if set(weights) != set(dimensions):
+        raise OptionError(f"weights must give one number for each dimension: {', '.join(dimensions)}")
+    values = pd.Series(weights, dtype=float)[dimensions]
+    if (values < 0).any() or values.sum() <= 0:
+        raise OptionError("weights must be non-negative and not all zero")
+    return values / values.sum()
 
 
 def labels(survey: Survey, key: str) -> tuple[str, str]:

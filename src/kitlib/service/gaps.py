@@ -3,25 +3,7 @@ provider's self-view gap (how a provider rates itself versus how its internal cu
 
 SERVQUAL gap scores (perception − expectation) with paired t-tests.
 
-For every item and dimension the gap is P − E per respondent; a negative gap
-means the internal provider falls short of what its internal customers
-expect.  The overall SERVQUAL score is the mean of the five dimension gaps
-(unweighted) and, with the 100-point importance allocation, the weighted
-sum ``Σ_d w_d · gap_d`` with ``w_d = W_d / Σ W`` (Parasuraman, Zeithaml &
-Berry 1988; Zeithaml, Parasuraman & Berry 1990, appendix).
-
 Gap-model view: how a provider rates itself versus how its internal customers rate it.
-
-In the gaps model of service quality (Parasuraman, Zeithaml & Berry 1985) a
-provider that misjudges its customers' experience cannot close gap 5.  When
-provider staff answered the perception items about their own service
-(``survey.self_assessment``), this compares, per provider and dimension,
-the receivers' mean perception with the staff's self-rating:
-
-    self_view_gap = receivers' P − staff's self-rated P
-
-A negative value means the provider sees itself more favourably than its
-customers do (a blind spot).  Welch's t-test checks the difference.
 
 Example
 -------
@@ -50,12 +32,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kitlib._checks import check_confidence
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.privacy import suppress_small_groups
 from kitlib.service import _shared as svc
-from kitlib.stats import STAT_COLUMNS, paired_gap_test, welch_test
+from kitlib.stats import paired_test, welch_test
 
-HIDDEN_COLUMNS = ["n"] + STAT_COLUMNS
+GAP_STATS = ["E", "P", "gap", "sd_gap", "se", "t", "dof", "p", "ci_low", "ci_high", "d_z"]
+HIDDEN_COLUMNS = ["n"] + GAP_STATS
+
+
+def gap_row(test) -> dict:
+    """A :class:`~kitlib.stats.PairedTest` of P − E as a gap-table row (``n`` then :data:`GAP_STATS`)."""
+    names = {"mean_x": "P", "mean_y": "E", "diff": "gap", "sd_diff": "sd_gap"}
+    values = {names.get(key, key): value for key, value in test.to_dict().items()}
+    return {"n": values["n"], **{column: values[column] for column in GAP_STATS}}
 
 
 @dataclass
@@ -112,26 +102,18 @@ def _weights(survey, weights) -> tuple[pd.DataFrame | None, str | None]:
     dimensions = list(svc.servqual_model(survey, "P"))
     columns = svc.allocation_columns(survey)
     if isinstance(weights, dict):
-        unknown = set(weights) - set(dimensions)
-        if unknown or set(dimensions) - set(weights):
-            raise AnalysisInputError(f"weights must give one number for each dimension: {', '.join(dimensions)}")
-        values = pd.Series(weights, dtype=float)[dimensions]
-        if (values < 0).any() or values.sum() <= 0:
-            raise AnalysisInputError("weights must be non-negative and not all zero")
-        frame = pd.DataFrame([values / values.sum()] * len(survey.data), index=survey.data.index)
-        return frame, "fixed"
+        values = svc.fixed_weights(weights, dimensions)
+        return pd.DataFrame([values] * len(survey.data), index=survey.data.index), "fixed"
     if weights is None and not columns:
         return None, None
     if weights not in (None, "respondent", "mean"):
-        raise AnalysisInputError(f"weights must be None, 'respondent', 'mean' or a dict of dimension weights, not {weights!r}")
+        raise OptionError(f"weights must be None, 'respondent', 'mean' or a dict of dimension weights, not {weights!r}")
     missing = [d for d in dimensions if d not in columns]
     if missing:
         raise AnalysisInputError(
             f"weights={weights!r} needs the 100-point allocation columns (kind importance with a dimension) for: {', '.join(missing)}"
         )
-    points = survey.data[[columns[d] for d in dimensions]].set_axis(dimensions, axis=1)
-    totals = points.sum(axis=1, min_count=len(dimensions))
-    per_respondent = points.div(totals.where(totals > 0), axis=0)
+    per_respondent = svc.allocation_shares(survey, dimensions)
     if weights == "mean":
         mean = per_respondent.mean()
         return pd.DataFrame([mean] * len(survey.data), index=survey.data.index), "mean"
@@ -143,7 +125,7 @@ def _test_rows(perception: pd.DataFrame, expectation: pd.DataFrame, data: pd.Dat
     rows = []
     for name, index in svc.group_indices(data, keys):
         for column in perception.columns:
-            test = paired_gap_test(perception.loc[index, column], expectation.loc[index, column], confidence)
+            test = gap_row(paired_test(perception.loc[index, column], expectation.loc[index, column], confidence))
             rows.append({**dict(zip(keys, name)), "key": column, **test})
     return pd.DataFrame(rows)
 
@@ -185,6 +167,15 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     ------
     AnalysisInputError
         Not a Survey, no E/P pairs, unknown group column, bad weights.
+
+    Notes
+    -----
+    For every item and dimension the gap is P − E per respondent; a negative gap
+    means the internal provider falls short of what its internal customers
+    expect.  The overall SERVQUAL score is the mean of the five dimension gaps
+    (unweighted) and, with the 100-point importance allocation, the weighted
+    sum ``Σ_d w_d · gap_d`` with ``w_d = W_d / Σ W`` (Parasuraman, Zeithaml &
+    Berry 1988; Zeithaml, Parasuraman & Berry 1990, appendix).
 
     Example
     -------
@@ -244,7 +235,7 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
 
 
 
-STAT_COLUMNS = ["receivers_P", "self_P", "self_view_gap", "se", "t", "dof", "p", "ci_low", "ci_high"]
+SELF_VIEW_STATS = ["receivers_P", "self_P", "self_view_gap", "se", "t", "dof", "p", "ci_low", "ci_high"]
 
 
 def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confidence: float = 0.95) -> pd.DataFrame:
@@ -274,6 +265,19 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
     ------
     AnalysisInputError
         No self-assessment, or it lacks the ``by`` column.
+
+    Notes
+    -----
+    In the gaps model of service quality (Parasuraman, Zeithaml & Berry 1985) a
+    provider that misjudges its customers' experience cannot close gap 5.  When
+    provider staff answered the perception items about their own service
+    (``survey.self_assessment``), this compares, per provider and dimension,
+    the receivers' mean perception with the staff's self-rating:
+
+        self_view_gap = receivers' P − staff's self-rated P
+
+    A negative value means the provider sees itself more favourably than its
+    customers do (a blind spot).  Welch's t-test checks the difference.
 
     Example
     -------
@@ -312,8 +316,8 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
                 by: provider, "dimension": dimension,
                 "label_zh": survey.codebook.label(dimension, "zh"), "label_en": survey.codebook.label(dimension, "en"),
                 "n_receivers": int(len(r_index)), "n_staff": int(len(s_index)),
-                "receivers_P": test["mean_after"], "self_P": test["mean_before"], "self_view_gap": test["diff"],
-                **{k: test[k] for k in ("se", "t", "dof", "p", "ci_low", "ci_high")},
+                "receivers_P": test.mean_x, "self_P": test.mean_y, "self_view_gap": test.diff,
+                **{k: getattr(test, k) for k in ("se", "t", "dof", "p", "ci_low", "ci_high")},
             })
     if not rows:
         raise AnalysisInputError(f"no {by} appears in both the responses and the self-assessment")
@@ -321,5 +325,5 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
     table["n_smaller"] = table[["n_receivers", "n_staff"]].min(axis=1)
     flags = suppress_small_groups(table[[by, "n_smaller"]].drop_duplicates(), by, min_group_size, n="n_smaller", values=[])
     table = table.drop(columns="n_smaller").merge(flags.drop(columns="n_smaller"), on=by, how="left")
-    table[STAT_COLUMNS] = table[STAT_COLUMNS].astype(float).mask(table["suppressed"].to_numpy(bool)[:, None].repeat(len(STAT_COLUMNS), 1))
+    table[SELF_VIEW_STATS] = table[SELF_VIEW_STATS].astype(float).mask(table["suppressed"].to_numpy(bool)[:, None].repeat(len(SELF_VIEW_STATS), 1))
     return table

@@ -3,41 +3,7 @@ and importance–performance analysis (IPA).
 
 Customer Satisfaction Index (CSI) on a 0–100 scale.
 
-kitlib's CSI is the importance-weighted mean of the five SERVQUAL perception
-dimension scores, each rescaled from its answer scale to 0–100:
-
-    CSI = Σ_d w_d · 100 · (P̄_d − min) / (max − min),     Σ_d w_d = 1
-
-``P̄_d`` is the sample mean of the respondents' dimension scores (mean of the
-answered P items of the dimension), ``min``/``max`` the item scale from the
-codebook (1 and 7 for the shipped cases).  Weights ``w_d``: the mean
-100-point importance allocation ``W_<dimension>`` divided by 100 (after
-normalizing each respondent's allocation to sum 1); equal weights (1/5) when
-the survey has no allocation, or any weights you pass.
-
 Importance–performance analysis (IPA) of the SERVQUAL dimensions or items.
-
-Performance is the mean perception (P).  Importance is either
-
-* ``"stated"`` — what respondents say: for dimensions the mean share of the
-  100-point allocation ``W_<dimension>``; for items (no allocation per item)
-  the mean expectation E of the item, the usual SERVQUAL stand-in;
-* ``"derived"`` — what drives satisfaction: the Pearson correlation of the
-  dimension (or item) perception score with overall satisfaction (kind
-  ``overall``) over respondents with both answers.
-
-The grid is split at the mean importance and mean performance of the plotted
-units (data-centred crosshairs, Bacon 2003), giving the four quadrants of
-Martilla & James (1977):
-
-=====================  ==================  ===================
-quadrant               importance          performance
-=====================  ==================  ===================
-keep up the good work  high (≥ cut)        high (≥ cut)
-concentrate here       high                low
-low priority           low                 low
-possible overkill      low                 high
-=====================  ==================  ===================
 
 Example
 -------
@@ -65,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service import _shared as svc
 
 
@@ -132,6 +98,20 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
         NaN) when the whole survey has fewer than ``min_group_size``
         respondents.
 
+    Notes
+    -----
+    kitlib's CSI is the importance-weighted mean of the five SERVQUAL perception
+    dimension scores, each rescaled from its answer scale to 0–100:
+
+        CSI = Σ_d w_d · 100 · (P̄_d − min) / (max − min),     Σ_d w_d = 1
+
+    ``P̄_d`` is the sample mean of the respondents' dimension scores (mean of the
+    answered P items of the dimension), ``min``/``max`` the item scale from the
+    codebook (1 and 7 for the shipped cases).  Weights ``w_d``: the mean
+    100-point importance allocation ``W_<dimension>`` divided by 100 (after
+    normalizing each respondent's allocation to sum 1); equal weights (1/5) when
+    the survey has no allocation, or any weights you pass.
+
     Example
     -------
     >>> import kitlib as kl
@@ -151,21 +131,14 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     dimensions = list(model)
     allocation = svc.allocation_columns(survey)
     if isinstance(weights, dict):
-        if set(weights) != set(dimensions):
-            raise AnalysisInputError(f"weights must give one number for each dimension: {', '.join(dimensions)}")
-        w = pd.Series(weights, dtype=float)[dimensions]
-        if (w < 0).any() or w.sum() <= 0:
-            raise AnalysisInputError("weights must be non-negative and not all zero")
-        w, source = w / w.sum(), "given"
+        w, source = svc.fixed_weights(weights, dimensions), "given"
     elif weights == "equal" or (weights is None and not all(d in allocation for d in dimensions)):
         w, source = pd.Series(1 / len(dimensions), index=dimensions), "equal"
     elif weights is None:
-        points = survey.data[[allocation[d] for d in dimensions]].set_axis(dimensions, axis=1)
-        totals = points.sum(axis=1, min_count=len(dimensions))
-        w = points.div(totals.where(totals > 0), axis=0).mean()
+        w = svc.allocation_shares(survey, dimensions).mean()
         w, source = w / w.sum(), "mean importance allocation"
     else:
-        raise AnalysisInputError(f"weights must be None, 'equal' or a dict of dimension weights, not {weights!r}")
+        raise OptionError(f"weights must be None, 'equal' or a dict of dimension weights, not {weights!r}")
     value, table = _index(scores, w, low, high)
     table.insert(1, "label_zh", [survey.codebook.label(d, "zh") for d in table["dimension"]])
     table.insert(2, "label_en", [survey.codebook.label(d, "en") for d in table["dimension"]])
@@ -246,6 +219,30 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
     AnalysisInputError
         Unknown option, or the columns the chosen importance needs are absent.
 
+    Notes
+    -----
+    Performance is the mean perception (P).  Importance is either
+
+    * ``"stated"`` — what respondents say: for dimensions the mean share of the
+      100-point allocation ``W_<dimension>``; for items (no allocation per item)
+      the mean expectation E of the item, the usual SERVQUAL stand-in;
+    * ``"derived"`` — what drives satisfaction: the Pearson correlation of the
+      dimension (or item) perception score with overall satisfaction (kind
+      ``overall``) over respondents with both answers.
+
+    The grid is split at the mean importance and mean performance of the plotted
+    units (data-centred crosshairs, Bacon 2003), giving the four quadrants of
+    Martilla & James (1977):
+
+    =====================  ==================  ===================
+    quadrant               importance          performance
+    =====================  ==================  ===================
+    keep up the good work  high (≥ cut)        high (≥ cut)
+    concentrate here       high                low
+    low priority           low                 low
+    possible overkill      low                 high
+    =====================  ==================  ===================
+
     Example
     -------
     >>> import kitlib as kl
@@ -261,9 +258,9 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
     survey = svc.require_survey(survey, "ipa")
     min_group_size = svc.check_min_group_size(min_group_size)
     if importance not in ("stated", "derived"):
-        raise AnalysisInputError(f"importance must be 'stated' or 'derived', not {importance!r}")
+        raise OptionError(f"importance must be 'stated' or 'derived', not {importance!r}")
     if level not in ("dimension", "item"):
-        raise AnalysisInputError(f"level must be 'dimension' or 'item', not {level!r}")
+        raise OptionError(f"level must be 'dimension' or 'item', not {level!r}")
     data = survey.data
     hidden = len(data) < min_group_size
     if level == "dimension":
@@ -292,9 +289,7 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
                 f"ipa(importance='stated') at dimension level needs the 100-point allocation columns (W_<dimension>) for {', '.join(missing)}; "
                 "use importance='derived' instead"
             )
-        points = data[[allocation[d] for d in performance.columns]].set_axis(performance.columns, axis=1)
-        totals = points.sum(axis=1, min_count=points.shape[1])
-        importance_values = 100 * points.div(totals.where(totals > 0), axis=0).mean()
+        importance_values = 100 * svc.allocation_shares(survey, list(performance.columns)).mean()
     else:
         pairs = {p: e for _, e, p in survey.codebook.servqual_pairs()}
         if not pairs:

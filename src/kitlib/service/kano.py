@@ -3,45 +3,7 @@ Better/Worse coefficients and Fong's significance test.
 
 Classify KANO answer pairs with the standard evaluation table (Berger et al. 1993).
 
-Each respondent answers a functional question ("if the service had this
-feature, how would you feel?") and a dysfunctional one ("... did not have
-it?") with 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike.  The pair
-is looked up in the 5×5 table (rows functional, columns dysfunctional)::
-
-                 dysfunctional: like  must-be  neutral  live-with  dislike
-    functional like              Q      A        A         A          O
-               must-be           R      I        I         I          M
-               neutral           R      I        I         I          M
-               live-with         R      I        I         I          M
-               dislike           R      R        R         R          Q
-
-A attractive, O one-dimensional, M must-be, I indifferent, R reverse,
-Q questionable.  The lookup is vectorized: codes become an index into a
-flat 36-cell table (index 0 of each axis = missing answer).
-``CATEGORY_NAMES`` and ``ANSWER_OPTIONS`` hold the bilingual category names
-and answer wordings that every other module (case generator, exercises,
-widgets, tables, charts) uses.
-
 Per-feature KANO summary: category counts, category, Better/Worse, Fong's test.
-
-For each feature the answer pairs are classified (:func:`kano_classify`) and
-counted.  The feature's category is the most frequent one (mode); ties are
-broken in the order **M > O > A > I > R > Q** — the "when in doubt, must-be
-first" rule (Berger et al. 1993; Matzler & Hinterhuber 1998), because failing
-a must-be costs most.  Customer-satisfaction coefficients (Berger et al. 1993):
-
-    Better = (A + O) / (A + O + M + I)        in [0, 1]
-    Worse  = −(O + M) / (A + O + M + I)       in [−1, 0]
-
-Fong's (1996) test says whether the two most frequent categories differ:
-with counts a ≥ b among n answers, the classification is *not* significant
-when ``|a − b| < 1.65 · sqrt((a + b)(2n − a − b) / (2n))``.
-
-The continuous view (DuMouchel, in Berger et al. 1993) scores the answers —
-functional like 4, must-be 2, neutral 0, live-with −1, dislike −2;
-dysfunctional like −2, must-be −1, neutral 0, live-with 2, dislike 4 — and
-reports their means; ``importance`` is the mean self-stated importance
-(``kind: importance`` columns with a ``feature``).
 
 Example
 -------
@@ -165,6 +127,27 @@ def kano_classify(functional, dysfunctional) -> np.ndarray:
     AnalysisInputError
         Codes outside 1..5, non-numbers, or mismatched shapes.
 
+    Notes
+    -----
+    Each respondent answers a functional question ("if the service had this
+    feature, how would you feel?") and a dysfunctional one ("... did not have
+    it?") with 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike.  The pair
+    is looked up in the 5×5 table (rows functional, columns dysfunctional)::
+
+                     dysfunctional: like  must-be  neutral  live-with  dislike
+        functional like              Q      A        A         A          O
+                   must-be           R      I        I         I          M
+                   neutral           R      I        I         I          M
+                   live-with         R      I        I         I          M
+                   dislike           R      R        R         R          Q
+
+    A attractive, O one-dimensional, M must-be, I indifferent, R reverse,
+    Q questionable.  The lookup is vectorized: codes become an index into a
+    flat 36-cell table (index 0 of each axis = missing answer).
+    ``CATEGORY_NAMES`` and ``ANSWER_OPTIONS`` hold the bilingual category names
+    and answer wordings that every other module (case generator, exercises,
+    widgets, tables, charts) uses.
+
     Example
     -------
     >>> kano_classify(5, 1).tolist()
@@ -252,6 +235,27 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
     ------
     AnalysisInputError
         No KANO pairs, or answers outside 1..5.
+
+    Notes
+    -----
+    For each feature the answer pairs are classified (:func:`kano_classify`) and
+    counted.  The feature's category is the most frequent one (mode); ties are
+    broken in the order **M > O > A > I > R > Q** — the "when in doubt, must-be
+    first" rule (Berger et al. 1993; Matzler & Hinterhuber 1998), because failing
+    a must-be costs most.  Customer-satisfaction coefficients (Berger et al. 1993):
+
+        Better = (A + O) / (A + O + M + I)        in [0, 1]
+        Worse  = −(O + M) / (A + O + M + I)       in [−1, 0]
+
+    Fong's (1996) test says whether the two most frequent categories differ:
+    with counts a ≥ b among n answers, the classification is *not* significant
+    when ``|a − b| < 1.65 · sqrt((a + b)(2n − a − b) / (2n))``.
+
+    The continuous view (DuMouchel, in Berger et al. 1993) scores the answers —
+    functional like 4, must-be 2, neutral 0, live-with −1, dislike −2;
+    dysfunctional like −2, must-be −1, neutral 0, live-with 2, dislike 4 — and
+    reports their means; ``importance`` is the mean self-stated importance
+    (``kind: importance`` columns with a ``feature``).
 
     Example
     -------

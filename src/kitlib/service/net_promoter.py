@@ -2,13 +2,6 @@
 
 Net Promoter Score (NPS, or eNPS for employees) with its standard error.
 
-On the 0–10 "would you recommend" scale, promoters answer 9–10, passives
-7–8 and detractors 0–6.  With shares p₊ and p₋ among n answers,
-
-    NPS = 100 · (p₊ − p₋)
-    Var(p₊ − p₋) = (p₊ + p₋ − (p₊ − p₋)²) / n       (trinomial)
-    CI = NPS ± z · 100 · sqrt(Var),  clipped to [−100, 100]
-
 NPS per group (provider, department, wave …) with small groups suppressed.
 
 Example
@@ -96,6 +89,15 @@ def nps(scores, confidence: float = 0.95) -> NPSResult:
     ------
     AnalysisInputError
         No answers, or answers outside 0..10 or not whole numbers.
+
+    Notes
+    -----
+    On the 0–10 "would you recommend" scale, promoters answer 9–10, passives
+    7–8 and detractors 0–6.  With shares p₊ and p₋ among n answers,
+
+        NPS = 100 · (p₊ − p₋)
+        Var(p₊ − p₋) = (p₊ + p₋ − (p₊ − p₋)²) / n       (trinomial)
+        CI = NPS ± z · 100 · sqrt(Var),  clipped to [−100, 100]
 
     Example
     -------

@@ -1,11 +1,5 @@
 """Provider × receiver satisfaction matrix: who serves whom how well.
 
-Rows are the internal providers (e.g. IT, HR), columns the receiving
-departments; each cell is the mean of one measure over the respondents of
-that department who rated that provider.  Cells below the confidentiality
-threshold — and the cells that would reveal them through the row or column
-totals — are blanked (see :func:`kitlib.suppress_small_groups`).
-
 Example
 -------
 >>> import kitlib as kl
@@ -23,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import OptionError
 from kitlib.service import _shared as svc
 from kitlib.service.net_promoter import nps
 
@@ -71,7 +65,7 @@ def _measure(survey, value: str) -> tuple[pd.Series | None, str, str]:
         return gaps.mean(axis=1).where(gaps.notna().all(axis=1)), "SERVQUAL差距", "SERVQUAL gap"
     if value in dimensions:
         return svc.dimension_scores(survey, "P")[value], *svc.labels(survey, value)
-    raise AnalysisInputError(
+    raise OptionError(
         f"value must be 'overall', 'gap', 'nps' or a dimension ({', '.join(dimensions)}), not {value!r}"
     )
 
@@ -99,6 +93,14 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
         ``<column>_label_en``; ``values``/``counts``/``suppressed`` pivot
         tables (indexed by the raw group values).
 
+    Notes
+    -----
+    Rows are the internal providers (e.g. IT, HR), columns the receiving
+    departments; each cell is the mean of one measure over the respondents of
+    that department who rated that provider.  Cells below the confidentiality
+    threshold — and the cells that would reveal them through the row or column
+    totals — are blanked (see :func:`kitlib.suppress_small_groups`).
+
     Example
     -------
     >>> import kitlib as kl
@@ -112,7 +114,7 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
     """
     survey, min_group_size, keys = svc.check_inputs(survey, "provider_matrix", min_group_size, [rows, columns])
     if rows == columns:
-        raise AnalysisInputError("provider_matrix(): rows and columns must be different columns")
+        raise OptionError("provider_matrix(): rows and columns must be different columns")
     measure, label_zh, label_en = _measure(survey, value)
     data = survey.data
     records = []

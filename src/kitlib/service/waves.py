@@ -1,17 +1,5 @@
 """Trends across survey waves: did the improvement work?  (the "check" of PDCA)
 
-For each measure — every SERVQUAL perception dimension, the overall
-(unweighted) SERVQUAL gap, overall satisfaction and the NPS — the mean per
-wave is reported with its confidence interval, and each wave is compared
-with the previous one:
-
-* means: Welch's two-sample t-test (waves are independent samples; unequal
-  variances allowed), difference = later − earlier;
-* NPS: z-test of the difference with ``se = sqrt(se₁² + se₂²)`` from the
-  trinomial standard errors (Rocks 2016).
-
-Waves are ordered by their sorted labels (e.g. ``2025Q4`` < ``2026Q2``).
-
 Example
 -------
 >>> import kitlib as kl
@@ -36,7 +24,7 @@ from kitlib._checks import check_confidence
 from kitlib.errors import AnalysisInputError
 from kitlib.service import _shared as svc
 from kitlib.service.net_promoter import nps
-from kitlib.stats import welch_test
+from kitlib.stats import mean_interval, welch_test
 
 LEVEL_STATS = ["n", "mean", "se", "ci_low", "ci_high"]
 CHANGE_STATS = ["n_before", "n_after", "mean_before", "mean_after", "diff", "se", "ci_low", "ci_high", "t", "dof", "p"]
@@ -76,17 +64,10 @@ def _measures(survey) -> dict[str, pd.Series]:
     return measures
 
 
-def _mean_level(values: pd.Series, confidence: float) -> dict:
-    values = values.dropna()
-    n = len(values)
-    if n == 0:
-        return {"n": 0}
-    mean = values.mean()
-    if n < 2:
-        return {"n": n, "mean": mean}
-    se = values.std(ddof=1) / np.sqrt(n)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se
-    return {"n": n, "mean": mean, "se": se, "ci_low": mean - half, "ci_high": mean + half}
+def _change_row(test) -> dict:
+    """A :class:`~kitlib.stats.TwoSampleTest` of after − before as a change-table row."""
+    names = {"n_x": "n_after", "n_y": "n_before", "mean_x": "mean_after", "mean_y": "mean_before"}
+    return {names.get(key, key): value for key, value in test.to_dict().items()}
 
 
 def _nps_change(before: pd.Series, after: pd.Series, confidence: float) -> dict:
@@ -133,6 +114,20 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
     AnalysisInputError
         No wave column, or fewer than two waves.
 
+    Notes
+    -----
+    For each measure — every SERVQUAL perception dimension, the overall
+    (unweighted) SERVQUAL gap, overall satisfaction and the NPS — the mean per
+    wave is reported with its confidence interval, and each wave is compared
+    with the previous one:
+
+    * means: Welch's two-sample t-test (waves are independent samples; unequal
+      variances allowed), difference = later − earlier;
+    * NPS: z-test of the difference with ``se = sqrt(se₁² + se₂²)`` from the
+      trinomial standard errors (Rocks 2016).
+
+    Waves are ordered by their sorted labels (e.g. ``2025Q4`` < ``2026Q2``).
+
     Example
     -------
     >>> import kitlib as kl
@@ -169,10 +164,10 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
         in_wave = {w: index[(wave_of == w).to_numpy()] for w in waves}
         for measure, values in measures.items():
             for wave in waves:
-                level_rows.append({**name, "measure": measure, "wave": wave, **_mean_level(values.loc[in_wave[wave]], confidence)})
+                level_rows.append({**name, "measure": measure, "wave": wave, **mean_interval(values.loc[in_wave[wave]], confidence).to_dict()})
             for before, after in zip(waves, waves[1:]):
                 test = welch_test(values.loc[in_wave[after]], values.loc[in_wave[before]], confidence)
-                change_rows.append({**name, "measure": measure, "wave_before": before, "wave_after": after, **test, "test": "Welch t"})
+                change_rows.append({**name, "measure": measure, "wave_before": before, "wave_after": after, **_change_row(test), "test": "Welch t"})
         if nps_column:
             scores = data[nps_column[0]]
             for wave in waves:
