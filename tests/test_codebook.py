@@ -56,7 +56,7 @@ def test_malformed_codebooks_raise_codebook_error(change, message):
 
 def test_unknown_language_and_kind_are_refused():
     book = parse_codebook(minimal())
-    with pytest.raises(kl.CodebookError, match="lang"):
+    with pytest.raises(kl.OptionError, match="lang"):
         book.label("P01", "fr")
     with pytest.raises(kl.CodebookError, match="unknown column kind"):
         book.items("servqual_X")

@@ -83,9 +83,9 @@ def test_no_hidden_group_can_be_recovered_by_differencing(sizes, min_n):
 def test_comments_need_ten_respondents():
     data = pd.DataFrame({"department": ["A"] * 12 + ["B"] * 9, "comment": ["slow"] + [None] * 10 + [" "] + ["rude"] * 9})
     result = kl.publishable_comments(data, by="department")
-    assert result.comments["comment"].tolist() == ["slow"]
-    assert result.withheld.to_dict("records") == [{"department": "B", "n": 9, "comments": 9}]
-    assert kl.publishable_comments(data).comments["comment"].tolist() == ["slow"] + ["rude"] * 9
+    assert result.table["comment"].tolist() == ["slow"]
+    assert result.suppressed.to_dict("records") == [{"department": "B", "n": 9, "comments": 9}]
+    assert kl.publishable_comments(data).table["comment"].tolist() == ["slow"] + ["rude"] * 9
     with pytest.raises(kl.AnalysisInputError, match="text"):
         kl.publishable_comments(data, comment_column="text")
 

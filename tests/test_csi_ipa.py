@@ -42,7 +42,7 @@ def test_equal_weights_and_scale_ends():
 def test_csi_per_provider_and_bad_weights():
     survey = make_survey()
     result = kl.csi(survey, by="department")
-    groups = result.groups.set_index("department")
+    groups = result.table.set_index("department")
     assert np.isnan(groups.loc["Legal", "csi"]) and groups.loc["Legal", "suppression"] == "n<5"
     sales = kl.csi(survey.filter(department="Sales"), weights={d: w for d, w in zip(DIMENSIONS, result.dimensions["weight"])})
     assert groups.loc["Sales", "csi"] == pytest.approx(sales.csi)

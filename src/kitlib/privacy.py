@@ -26,7 +26,7 @@ Example
 >>> from kitlib.privacy import publishable_comments
 >>> data = pd.DataFrame({"department": ["A"] * 12 + ["B"] * 6,
 ...                      "comment": ["slow tickets"] + [None] * 11 + ["rude"] + [None] * 5})
->>> publishable_comments(data, "comment", by="department").comments["comment"].tolist()
+>>> publishable_comments(data, "comment", by="department").table["comment"].tolist()
 ['slow tickets']
 
 References
@@ -186,15 +186,24 @@ def suppress_small_groups(df, by, min_n: int = 5, *, n: str = "n", within=None, 
 MIN_COMMENT_GROUP = 10
 
 
-@dataclass
+@dataclass(frozen=True)
 class Comments:
-    """Comments that may be shown, and the groups whose comments were withheld."""
+    """Result of :func:`publishable_comments`.
 
-    comments: pd.DataFrame
-    withheld: pd.DataFrame
+    Attributes
+    ----------
+    table : DataFrame
+        The comments that may be shown (with their group columns).
+    suppressed : DataFrame
+        One row per group whose comments were withheld: the group columns,
+        ``n`` (respondents) and ``comments`` (how many were withheld).
+    """
+
+    table: pd.DataFrame
+    suppressed: pd.DataFrame
 
     def __repr__(self) -> str:
-        return f"Comments({len(self.comments)} shown, {len(self.withheld)} group(s) withheld)"
+        return f"Comments({len(self.table)} shown, {len(self.suppressed)} group(s) withheld)"
 
 
 def publishable_comments(data: pd.DataFrame, comment_column: str = "comment", by=None, min_n: int = MIN_COMMENT_GROUP) -> Comments:
@@ -213,8 +222,8 @@ def publishable_comments(data: pd.DataFrame, comment_column: str = "comment", by
     Returns
     -------
     Comments
-        ``comments``: the ``by`` columns and ``comment`` of releasable rows;
-        ``withheld``: the groups below ``min_n`` with their ``n`` and the
+        ``table``: the ``by`` columns and ``comment`` of releasable rows;
+        ``suppressed``: the groups below ``min_n`` with their ``n`` and the
         number of comments withheld.
 
     Notes
@@ -226,7 +235,7 @@ def publishable_comments(data: pd.DataFrame, comment_column: str = "comment", by
     Example
     -------
     >>> data = pd.DataFrame({"comment": ["ok"] * 4})
-    >>> publishable_comments(data).withheld["n"].tolist()
+    >>> publishable_comments(data).suppressed["n"].tolist()
     [4]
 
     References

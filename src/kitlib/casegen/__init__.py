@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kitlib.casegen.stories import STORIES
 from kitlib.casegen.write import write_case
-from kitlib.errors import KitError, OptionError
+from kitlib.errors import OptionError
 
 
 def generate_case(name: str, out_dir) -> Path:

@@ -47,7 +47,8 @@ from pathlib import Path
 
 import yaml
 
-from kitlib.errors import CodebookError, DataFileError, OptionError
+from kitlib.errors import CodebookError, DataFileError
+from kitlib.i18n import check_lang
 
 KINDS = (
     "id",
@@ -73,14 +74,6 @@ NUMERIC_KINDS = (
 )
 SERVQUAL_DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 KANO_CODES = (1, 2, 3, 4, 5)
-LANGS = ("zh", "en")
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is "zh" or "en"; raise :class:`~kitlib.errors.KitError` otherwise."""
-    if lang not in LANGS:
-        raise OptionError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return lang
 
 
 @dataclass(frozen=True)
@@ -166,8 +159,7 @@ class Codebook:
 
     def label(self, key: str, lang: str = "en") -> str:
         """Bilingual label of a column, dimension or feature id (the id itself if unknown)."""
-        if lang not in LANGS:
-            raise CodebookError(f"lang must be 'zh' or 'en', not {lang!r}")
+        check_lang(lang)
         if key in self.columns:
             return self.columns[key].text(lang)
         for table in (self.dimensions, self.features):

@@ -29,12 +29,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from kitlib.data.codebook import check_lang
+from kitlib.i18n import Catalog, check_lang
 from kitlib.exercises.result import CheckResult, Finding
 
 TOLERANCE = 0.01  # answers may be rounded to two decimals
 
-COMMON = {
+COMMON = Catalog({
     "unanswered": {
         "zh": "还没有作答：把 TODO 单元格里的 None / ... 换成你的答案，再运行检查。",
         "en": "No answer yet: replace the None / ... in the TODO cell with your answer and run the check again.",
@@ -55,7 +55,7 @@ COMMON = {
         "zh": "“{part}”中的“{key}”不存在；可选的有：{allowed}。",
         "en": "'{key}' in '{part}' is not one of: {allowed}.",
     },
-}
+})
 
 
 def is_unanswered(value) -> bool:
@@ -148,11 +148,11 @@ class Feedback:
     def __init__(self, exercise: str, lang: str, messages: dict):
         self.exercise = exercise
         self.lang = check_lang(lang)
-        self.messages = {**COMMON, **messages}
+        self.messages = COMMON.merged(messages)
         self.findings: list[Finding] = []
 
     def say(self, key: str, **values) -> str:
-        return self.messages[key][self.lang].format(**values)
+        return self.messages(key, self.lang, **values)
 
     def right(self, part: str, key: str, /, **values) -> None:
         self.findings.append(Finding(part, True, self.say(key, **values)))

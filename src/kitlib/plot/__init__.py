@@ -13,6 +13,7 @@ References
 Waskom, M. (2021). seaborn: statistical data visualization. *JOSS*, 6(60), 3021.
 """
 
+from kitlib.i18n import text
 from kitlib.plot.eigenvalues import scree
 
 # --- service-quality charts (issue 4) ---
@@ -25,7 +26,7 @@ from kitlib.plot.loadings import loading_heatmap
 from kitlib.plot.net_promoter import nps_bar
 from kitlib.plot.provider_receiver import provider_heatmap
 from kitlib.plot.snake import snake_chart
-from kitlib.plot.theme import PALETTE, set_theme, text
+from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.plot.waves import trend_chart
 
 __all__ = [

@@ -21,9 +21,10 @@ import pandas as pd
 
 from kitlib.data.survey import Survey
 from kitlib.errors import AnalysisInputError
-from kitlib.plot.theme import set_theme, text
+from kitlib.i18n import Catalog, check_lang, text
+from kitlib.plot.theme import set_theme
 
-WORDS = {
+WORDS = Catalog({
     "gap": {"zh": "差距 (P − E)", "en": "Gap (P − E)"},
     "gap_title_dimension": {"zh": "各维度服务差距", "en": "Service gap by dimension"},
     "gap_title_item": {"zh": "各题目服务差距", "en": "Service gap by item"},
@@ -66,24 +67,21 @@ WORDS = {
     "reverse_mark": {"zh": "（反向题）", "en": " (R)"},
     "reverse_note": {"zh": "（反向题）：反向表述的题目，分数已反向计分，越高越好",
                      "en": "(R): negatively worded item; its scores were reversed, so higher is still better"},
-}
+})
 GROUP_NAMES = {
     "provider": {"zh": "服务部门", "en": "Provider"},
     "department": {"zh": "接受服务部门", "en": "Receiving department"},
     "wave": {"zh": "调查轮次", "en": "Wave"},
 }
 FOOTNOTE_COLOR = "#555555"
+#: The chart phrases; ``say(key, lang, **values)`` gives one in the reader's language.
+say = WORDS
 CLOSING = "，。、；：！？）》」』】,.;:!?)"
-
-
-def say(key: str, lang: str, **values) -> str:
-    """The ``lang`` wording of a chart phrase (``str.format`` with ``values``)."""
-    return text(WORDS[key], lang).format(**values)
 
 
 def prepare(ax, lang: str, figsize=(7, 4.5)):
     """Check ``lang``, apply the theme and return ``(figure, axes)`` to draw on."""
-    text(WORDS["gap"], lang)
+    check_lang(lang)
     set_theme()
     if ax is None:
         figure, ax = plt.subplots(figsize=figsize)

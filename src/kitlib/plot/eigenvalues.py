@@ -15,8 +15,9 @@ Horn, J. L. (1965). *Psychometrika*, 30, 179–185.
 from __future__ import annotations
 
 from kitlib.errors import KitError
+from kitlib.i18n import text
 from kitlib.plot._service_text import prepare
-from kitlib.plot.theme import PALETTE, text
+from kitlib.plot.theme import PALETTE
 
 LABELS = {
     "title": {"zh": "碎石图与平行分析", "en": "Scree plot and parallel analysis"},

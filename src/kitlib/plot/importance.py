@@ -13,6 +13,7 @@ Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *Journa
 from __future__ import annotations
 
 from kitlib.data.survey import Survey
+from kitlib.i18n import text
 from kitlib.plot._service_text import (
     draw_hidden,
     footnote,
@@ -25,7 +26,7 @@ from kitlib.plot._service_text import (
     say,
     wrap,
 )
-from kitlib.plot.theme import PALETTE, text
+from kitlib.plot.theme import PALETTE
 from kitlib.service.indices import QUADRANTS, IPAResult, ipa
 
 QUADRANT_COLORS = {"keep_up": "#27ae60", "concentrate": PALETTE["negative"], "low_priority": PALETTE["neutral"], "overkill": PALETTE["highlight"]}

@@ -21,8 +21,8 @@ import seaborn as sns
 
 from kitlib.data.survey import Survey
 from kitlib.errors import AnalysisInputError
+from kitlib.i18n import text
 from kitlib.plot._service_text import draw_hidden, place_labels, prepare, say, wrap
-from kitlib.plot.theme import text
 from kitlib.service.kano import CATEGORY_LABELS, kano_table
 
 CATEGORY_COLORS = {"A": "#2e86ab", "O": "#27ae60", "M": "#c0392b", "I": "#9aa5b1", "R": "#8e44ad", "Q": "#f39c12"}

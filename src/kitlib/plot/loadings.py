@@ -23,8 +23,8 @@ from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from kitlib.casegen.items import DIMENSION_LABELS
 from kitlib.errors import KitError
+from kitlib.i18n import text
 from kitlib.plot._service_text import display_width, footnote, mark_reverse, prepare, reverse_keyed, say
-from kitlib.plot.theme import text
 
 LABELS = {
     "title": {"zh": "因子载荷（按维度分组）", "en": "Factor loadings by dimension"},

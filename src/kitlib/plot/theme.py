@@ -1,11 +1,11 @@
-"""The kit's chart theme and bilingual chart text.
+"""The kit's chart theme: seaborn's whitegrid with a Chinese-capable font and the kit's colours.
+
+Chart text comes from :mod:`kitlib.i18n`.
 
 Example
 -------
->>> from kitlib.plot.theme import set_theme, text
+>>> from kitlib.plot.theme import set_theme
 >>> set_theme()
->>> text({"zh": "差距", "en": "Gap"}, "zh")
-'差距'
 
 References
 ----------
@@ -17,7 +17,6 @@ from __future__ import annotations
 import matplotlib
 import seaborn as sns
 
-from kitlib.data.codebook import check_lang
 from kitlib.plot.fonts import use_cjk_font
 
 PALETTE = {
@@ -38,7 +37,3 @@ def set_theme() -> None:
     # The shipped CJK font has one weight; asking for bold would make matplotlib fall back and warn.
     matplotlib.rcParams.update({"axes.titleweight": "normal", "figure.titleweight": "normal", "axes.labelweight": "normal"})
 
-
-def text(labels: dict[str, str], lang: str) -> str:
-    """Pick the ``lang`` entry of a ``{"zh": ..., "en": ...}`` label, checking ``lang``."""
-    return labels[check_lang(lang)]

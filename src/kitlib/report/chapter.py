@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import json
 
-from IPython.display import Markdown, display
-
 from kitlib.atomic import write_atomically
 from kitlib.data.cases import load_case
-from kitlib.data.codebook import SERVQUAL_DIMENSIONS, check_lang
+from kitlib.data.codebook import SERVQUAL_DIMENSIONS
 from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
 from kitlib.errors import AnalysisInputError, KitError
+from kitlib.i18n import pick, say
 from kitlib.privacy import suppress_small_groups
 from kitlib.report.grid import group_counts
 
@@ -38,15 +37,6 @@ __all__ = ["dimension_grid", "dimension_order", "group_counts", "open_survey", "
            "visible", "withheld_groups"]
 
 
-
-def pick(lang: str, zh: str, en: str) -> str:
-    """The ``zh`` or ``en`` text, checking ``lang``."""
-    return zh if check_lang(lang) == "zh" else en
-
-
-def say(lang: str, zh: str, en: str) -> None:
-    """Display the Markdown text of ``lang`` (use f-strings of computed values)."""
-    display(Markdown(pick(lang, zh, en)))
 
 
 def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str = "") -> Survey:

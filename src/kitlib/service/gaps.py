@@ -48,7 +48,7 @@ def gap_row(test) -> dict:
     return {"n": values["n"], **{column: values[column] for column in GAP_STATS}}
 
 
-@dataclass
+@dataclass(frozen=True)
 class GapResult:
     """Gap tables of :func:`servqual_gaps`.
 

@@ -35,15 +35,31 @@ from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service import _shared as svc
 
 
-@dataclass
+@dataclass(frozen=True)
 class CSIResult:
-    """CSI value plus the per-dimension building blocks (and per-group values with ``by``)."""
+    """Result of :func:`csi`.
+
+    Attributes
+    ----------
+    csi : float
+        The index, 0–100 (NaN when ``suppressed``).
+    n : int
+        Respondents with every dimension score.
+    weights_source : str
+        ``"mean importance allocation"``, ``"equal"`` or ``"given"``.
+    dimensions : DataFrame
+        ``dimension, label_zh, label_en, mean, score_0_100, weight, contribution``.
+    table : DataFrame or None
+        With ``by``: one row per group (``[by…], n, csi, group_n, suppressed, suppression``).
+    suppressed : bool
+        The whole survey has fewer respondents than the confidentiality minimum.
+    """
 
     csi: float
     n: int
     weights_source: str
     dimensions: pd.DataFrame
-    groups: pd.DataFrame | None = None
+    table: pd.DataFrame | None = None
     suppressed: bool = False
 
     def __repr__(self) -> str:
@@ -51,8 +67,8 @@ class CSIResult:
             text = f"CSI hidden: only {self.n} respondents (fewer than the confidentiality minimum)"
         else:
             text = f"CSI {self.csi:.1f} (0–100; n={self.n}, weights: {self.weights_source})"
-        if self.groups is not None:
-            shown = self.groups.drop(columns=["group_n"], errors="ignore").round(1)
+        if self.table is not None:
+            shown = self.table.drop(columns=["group_n"], errors="ignore").round(1)
             text += "\n" + shown.to_string(index=False)
         return text
 
@@ -93,7 +109,7 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     CSIResult
         ``csi``, ``n`` (respondents with all dimension scores), ``weights_source``,
         ``dimensions`` (``dimension, label_zh, label_en, mean, score_0_100,
-        weight, contribution``) and, with ``by``, ``groups`` (``[by…], n, csi,
+        weight, contribution``) and, with ``by``, ``table`` (``[by…], n, csi,
         suppressed, suppression``); ``suppressed`` is True (and the values
         NaN) when the whole survey has fewer than ``min_group_size``
         respondents.
@@ -142,18 +158,18 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     value, table = _index(scores, w, low, high)
     table.insert(1, "label_zh", [survey.codebook.label(d, "zh") for d in table["dimension"]])
     table.insert(2, "label_en", [survey.codebook.label(d, "en") for d in table["dimension"]])
-    groups = None
+    groups_table = None
     if keys:
         data = survey.data.loc[scores.index]
         rows = []
         for name, index in svc.group_indices(data, keys):
             rows.append({**dict(zip(keys, name)), "n": len(index), "csi": _index(scores.loc[index], w, low, high)[0]})
-        groups = svc.suppress_groups(pd.DataFrame(rows), survey.data, keys, min_group_size, ["n", "csi"])
+        groups_table = svc.suppress_groups(pd.DataFrame(rows), survey.data, keys, min_group_size, ["n", "csi"])
     hidden = len(survey.data) < min_group_size
     if hidden:
         value = float("nan")
         table[["mean", "score_0_100", "contribution"]] = float("nan")
-    return CSIResult(value, int(len(scores)), source, table, groups, hidden)
+    return CSIResult(value, int(len(scores)), source, table, groups_table, hidden)
 
 
 
@@ -165,7 +181,7 @@ QUADRANTS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class IPAResult:
     """IPA table and the crosshair positions."""
 

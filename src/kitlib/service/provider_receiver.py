@@ -22,7 +22,7 @@ from kitlib.service import _shared as svc
 from kitlib.service.net_promoter import nps
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProviderMatrix:
     """Tidy cells plus wide views (``values`` with NaN for suppressed cells, ``counts``)."""
 

@@ -35,7 +35,7 @@ MEASURE_LABELS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrendResult:
     """Per-wave levels and wave-to-wave changes (see :func:`trend`)."""
 

@@ -27,8 +27,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from kitlib.data.cases import CASES, load_case
-from kitlib.data.codebook import check_lang
 from kitlib.data.survey import Survey
+from kitlib.i18n import check_lang
 from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.service.gaps import servqual_gaps
 

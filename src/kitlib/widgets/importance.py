@@ -25,8 +25,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from kitlib.data.codebook import check_lang
 from kitlib.data.survey import Survey
+from kitlib.i18n import check_lang
 from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.service.indices import QUADRANTS, ipa, quadrant
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import html
 
-from kitlib.data.codebook import check_lang
 from kitlib.exercises.kano import classify, explain_pair
+from kitlib.i18n import check_lang
 from kitlib.plot.kano import CATEGORY_COLORS
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORY_NAMES
 
