@@ -38,9 +38,10 @@ from kitlib.psychometrics.exploratory import (
     structure_match,
 )
 from kitlib.psychometrics.internal_consistency import item_analysis, reliability
+from kitlib.psychometrics.scale_check import ScaleCheck, ScaleCutoffs, scale_check
 
 __all__ = [
-    "CFAResult", "EFAResult", "Factorability", "ParallelAnalysis", "StructureMatch", "ValidityResult",
+    "CFAResult", "EFAResult", "Factorability", "ParallelAnalysis", "ScaleCheck", "ScaleCutoffs", "StructureMatch", "ValidityResult",
     "cfa", "efa", "factorability", "htmt", "item_analysis", "parallel_analysis", "reliability",
-    "structure_match", "validity",
+    "scale_check", "structure_match", "validity",
 ]
