@@ -170,7 +170,8 @@ def release_notebook(source_nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nbformat.NotebookNode
         A copy in which every ``solution``-tagged cell shows its template
         (solution text removed) and is tagged ``todo`` instead; all outputs
-        and execution counts are cleared; cell ids and metadata are kept.
+        and execution counts are cleared; cell ids and metadata are kept,
+        except the notebook's ``jupytext`` (pairing) metadata.
 
     Raises
     ------
@@ -190,6 +191,7 @@ def release_notebook(source_nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     ('answer = None', ['todo'])
     """
     student = copy.deepcopy(source_nb)
+    student.metadata.pop("jupytext", None)  # pairing options of the source; student notebooks are not paired
     for index, cell in enumerate(student.cells):
         tags = _tags(cell)
         if SOLUTION_TAG in tags:
