@@ -1,7 +1,8 @@
 # Two commands do all the setup on a fresh machine:
 #   make report   build .venv if missing, then run every case-study report into reports/
 #   make test     build .venv if missing, then run the whole test suite
-# Other targets: make lab (JupyterLab), make data (regenerate datasets), make bench, make lock.
+# Other targets: make lab (JupyterLab), make student (student exercise notebooks from exercises/solutions),
+# make data (regenerate datasets), make bench, make lock.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +10,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: env report test lab data bench lock browser clean
+.PHONY: env report test lab student data bench lock browser clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,10 @@ browser:
 
 lab: env
 	$(VENV)/bin/jupyter lab
+
+# The exercise sources are exercises/solutions/*.ipynb (paired .py); this writes the student notebooks.
+student: env
+	$(PY) -m kitlib.exercises exercises/solutions exercises
 
 data: env
 	$(PY) -m kitlib.casegen datasets

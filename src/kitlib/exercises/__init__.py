@@ -9,6 +9,9 @@ recognises one (gap computed as E − P, reverse-keyed item not recoded, KANO
 table transposed, NPS with passives counted…).  Checks never raise on a wrong
 answer.
 
+The student notebooks themselves are written from the solution sources by
+:func:`release` (``make student``).
+
 Example
 -------
 >>> from kitlib.exercises import check_nps
@@ -29,6 +32,7 @@ from kitlib.exercises.ipa import check_ipa
 from kitlib.exercises.kano import check_better_worse, check_kano
 from kitlib.exercises.nps import check_nps
 from kitlib.exercises.pdca import ACTIVITIES, PDCA_ORDER, check_service_standard
+from kitlib.exercises.release import release
 from kitlib.exercises.reliability import check_reliability
 from kitlib.exercises.result import CheckResult, Finding
 
@@ -47,4 +51,5 @@ __all__ = [
     "check_nps",
     "check_reliability",
     "check_service_standard",
+    "release",
 ]

@@ -1,0 +1,208 @@
+# %% [markdown]
+# # 01 SERVQUAL 量表验证 / Validating the SERVQUAL scale
+#
+# 分数可信吗？问卷测到了五个维度吗？ / Can we trust the scores, and does the questionnaire measure the five dimensions?
+
+# %% [markdown]
+# **你将学到 / What you will learn**
+#
+# - 信度：Cronbach's α（含置信区间）与 McDonald's ω / reliability: alpha with its CI and omega;
+# - 条目分析：校正后条目—总分相关、删除该条目后的 α，找出“弱条目” / item analysis and the weak item;
+# - 探索性因子分析（EFA）：KMO、平行分析、因子载荷 / EFA: KMO, parallel analysis, loadings;
+# - 验证性因子分析（CFA）：拟合指数 CFI、TLI、RMSEA、SRMR / CFA fit indices;
+# - 效度：组合信度 CR、平均方差抽取量 AVE、Fornell–Larcker 准则和 HTMT / convergent and discriminant validity.
+
+# %% [markdown]
+# ## 参数 / Parameters
+#
+# 改这些值，或用 papermill `-p case bank -p lang en` 运行。 / Change these values, or run with papermill `-p case bank -p lang en`.
+
+# %% tags=["parameters"]
+case = "it_firm"        # shipped case: it_firm | manufacturer | bank
+data_path = ""          # your own survey file (CSV/XLSX); overrides case when set
+codebook_path = ""      # its codebook (default: codebook.yaml next to the data file)
+lang = "zh"             # language of every text and chart: zh | en
+min_group_size = 5      # groups with fewer respondents are never shown
+provider = ""           # restrict to one service provider (empty: all)
+department = ""         # restrict to one receiving department (empty: all)
+wave = ""               # restrict to one survey wave (empty: all)
+alpha_level = 0.05      # significance level of the tests
+
+# %%
+import warnings
+
+warnings.filterwarnings("ignore", category=FutureWarning)
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+import kitlib as kl
+from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
+                                   visible, withheld_groups)
+
+kl.plot.set_theme()
+pd.set_option("display.precision", 2)
+full_survey = open_survey(case, data_path, codebook_path)
+survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
+book = survey.codebook
+scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
+               "wave": pick(lang, "调查波次", "wave")}
+scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
+scope = pick(lang, "，", ", ").join(f"{scope_names[name]} = {book.value_label(scope_columns[name], value, lang)}"
+                                   for name, value in {"provider": provider, "department": department, "wave": wave}.items() if value)
+say(lang,
+    zh=f"数据：**{book.title.get('zh', book.name)}**，{len(survey)} 行{('（' + scope + '）') if scope else ''}。",
+    en=f"Data: **{book.title.get('en', book.name)}**, {len(survey)} rows{(' (' + scope + ')') if scope else ''}.")
+
+# %% [markdown]
+# ## 1 信度 / Reliability
+#
+# α ≥ 0.70 一般可接受，≥ 0.80 较好。 / α ≥ 0.70 is usually acceptable, ≥ 0.80 good.
+
+# %%
+perceptions = survey.servqual("P")
+model = {dimension: book.servqual_model("P")[dimension] for dimension in dimension_order(book)}
+names = {dimension: book.label(dimension, lang) for dimension in model}
+reliability = kl.reliability(perceptions, model, ci=1 - alpha_level).rename(index=names)
+reliability
+
+# %%
+lowest = reliability["alpha"].idxmin()
+say(lang,
+    zh=f"五个维度的 α 在 {reliability['alpha'].min():.2f} 到 {reliability['alpha'].max():.2f} 之间；"
+       f"最低的是 **{lowest}**（α = {reliability.at[lowest, 'alpha']:.2f}，ω = {reliability.at[lowest, 'omega_total']:.2f}）。"
+       + ("全部达到 0.70。" if (reliability["alpha"] >= 0.70).all() else "有维度低于 0.70，需要检查其条目。"),
+    en=f"Alpha ranges from {reliability['alpha'].min():.2f} to {reliability['alpha'].max():.2f}; "
+       f"the lowest is **{lowest}** (α = {reliability.at[lowest, 'alpha']:.2f}, ω = {reliability.at[lowest, 'omega_total']:.2f}). "
+       + ("All reach 0.70." if (reliability["alpha"] >= 0.70).all() else "Some dimension is below 0.70; check its items."))
+
+# %% [markdown]
+# ## 2 条目分析 / Item analysis
+#
+# 弱条目：校正后条目—总分相关 r_drop < 0.30，或删除后 α 反而上升。 / A weak item has r_drop < 0.30, or alpha rises when it is deleted.
+
+# %%
+analyses = []
+for dimension, items in model.items():
+    table = kl.item_analysis(perceptions, items)
+    analyses.append(table.assign(dimension=names[dimension], alpha=reliability.at[names[dimension], "alpha"]))
+items_table = pd.concat(analyses)
+weak = items_table[(items_table["r_drop"] < 0.30) | (items_table["alpha_if_deleted"] > items_table["alpha"])]
+weak_items = list(weak.index)
+display(weak.assign(text=[book.label(item, lang) for item in weak.index])[
+    ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]])
+if weak_items:
+    first = weak.iloc[0]
+    say(lang,
+        zh=f"发现 {len(weak_items)} 个弱条目。例如 **{weak.index[0]}**（{book.label(weak.index[0], 'zh')}）："
+           f"r_drop = {first['r_drop']:.2f}，删除后 {first['dimension']} 的 α 从 {first['alpha']:.2f} 变为 {first['alpha_if_deleted']:.2f}。",
+        en=f"{len(weak_items)} weak item(s) found. For example **{weak.index[0]}** ({book.label(weak.index[0], 'en')}): "
+           f"r_drop = {first['r_drop']:.2f}; deleting it changes the alpha of {first['dimension']} from {first['alpha']:.2f} to {first['alpha_if_deleted']:.2f}.")
+else:
+    say(lang, zh="没有发现弱条目。", en="No weak item found.")
+
+# %% [markdown]
+# ## 3 探索性因子分析 / Exploratory factor analysis
+
+# %%
+suitability = kl.factorability(perceptions)
+parallel = kl.parallel_analysis(perceptions)
+say(lang,
+    zh=f"KMO = {suitability.kmo:.2f}（≥ 0.80 很适合做因子分析），Bartlett 球形检验 χ² = {suitability.bartlett_chi2:.0f}，"
+       f"df = {suitability.bartlett_df}，p = {suitability.bartlett_p:.3g}。平行分析建议 **{parallel.n_factors}** 个因子"
+       f"（理论上是 {len(model)} 个）。",
+    en=f"KMO = {suitability.kmo:.2f} (≥ 0.80: well suited to factor analysis); Bartlett's test χ² = {suitability.bartlett_chi2:.0f}, "
+       f"df = {suitability.bartlett_df}, p = {suitability.bartlett_p:.3g}. Parallel analysis suggests **{parallel.n_factors}** factors "
+       f"(theory: {len(model)}).")
+
+# %%
+kl.plot.scree(parallel, lang=lang)
+plt.show()
+
+# %%
+exploratory = kl.efa(perceptions, n_factors=len(model))
+match = exploratory.compare(model)
+kl.plot.loading_heatmap(exploratory, model, lang=lang, codebook=book)
+plt.show()
+flagged = match.items[match.items["weak"] | match.items["off_dimension"]]
+say(lang,
+    zh=f"{len(model)} 个因子与理论维度的 Tucker 一致性系数在 {match.dimensions['congruence'].min():.2f} 到 "
+       f"{match.dimensions['congruence'].max():.2f} 之间（≥ 0.95 为好）。"
+       + (f"载荷偏低或跑到其他因子上的条目：{'、'.join(flagged.index)}。" if len(flagged) else "每个条目都落在自己的维度上。"),
+    en=f"Tucker congruence of the {len(model)} factors with the theoretical dimensions ranges from "
+       f"{match.dimensions['congruence'].min():.2f} to {match.dimensions['congruence'].max():.2f} (≥ 0.95 good). "
+       + (f"Items loading weakly or on another factor: {', '.join(flagged.index)}." if len(flagged) else "Every item loads on its own dimension."))
+
+# %% [markdown]
+# ## 4 验证性因子分析 / Confirmatory factor analysis
+#
+# 常用标准（Hu & Bentler 1999）：CFI ≥ 0.95、TLI ≥ 0.95、RMSEA ≤ 0.06、SRMR ≤ 0.08。 / Common cut-offs: CFI ≥ .95, TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08.
+
+# %%
+confirmatory = kl.cfa(perceptions, model)
+fit = confirmatory.fit
+display(fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"]].to_frame("value").T)
+good = fit["cfi"] >= 0.95 and fit["tli"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08
+weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
+say(lang,
+    zh=f"五因子模型{'拟合良好' if good else '拟合未达到全部标准'}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
+       f"RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}。最低的标准化载荷是 **{weakest['item']}**（{weakest['std']:.2f}）。",
+    en=f"The five-factor model {'fits well' if good else 'does not meet every cut-off'}: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, "
+       f"RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}. The lowest standardized loading is **{weakest['item']}** ({weakest['std']:.2f}).")
+
+# %% [markdown]
+# ## 5 效度 / Validity
+#
+# 聚合效度：CR ≥ 0.70，AVE ≥ 0.50；区分效度：√AVE 大于与其他因子的相关（Fornell–Larcker），HTMT < 0.85。 / Convergent: CR ≥ .70, AVE ≥ .50; discriminant: √AVE above the factor correlations, HTMT < .85.
+
+# %%
+evidence = kl.validity(perceptions, model)
+table = evidence.table.rename(index=names)
+display(table)
+low_ave = table[table["ave"] < 0.50]
+htmt_max = evidence.htmt.where(~pd.DataFrame(np.eye(len(evidence.htmt), dtype=bool), index=evidence.htmt.index,
+                                              columns=evidence.htmt.columns)).max().max()
+say(lang,
+    zh=f"组合信度 CR 在 {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f} 之间；"
+       + (f"AVE 低于 0.50 的维度：{'、'.join(low_ave.index)}。" if len(low_ave) else "所有维度 AVE ≥ 0.50。")
+       + f"Fornell–Larcker 准则{'全部满足' if table['fornell_larcker'].all() else '未全部满足'}，最大 HTMT = {htmt_max:.2f}"
+       + ("（< 0.85，区分效度良好）。" if htmt_max < 0.85 else "（≥ 0.85，有维度难以区分）。"),
+    en=f"Composite reliability ranges {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f}; "
+       + (f"AVE below 0.50: {', '.join(low_ave.index)}. " if len(low_ave) else "every AVE ≥ 0.50. ")
+       + f"The Fornell–Larcker criterion {'holds for all' if table['fornell_larcker'].all() else 'fails for some'} dimensions; the largest HTMT is {htmt_max:.2f}"
+       + (" (< 0.85: good discriminant validity)." if htmt_max < 0.85 else " (≥ 0.85: some dimensions are hard to tell apart)."))
+
+# %% [markdown]
+# ## 6 去掉弱条目会怎样？ / What if we drop the weak item?
+
+# %%
+if weak_items:
+    reduced = {dimension: [item for item in items if item not in weak_items] for dimension, items in model.items()}
+    refit = kl.validity(perceptions, reduced).table.rename(index=names)
+    changed = [names[d] for d in model if len(reduced[d]) != len(model[d])]
+    comparison = pd.DataFrame({pick(lang, "AVE（全部条目）", "AVE (all items)"): table.loc[changed, "ave"],
+                               pick(lang, "AVE（去掉弱条目）", "AVE (weak items dropped)"): refit.loc[changed, "ave"]})
+    display(comparison)
+    say(lang,
+        zh=f"去掉 {'、'.join(weak_items)} 后，{'、'.join(changed)} 的 AVE 从 {table.loc[changed, 'ave'].mean():.2f} 变为 "
+           f"{refit.loc[changed, 'ave'].mean():.2f}。建议：改写或删除该条目，再做一轮预调查。",
+        en=f"Dropping {', '.join(weak_items)} changes the AVE of {', '.join(changed)} from {table.loc[changed, 'ave'].mean():.2f} to "
+           f"{refit.loc[changed, 'ave'].mean():.2f}. Recommendation: reword or drop the item and pilot the questionnaire again.")
+else:
+    say(lang, zh="没有弱条目，量表保持原样。", en="No weak item, so the scale stays as it is.")
+
+# %% [markdown]
+# ## 小结 / Summary
+
+# %%
+say(lang,
+    zh=f"- 信度：α {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}。\n"
+       f"- 结构：平行分析建议 {parallel.n_factors} 个因子，CFA {'拟合良好' if good else '拟合欠佳'}（CFI {fit['cfi']:.3f}，RMSEA {fit['rmsea']:.3f}）。\n"
+       f"- 弱条目：{'、'.join(weak_items) if weak_items else '无'}。\n- 结论：分数可以用于下一章的差距分析"
+       + ("（解读含弱条目的维度时要谨慎）。" if weak_items else "。"),
+    en=f"- Reliability: alpha {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}.\n"
+       f"- Structure: parallel analysis suggests {parallel.n_factors} factors; the CFA {'fits well' if good else 'fits poorly'} (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}).\n"
+       f"- Weak items: {', '.join(weak_items) if weak_items else 'none'}.\n- Conclusion: the scores can be used for the gap analysis of the next chapter"
+       + (" (read the dimension holding the weak item with care)." if weak_items else "."))

@@ -1,0 +1,339 @@
+# %% tags=["parameters"]
+case = "it_firm"        # shipped case: it_firm | manufacturer | bank
+data_path = ""          # your own survey file (CSV/XLSX); overrides case when set
+codebook_path = ""      # its codebook (default: codebook.yaml next to the data file)
+lang = "zh"             # language of every text and chart: zh | en
+min_group_size = 5      # groups with fewer respondents are never shown
+provider = ""           # restrict to one service provider (empty: all)
+department = ""         # restrict to one receiving department (empty: all)
+wave = ""               # restrict to one survey wave (empty: all)
+alpha_level = 0.05      # significance level of the tests
+summary_path = ""     # where kitlib report collects the key figures (JSON)
+
+# %%
+import warnings
+
+warnings.filterwarnings("ignore", category=FutureWarning)
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+import kitlib as kl
+from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
+                                   visible, withheld_groups)
+
+kl.plot.set_theme()
+pd.set_option("display.precision", 2)
+full_survey = open_survey(case, data_path, codebook_path)
+survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
+book = survey.codebook
+
+# %%
+title = book.title.get(lang) or book.name
+scope_text = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
+              "wave": pick(lang, "调查波次", "wave")}
+scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
+restricted = [f"{scope_text[name]}: {book.value_label(scope_columns[name], value, lang)}" for name, value in
+              {"provider": provider, "department": department, "wave": wave}.items() if value]
+excluded = int((survey.quality["action"] == "excluded").sum())
+pooled = bool(full_survey.wave_column()) and survey.data[full_survey.wave_column()].nunique() >= 2
+join = pick(lang, "、", ", ")
+say(lang,
+    zh=f"# {title}\n\n**范围**：{'；'.join(restricted) if restricted else '全部数据'}。样本 {len(survey)} 行"
+       f"{f'（另有 {excluded} 行因数据错误被排除）' if excluded else ''}{'，各次调查合并计算（变化见“前后对比”）' if pooled else ''}；"
+       f"少于 {min_group_size} 人的组不单独显示。",
+    en=f"# {title}\n\n**Scope**: {'; '.join(restricted) if restricted else 'all data'}. {len(survey)} rows"
+       f"{f' ({excluded} rows with invalid data excluded)' if excluded else ''}{', all survey waves pooled (changes: see *Before and after*)' if pooled else ''}; "
+       f"groups of fewer than {min_group_size} respondents are not shown.")
+
+# %%
+gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
+worst = dimensions["gap"].idxmin()
+worst_key = dimensions.at[worst, "dimension"]
+overall = gaps.overall.set_index("score")["gap"]
+nps_columns = book.items("nps")
+nps_result = kl.nps(survey.data[nps_columns[0]].dropna(), confidence=1 - alpha_level) if nps_columns else None
+csi_value = kl.csi(survey).csi
+say(lang,
+    zh="## 关键数字\n\n"
+       f"- 服务质量总差距（P − E）：**{overall['unweighted']:.2f}**"
+       + (f"，按重要性加权 **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\n"
+       f"- 差距最大的维度：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）\n"
+       + (f"- NPS：**{nps_result.nps:+.0f}**（{1 - alpha_level:.0%} 置信区间 {nps_result.ci_low:+.0f} ~ {nps_result.ci_high:+.0f}，n = {nps_result.n}）\n"
+          if nps_result else "- NPS：问卷中没有推荐意愿题\n")
+       + f"- CSI 满意度指数：**{csi_value:.1f}** / 100",
+    en="## Key figures\n\n"
+       f"- Overall service-quality gap (P − E): **{overall['unweighted']:.2f}**"
+       + (f", importance-weighted **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\n"
+       f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f})\n"
+       + (f"- NPS: **{nps_result.nps:+.0f}** ({1 - alpha_level:.0%} CI {nps_result.ci_low:+.0f} to {nps_result.ci_high:+.0f}, n = {nps_result.n})\n"
+          if nps_result else "- NPS: the questionnaire has no recommendation question\n")
+       + f"- CSI: **{csi_value:.1f}** / 100")
+
+# %%
+cutoffs = {"alpha": 0.70, "r_drop": 0.30, "cfi": 0.95, "tli": 0.95, "rmsea": 0.06, "srmr": 0.08, "cfa_n": 100}
+say(lang,
+    zh="## 量表可信吗？\n\n只有量表可靠，下面的分数才值得解读。标准：每个维度 Cronbach's α ≥ "
+       f"{cutoffs['alpha']:.2f}；条目的校正后条目—总分相关 r_drop ≥ {cutoffs['r_drop']:.2f}；五因子验证性因子分析（CFA）"
+       f"CFI ≥ {cutoffs['cfi']:.2f}、TLI ≥ {cutoffs['tli']:.2f}、RMSEA ≤ {cutoffs['rmsea']:.2f}、SRMR ≤ {cutoffs['srmr']:.2f}"
+       "（Hu & Bentler, 1999, *Structural Equation Modeling* 6(1), 1–55）。",
+    en="## Can we trust the scales?\n\nThe scores below are worth reading only if the scales hold up. Cut-offs: Cronbach's α ≥ "
+       f"{cutoffs['alpha']:.2f} per dimension; corrected item-total correlation r_drop ≥ {cutoffs['r_drop']:.2f} per item; "
+       f"five-factor confirmatory factor analysis (CFA) CFI ≥ {cutoffs['cfi']:.2f}, TLI ≥ {cutoffs['tli']:.2f}, "
+       f"RMSEA ≤ {cutoffs['rmsea']:.2f}, SRMR ≤ {cutoffs['srmr']:.2f} "
+       "(Hu & Bentler, 1999, *Structural Equation Modeling* 6(1), 1–55).")
+
+# %%
+perceptions = survey.servqual("P")
+model = {name: book.servqual_model("P")[name] for name in dimension_order(book)}
+complete = len(perceptions.dropna())
+if complete < cutoffs["cfa_n"]:
+    say(lang,
+        zh=f"只有 {complete} 份完整的感知题答卷（至少需要 {cutoffs['cfa_n']} 份），本报告不检验量表；请以全部数据的报告为准。",
+        en=f"Only {complete} complete sets of perception answers (at least {cutoffs['cfa_n']} needed), so this report does not "
+           "check the scales; rely on the report of all data.")
+else:
+    reliability = kl.reliability(perceptions, model, ci=1 - alpha_level)
+    fit = kl.cfa(perceptions, model).fit
+    items = pd.concat([kl.item_analysis(perceptions, members).assign(dimension=name) for name, members in model.items()])
+    fit_checks = {"CFI": fit["cfi"] >= cutoffs["cfi"], "TLI": fit["tli"] >= cutoffs["tli"],
+                  "RMSEA": fit["rmsea"] <= cutoffs["rmsea"], "SRMR": fit["srmr"] <= cutoffs["srmr"]}
+    display(pd.DataFrame({"α": reliability["alpha"], "ω": reliability["omega_total"], "n": reliability["n"]})
+            .rename(index=lambda name: book.label(name, lang)).rename_axis(None)
+            .style.format({"α": "{:.2f}", "ω": "{:.2f}", "n": "{:.0f}"}))
+    display(fit[["cfi", "tli", "rmsea", "srmr"]].rename(str.upper).to_frame(pick(lang, "CFA 拟合", "CFA fit")).T
+            .assign(n=int(fit["n"])).style.format("{:.3f}", subset=["CFI", "TLI", "RMSEA", "SRMR"]))
+    low_alpha = [book.label(name, lang) for name in reliability.index[reliability["alpha"] < cutoffs["alpha"]]]
+    failed = [name for name, passed in fit_checks.items() if not passed]
+    weakest = items["r_drop"].idxmin()
+    weak_row = items.loc[weakest]
+    weak_dimension = book.label(weak_row["dimension"], lang)
+    weak_alpha = reliability.at[weak_row["dimension"], "alpha"]
+    is_weak = weak_row["r_drop"] < cutoffs["r_drop"]
+    verdict = ("use" if low_alpha or failed else "weak_item" if is_weak else "trust")
+    verdicts = {"trust": pick(lang, "量表可信", "the scales can be trusted"),
+                "weak_item": pick(lang, "量表整体可信，但有一个弱条目", "the scales can be trusted, apart from one weak item"),
+                "use": pick(lang, "量表需谨慎使用", "use the scales with care")}
+    say(lang,
+        zh=f"**结论：{verdicts[verdict]}。** α 在 {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f} 之间"
+           + (f"（低于 {cutoffs['alpha']:.2f}：{join.join(low_alpha)}）" if low_alpha else f"，全部 ≥ {cutoffs['alpha']:.2f}")
+           + f"；CFA：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}，"
+           + ("四项全部达标。" if not failed else f"未达标：{join.join(failed)}。")
+           + f"最弱的条目是 **{weakest}**（{book.label(weakest, 'zh')}，{weak_dimension}）：r_drop = {weak_row['r_drop']:.2f}"
+           + (f"，低于 {cutoffs['r_drop']:.2f}；去掉它，{weak_dimension}的 α 将从 {weak_alpha:.2f} 变为 {weak_row['alpha_if_deleted']:.2f}。"
+              f"解读{weak_dimension}时要谨慎，下次调查前改写该题。" if is_weak else f"，仍达到 {cutoffs['r_drop']:.2f}，无需处理。"),
+        en=f"**Verdict: {verdicts[verdict]}.** Alpha ranges {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}"
+           + (f" (below {cutoffs['alpha']:.2f}: {join.join(low_alpha)})" if low_alpha else f", all ≥ {cutoffs['alpha']:.2f}")
+           + f"; CFA: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}, "
+           + ("all four meet their cut-offs. " if not failed else f"not met: {join.join(failed)}. ")
+           + f"The weakest item is **{weakest}** ({book.label(weakest, 'en')}, {weak_dimension}): r_drop = {weak_row['r_drop']:.2f}"
+           + (f", below {cutoffs['r_drop']:.2f}; without it the alpha of {weak_dimension} would go from {weak_alpha:.2f} to "
+              f"{weak_row['alpha_if_deleted']:.2f}. Read {weak_dimension} with care and reword the item before the next survey."
+              if is_weak else f", still at least {cutoffs['r_drop']:.2f}: no action needed."))
+
+# %%
+say(lang, zh="## 服务差距", en="## Service gaps")
+kl.plot.gap_bars(gaps, lang=lang)
+plt.show()
+shortfalls = dimensions[(dimensions["p"] < alpha_level) & (dimensions["gap"] < 0)]
+say(lang,
+    zh=f"{len(shortfalls)} / {len(dimensions)} 个维度显著低于期望（α = {alpha_level}）。最需改进：**{worst}**。",
+    en=f"{len(shortfalls)} of {len(dimensions)} dimensions fall significantly short of expectations (α = {alpha_level}). "
+       f"Most in need of improvement: **{worst}**.")
+
+# %%
+compare = "department" if provider or not department else "provider"
+by_group = visible(kl.servqual_gaps(survey, by=compare, min_group_size=min_group_size).dimensions)
+if by_group.empty or by_group[compare].nunique() < 2:
+    say(lang, zh="可比较的组不足两个，略去分组比较。", en="Fewer than two groups can be shown, so there is no group comparison.")
+else:
+    grid = dimension_grid(by_group, compare, "gap", book, lang).rename_axis(index=scope_text[compare])
+    limit = grid.abs().max().max()
+    say(lang, zh=f"### 各{scope_text[compare]}的差距（P − E）", en=f"### Gap (P − E) by {scope_text[compare]}")
+    display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
+    weakest_pair = grid.stack().idxmin()
+    say(lang,
+        zh=f"最弱的组合：**{weakest_pair[0]}** 的 **{weakest_pair[1]}**（{grid.loc[weakest_pair]:.2f}）。",
+        en=f"Weakest combination: **{weakest_pair[0]}** on **{weakest_pair[1]}** ({grid.loc[weakest_pair]:.2f}).")
+
+# %%
+has_allocation = any(book.columns[column].dimension for column in book.items("importance"))
+focus = []
+if has_allocation or book.items("overall"):
+    grid_result = kl.ipa(survey, importance="stated" if has_allocation else "derived", min_group_size=min_group_size)
+    say(lang, zh="### 重点改进在哪里？（IPA）", en="### Where to concentrate (IPA)")
+    kl.plot.ipa_grid(grid_result, lang=lang)
+    plt.show()
+    if not grid_result.suppressed:
+        quadrants = grid_result.table.set_index("unit")
+        focus = [book.label(name, lang) for name in quadrants.index[quadrants["quadrant"] == "concentrate"]]
+        keep_up = [book.label(name, lang) for name in quadrants.index[quadrants["quadrant"] == "keep_up"]]
+        say(lang,
+            zh=f"落在“重点改进”象限（重要性高于平均、表现低于平均）的维度：**{join.join(focus) or '无'}**；"
+               f"“继续保持”：{join.join(keep_up) or '无'}。"
+               f"（重要性：{'受访者的 100 分分配' if grid_result.importance_kind == 'stated' else '与总体满意度的相关'}。）",
+            en=f"In the *concentrate here* quadrant (above-average importance, below-average performance): **{join.join(focus) or 'none'}**; "
+               f"*keep up the good work*: {join.join(keep_up) or 'none'}. "
+               f"(Importance: {'the respondents’ 100-point allocation' if grid_result.importance_kind == 'stated' else 'correlation with overall satisfaction'}.)")
+
+# %%
+from dataclasses import replace
+
+if not provider and not department and {"provider", "department"} <= set(survey.data.columns):
+    matrix = kl.provider_matrix(survey, value="gap", min_group_size=min_group_size)
+    withheld = {"provider": withheld_groups(survey, "provider", min_group_size),
+                "department": withheld_groups(survey, "department", min_group_size)}
+    cells = matrix.cells[~matrix.cells["provider"].astype(str).isin(withheld["provider"])
+                         & ~matrix.cells["department"].astype(str).isin(withheld["department"])]
+    shown_matrix = replace(matrix, cells=cells)
+    table = shown_matrix.values
+    if table.notna().any().any() and min(table.shape) >= 2:
+        say(lang, zh="### 谁对谁不满意？", en="### Who is dissatisfied with whom?")
+        kl.plot.provider_heatmap(shown_matrix, lang=lang)
+        plt.show()
+        pair = table.stack().idxmin()
+        row_name, column_name = book.value_label("provider", pair[0], lang), book.value_label("department", pair[1], lang)
+        hidden_count = len(withheld["provider"]) + len(withheld["department"])
+        grey = bool(table.isna().any().any())
+        say(lang,
+            zh=f"差距最大的组合：**{column_name}** 对 **{row_name}**（{table.loc[pair]:.2f}；所有显示组合的平均为 "
+               f"{table.stack().mean():.2f}）。{hidden_count} 个部门因人数太少（或为防止反推）未显示" + ("；灰色格子同理。" if grey else "。"),
+            en=f"The largest gap is between **{column_name}** and its provider **{row_name}** ({table.loc[pair]:.2f}; mean of all shown "
+               f"pairs {table.stack().mean():.2f}). {hidden_count} group(s) too small to show (or hidden to protect one) are left out"
+               + ("; grey cells likewise." if grey else "."))
+
+# %%
+if nps_columns:
+    nps_by = "department" if provider else "provider"
+    all_groups = kl.nps_table(survey, by=nps_by, min_group_size=min_group_size, confidence=1 - alpha_level)
+    nps_groups = visible(all_groups).sort_values("nps")
+    if len(nps_groups) >= 2:
+        say(lang, zh=f"## 各{scope_text[nps_by]}的 NPS", en=f"## NPS by {scope_text[nps_by]}")
+        kl.plot.nps_bar(nps_groups, lang=lang)
+        plt.show()
+        low, high = nps_groups.iloc[0], nps_groups.iloc[-1]
+        name = f"{nps_by}_label_{lang}"
+        overlap = low["ci_high"] >= high["ci_low"]
+        left_out = len(all_groups) - len(nps_groups)
+        say(lang,
+            zh=f"NPS 最低：**{low[name]}**（{low['nps']:+.0f}），最高：**{high[name]}**（{high['nps']:+.0f}）；"
+               + ("两者的置信区间重叠，差异可能只是抽样波动。" if overlap else "两者的置信区间不重叠，差异可信。")
+               + (f"{left_out} 个组因人数太少（或为防止反推）未显示。" if left_out else ""),
+            en=f"Lowest NPS: **{low[name]}** ({low['nps']:+.0f}); highest: **{high[name]}** ({high['nps']:+.0f}); "
+               + ("their confidence intervals overlap, so the difference may be sampling noise." if overlap
+                  else "their confidence intervals do not overlap, so the difference is real.")
+               + (f" {left_out} group(s) too small to show (or hidden to protect one) are left out." if left_out else ""))
+
+# %%
+must = pd.DataFrame(columns=["label", "worse"])
+if book.kano_pairs():
+    kano = kl.kano_table(survey, min_group_size=min_group_size)
+    shown_kano = visible(kano)
+    say(lang, zh="## KANO 功能", en="## KANO features")
+    if shown_kano.empty:
+        say(lang, zh=f"样本少于 {min_group_size} 人，KANO 结果不予显示。", en=f"Fewer than {min_group_size} respondents: KANO results are not shown.")
+    else:
+        kl.plot.kano_map(kano, lang=lang)
+        plt.show()
+        shown_kano = shown_kano.assign(label=shown_kano[f"label_{lang}"])
+        must = shown_kano[shown_kano["category"] == "M"].sort_values("worse")
+        attractive = shown_kano[shown_kano["category"] == "A"].sort_values("better", ascending=False)
+        reverse = shown_kano[shown_kano["category"] == "R"]
+        say(lang,
+            zh=f"- 必备型（先保证零失误）：{join.join(f'{row.label}（|Worse| = {-row.worse:.2f}）' for row in must.itertuples()) or '无'}\n"
+               f"- 魅力型（必备型稳定后再投入）：{join.join(attractive['label']) or '无'}\n"
+               f"- 反向型（停止或改为可选）：{join.join(reverse['label']) or '无'}\n\n"
+               + (f"必备型功能缺了会引起不满、做好了也不会被夸奖：**{must.iloc[0]['label']}** 缺失时最伤满意度。"
+                  "问卷问的是“有/没有它时的感受”，并不说明它现在是否已经做到——请逐项核实这些必备型功能目前是否达标。"
+                  if len(must) else "没有必备型功能。"),
+            en=f"- Must-be (secure first): {join.join(f'{row.label} (|Worse| = {-row.worse:.2f})' for row in must.itertuples()) or 'none'}\n"
+               f"- Attractive (invest once the must-bes are secure): {join.join(attractive['label']) or 'none'}\n"
+               f"- Reverse (stop or make optional): {join.join(reverse['label']) or 'none'}\n\n"
+               + (f"Must-be features cause dissatisfaction when missing and earn no praise when present: the absence of "
+                  f"**{must.iloc[0]['label']}** hurts most. The survey asks how receivers would feel with or without each feature, "
+                  "not whether it is delivered today, so check each must-be feature against its current service level."
+                  if len(must) else "There is no must-be feature."))
+
+# %%
+if survey.self_assessment is not None and not survey.self_assessment.empty:
+    self_view = visible(kl.self_view_gap(survey, min_group_size=min_group_size, confidence=1 - alpha_level))
+    if not self_view.empty:
+        by_dimension = self_view.groupby(f"label_{lang}")["self_view_gap"].mean().sort_values()
+        say(lang,
+            zh=f"## 自我评价\n\n服务部门自评平均比内部客户的评价高 **{-self_view['self_view_gap'].mean():.2f}** 分；"
+               f"盲点最大的维度：**{by_dimension.index[0]}**（{by_dimension.iloc[0]:.2f}）。",
+            en=f"## Self-view\n\nProviders rate themselves **{-self_view['self_view_gap'].mean():.2f}** points higher than their receivers do; "
+               f"largest blind spot: **{by_dimension.index[0]}** ({by_dimension.iloc[0]:.2f}).")
+
+# %%
+wave_column = survey.wave_column()
+changes = None
+if wave_column and survey.data[wave_column].nunique() >= 2:
+    trend_result = kl.trend(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+    changes = visible(trend_result.changes).set_index("measure")
+    first, last = (book.value_label(wave_column, name, lang) for name in (trend_result.waves[0], trend_result.waves[-1]))
+    say(lang, zh=f"## 前后对比（{first} → {last}）", en=f"## Before and after ({first} → {last})")
+    kl.plot.trend_chart(trend_result, lang=lang)
+    plt.show()
+    significant = changes["significant"].astype(bool)
+    improved = changes[significant & (changes["diff"] > 0)]
+    worsened = changes[significant & (changes["diff"] < 0)]
+    steady = changes[~significant]
+
+    def listed(rows):
+        return join.join(f"{row[f'label_{lang}']} ({row['diff']:+.2f})" if name != "nps" else f"{row[f'label_{lang}']} ({row['diff']:+.0f})"
+                         for name, row in rows.iterrows())
+
+    say(lang,
+        zh=f"在 α = {alpha_level} 水平上显著提高：**{listed(improved) or '无'}**；显著下降：{listed(worsened) or '无'}；"
+           f"无显著变化：{join.join(steady[f'label_{lang}']) or '无'}。（括号内为后一次减前一次。）",
+        en=f"Significant improvements at α = {alpha_level}: **{listed(improved) or 'none'}**; significant declines: {listed(worsened) or 'none'}; "
+           f"no significant change: {join.join(steady[f'label_{lang}']) or 'none'}. (Brackets: later minus earlier wave.)")
+
+# %%
+focus_item = gaps.items[gaps.items["dimension"] == worst_key].nsmallest(1, "gap").iloc[0]
+must_names = list(must["label"][:3])
+kpis = [pick(lang, f"{worst}差距（{dimensions.at[worst, 'gap']:.2f}）", f"{worst} gap ({dimensions.at[worst, 'gap']:.2f})")]
+kpis += [pick(lang, f"NPS（{nps_result.nps:+.0f}）", f"NPS ({nps_result.nps:+.0f})")] if nps_result else []
+kpis += [pick(lang, f"CSI（{csi_value:.1f}）", f"CSI ({csi_value:.1f})")]
+if changes is not None and worst_key in changes.index:
+    worst_change = changes.loc[worst_key]
+    moved = bool(worst_change["significant"])
+    check_zh = (f"{first} → {last} 期间{worst}的感知得分变化 {worst_change['diff']:+.2f}（{'显著' if moved else '不显著'}），"
+                "复测看它是否继续改善。")
+    check_en = (f"From {first} to {last} the {worst} perception changed by {worst_change['diff']:+.2f} "
+                f"({'significant' if moved else 'not significant'}); the re-survey shows whether it keeps improving.")
+    dimension_changes = changes.loc[[name for name in dimension_order(book) if name in changes.index]]
+    better = dimension_changes[dimension_changes["significant"].astype(bool) & (dimension_changes["diff"] > 0)]
+    rest = dimension_changes.drop(index=better.index)
+    act_zh = ((f"把带来显著改善（{join.join(better[f'label_{lang}'])}）的做法写入服务标准" if len(better) else "没有维度显著改善")
+              + (f"；{join.join(rest[f'label_{lang}'])}回到“计划”。" if len(rest) else "。"))
+    act_en = ((f"make the practices behind the significant improvements ({join.join(better[f'label_{lang}'])}) standard" if len(better)
+               else "no dimension improved significantly") + (f"; take {join.join(rest[f'label_{lang}'])} back to *Plan*." if len(rest) else "."))
+else:
+    check_zh = check_en = ""
+    act_zh = f"若复测时{worst}的差距显著缩小，把措施写入服务标准；否则回到“计划”重新分析原因。"
+    act_en = f"if the re-survey shows the {worst} gap significantly smaller, make the measures standard practice; otherwise go back to *Plan*."
+say(lang,
+    zh="## 下一步（PDCA）\n\n"
+       f"1. **计划 Plan**：以差距最大的**{worst}**（{dimensions.at[worst, 'gap']:.2f}）为改进目标，从其中差距最大的条目 "
+       f"{focus_item['P_item']}（{focus_item['label_zh']}，{focus_item['gap']:.2f}）入手，定出可测量的目标值。\n"
+       + (f"2. **执行 Do**：逐项核实并保证必备型功能：{join.join(must_names)}。\n" if must_names
+          else f"2. **执行 Do**：针对{worst}的条目落实改进措施。\n")
+       + f"3. **检查 Check**：用同一问卷复测，比较：{join.join(kpis)}。{check_zh}\n"
+       f"4. **处理 Act**：{act_zh}",
+    en="## What to do next (PDCA)\n\n"
+       f"1. **Plan**: target the largest gap, **{worst}** ({dimensions.at[worst, 'gap']:.2f}); start with its item of largest gap "
+       f"{focus_item['P_item']} ({focus_item['label_en']}, {focus_item['gap']:.2f}) and set a measurable target.\n"
+       + (f"2. **Do**: check and secure the must-be features: {join.join(must_names)}.\n" if must_names
+          else f"2. **Do**: carry out the improvements on the {worst} items.\n")
+       + f"3. **Check**: re-survey with the same questionnaire and compare {join.join(kpis)}. {check_en}\n"
+       f"4. **Act**: {act_en[0].upper() + act_en[1:]}")
+
+# %%
+record_summary(summary_path, title=title, n=len(survey), csi=csi_value, nps=nps_result.nps if nps_result else None,
+               largest_gap_dimension=worst, largest_gap=float(dimensions.at[worst, "gap"]),
+               overall_gap=float(overall["unweighted"]))
