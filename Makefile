@@ -25,6 +25,7 @@ report: env
 	$(VENV)/bin/kitlib report --out reports
 
 test: env browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The JupyterLab browser test needs Debian's Chromium; install it where we can (root + apt).

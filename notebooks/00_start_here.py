@@ -33,14 +33,12 @@ import warnings
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
-                                   visible, withheld_groups)
+from kitlib.i18n import pick, say
+from kitlib.report.chapter import group_counts, open_survey, select
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)

@@ -34,13 +34,12 @@ import warnings
 warnings.filterwarnings("ignore", category=FutureWarning)
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
-                                   visible, withheld_groups)
+from kitlib.i18n import pick, say
+from kitlib.report.chapter import dimension_order, open_survey, select
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -65,6 +64,7 @@ say(lang,
 perceptions = survey.servqual("P")
 model = {dimension: book.servqual_model("P")[dimension] for dimension in dimension_order(book)}
 names = {dimension: book.label(dimension, lang) for dimension in model}
+cutoffs = kl.ScaleCutoffs()  # the kit's cut-offs; e.g. kl.ScaleCutoffs(alpha=0.80) for a stricter check
 reliability = kl.reliability(perceptions, model, ci=1 - alpha_level).rename(index=names)
 reliability
 
@@ -73,10 +73,10 @@ lowest = reliability["alpha"].idxmin()
 say(lang,
     zh=f"五个维度的 α 在 {reliability['alpha'].min():.2f} 到 {reliability['alpha'].max():.2f} 之间；"
        f"最低的是 **{lowest}**（α = {reliability.at[lowest, 'alpha']:.2f}，ω = {reliability.at[lowest, 'omega_total']:.2f}）。"
-       + ("全部达到 0.70。" if (reliability["alpha"] >= 0.70).all() else "有维度低于 0.70，需要检查其条目。"),
+       + (f"全部达到 {cutoffs.alpha:.2f}。" if (reliability["alpha"] >= cutoffs.alpha).all() else f"有维度低于 {cutoffs.alpha:.2f}，需要检查其条目。"),
     en=f"Alpha ranges from {reliability['alpha'].min():.2f} to {reliability['alpha'].max():.2f}; "
        f"the lowest is **{lowest}** (α = {reliability.at[lowest, 'alpha']:.2f}, ω = {reliability.at[lowest, 'omega_total']:.2f}). "
-       + ("All reach 0.70." if (reliability["alpha"] >= 0.70).all() else "Some dimension is below 0.70; check its items."))
+       + (f"All reach {cutoffs.alpha:.2f}." if (reliability["alpha"] >= cutoffs.alpha).all() else f"Some dimension is below {cutoffs.alpha:.2f}; check its items."))
 
 # %% [markdown]
 # ## 2 条目分析 / Item analysis
@@ -84,12 +84,9 @@ say(lang,
 # 弱条目：校正后条目—总分相关 r_drop < 0.30，或删除后 α 反而上升。 / A weak item has r_drop < 0.30, or alpha rises when it is deleted.
 
 # %%
-analyses = []
-for dimension, items in model.items():
-    table = kl.item_analysis(perceptions, items)
-    analyses.append(table.assign(dimension=names[dimension], alpha=reliability.at[names[dimension], "alpha"]))
-items_table = pd.concat(analyses)
-weak = items_table[(items_table["r_drop"] < 0.30) | (items_table["alpha_if_deleted"] > items_table["alpha"])]
+items_table = kl.psychometrics.scale_check.item_flags(perceptions, model, cutoffs)
+items_table["dimension"] = items_table["dimension"].map(names)
+weak = items_table[items_table["weak"]].sort_values("r_drop")
 weak_items = list(weak.index)
 display(weak.assign(text=[book.label(item, lang) for item in weak.index])[
     ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]])
@@ -144,7 +141,7 @@ say(lang,
 confirmatory = kl.cfa(perceptions, model)
 fit = confirmatory.fit
 display(fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"]].to_frame("value").T)
-good = fit["cfi"] >= 0.95 and fit["tli"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08
+good = bool(kl.psychometrics.scale_check.fit_checks(fit, cutoffs).all())
 weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
 say(lang,
     zh=f"五因子模型{'拟合良好' if good else '拟合未达到全部标准'}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
@@ -161,18 +158,18 @@ say(lang,
 evidence = kl.validity(perceptions, model)
 table = evidence.table.rename(index=names)
 display(table)
-low_ave = table[table["ave"] < 0.50]
-htmt_max = evidence.htmt.where(~pd.DataFrame(np.eye(len(evidence.htmt), dtype=bool), index=evidence.htmt.index,
-                                              columns=evidence.htmt.columns)).max().max()
+checks = kl.psychometrics.scale_check.validity_checks(evidence, cutoffs)
+low_ave = [names[name] for name in checks.low_ave]
+htmt_max = checks.htmt_max
 say(lang,
     zh=f"组合信度 CR 在 {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f} 之间；"
-       + (f"AVE 低于 0.50 的维度：{'、'.join(low_ave.index)}。" if len(low_ave) else "所有维度 AVE ≥ 0.50。")
-       + f"Fornell–Larcker 准则{'全部满足' if table['fornell_larcker'].all() else '未全部满足'}，最大 HTMT = {htmt_max:.2f}"
-       + ("（< 0.85，区分效度良好）。" if htmt_max < 0.85 else "（≥ 0.85，有维度难以区分）。"),
+       + (f"AVE 低于 {cutoffs.ave:.2f} 的维度：{'、'.join(low_ave)}。" if low_ave else f"所有维度 AVE ≥ {cutoffs.ave:.2f}。")
+       + f"Fornell–Larcker 准则{'未全部满足' if checks.fornell_larcker_fails else '全部满足'}，最大 HTMT = {htmt_max:.2f}"
+       + (f"（< {cutoffs.htmt:.2f}，区分效度良好）。" if checks.htmt_ok else f"（≥ {cutoffs.htmt:.2f}，有维度难以区分）。"),
     en=f"Composite reliability ranges {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f}; "
-       + (f"AVE below 0.50: {', '.join(low_ave.index)}. " if len(low_ave) else "every AVE ≥ 0.50. ")
-       + f"The Fornell–Larcker criterion {'holds for all' if table['fornell_larcker'].all() else 'fails for some'} dimensions; the largest HTMT is {htmt_max:.2f}"
-       + (" (< 0.85: good discriminant validity)." if htmt_max < 0.85 else " (≥ 0.85: some dimensions are hard to tell apart)."))
+       + (f"AVE below {cutoffs.ave:.2f}: {', '.join(low_ave)}. " if low_ave else f"every AVE ≥ {cutoffs.ave:.2f}. ")
+       + f"The Fornell–Larcker criterion {'fails for some' if checks.fornell_larcker_fails else 'holds for all'} dimensions; the largest HTMT is {htmt_max:.2f}"
+       + (f" (< {cutoffs.htmt:.2f}: good discriminant validity)." if checks.htmt_ok else f" (≥ {cutoffs.htmt:.2f}: some dimensions are hard to tell apart)."))
 
 # %% [markdown]
 # ## 6 去掉弱条目会怎样？ / What if we drop the weak item?

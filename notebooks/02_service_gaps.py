@@ -33,13 +33,12 @@ import warnings
 warnings.filterwarnings("ignore", category=FutureWarning)
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
-                                   visible, withheld_groups)
+from kitlib.i18n import pick, say
+from kitlib.report.chapter import dimension_grid, open_survey, select, visible, withheld_groups
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -68,7 +67,8 @@ kl.plot.gap_bars(gaps, lang=lang)
 plt.show()
 
 # %%
-worst = dimensions["gap"].idxmin()
+target = kl.largest_gap(gaps)
+worst = target.label(lang)
 best = dimensions["gap"].idxmax()
 significant = dimensions[dimensions["p"] < alpha_level]
 negative = significant[significant["gap"] < 0]
@@ -130,10 +130,10 @@ else:
     grid = dimension_grid(by_provider, "provider", "gap", book, lang).rename_axis(index=pick(lang, "服务部门", "provider"))
     limit = grid.abs().max().max()
     display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
-    weakest = grid.stack().idxmin()
+    weakest, weakest_gap = kl.weakest_cell(grid)
     say(lang,
-        zh=f"最需要改进的组合：**{weakest[0]}** 的 **{weakest[1]}**（{grid.loc[weakest]:.2f}）。",
-        en=f"The weakest combination: **{weakest[0]}** on **{weakest[1]}** ({grid.loc[weakest]:.2f}).")
+        zh=f"最需要改进的组合：**{weakest[0]}** 的 **{weakest[1]}**（{weakest_gap:.2f}）。",
+        en=f"The weakest combination: **{weakest[0]}** on **{weakest[1]}** ({weakest_gap:.2f}).")
 
 # %% [markdown]
 # ## 谁对谁不满意？ / Who is dissatisfied with whom?
@@ -151,10 +151,10 @@ table = (table.dropna(how="all").dropna(axis=1, how="all")
 if table.shape[0] and table.shape[1]:
     limit = table.abs().max().max()
     display(table.style.format("{:.2f}", na_rep="–").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
-    pair = table.stack().idxmin()
+    pair, pair_gap = kl.weakest_cell(table)
     say(lang,
-        zh=f"{len(hidden)} 个业务部门因人数太少未显示。最不满意的组合：**{pair[1]}** 对 **{pair[0]}**（{table.loc[pair]:.2f}）。",
-        en=f"{len(hidden)} department(s) are too small to show. The least satisfied pair: **{pair[1]}** with **{pair[0]}** ({table.loc[pair]:.2f}).")
+        zh=f"{len(hidden)} 个业务部门因人数太少未显示。最不满意的组合：**{pair[1]}** 对 **{pair[0]}**（{pair_gap:.2f}）。",
+        en=f"{len(hidden)} department(s) are too small to show. The least satisfied pair: **{pair[1]}** with **{pair[0]}** ({pair_gap:.2f}).")
 
 # %% [markdown]
 # ## 服务部门的自我评价 / The provider's self-view
@@ -181,11 +181,10 @@ else:
 # ## 小结 / Summary
 
 # %%
-focus = items[items["dimension"] == dimensions.at[worst, "dimension"]].nsmallest(1, "gap").iloc[0]
 say(lang,
-    zh=f"- 最大差距：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）。\n"
-       f"- 先从这个维度里差距最大的条目入手（{focus['P_item']}：{focus['label']}，{focus['gap']:.2f}），制定可测量的改进目标。\n"
+    zh=f"- 最大差距：**{worst}**（{target.gap:.2f}）。\n"
+       f"- 先从这个维度里差距最大的条目入手（{target.item}：{target.item_label_zh}，{target.item_gap:.2f}），制定可测量的改进目标。\n"
        "- 下一章用 KANO 判断哪些功能是“必须做好”的，哪些是“做了会惊喜”的。",
-    en=f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f}).\n"
-       f"- Start with the item that falls shortest in it ({focus['P_item']}: {focus['label']}, {focus['gap']:.2f}) and set a measurable target.\n"
+    en=f"- Largest gap: **{worst}** ({target.gap:.2f}).\n"
+       f"- Start with the item that falls shortest in it ({target.item}: {target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
        "- The next chapter uses KANO to tell features that must work from features that delight.")

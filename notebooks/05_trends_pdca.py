@@ -32,13 +32,12 @@ import warnings
 warnings.filterwarnings("ignore", category=FutureWarning)
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
-                                   visible, withheld_groups)
+from kitlib.i18n import pick, say
+from kitlib.report.chapter import open_survey, select
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -81,7 +80,8 @@ if has_trend:
     changes = result.changes.assign(label=result.changes[f"label_{lang}"]).set_index("label")
     display(changes[["mean_before", "mean_after", "diff", "ci_low", "ci_high", "p", "significant"]])
 else:
-    baseline = kl.servqual_gaps(trend_survey, min_group_size=min_group_size).dimensions
+    baseline_gaps = kl.servqual_gaps(trend_survey, min_group_size=min_group_size)
+    baseline = baseline_gaps.dimensions
     display(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "E", "P", "gap"]])
 
 # %%
@@ -91,8 +91,9 @@ if has_trend:
 
 # %%
 if has_trend:
-    improved = changes[changes["significant"].astype(bool) & (changes["diff"] > 0)]
-    worsened = changes[changes["significant"].astype(bool) & (changes["diff"] < 0)]
+    change_class = kl.classify_changes(changes)
+    improved = changes[change_class == "improved"]
+    worsened = changes[change_class == "declined"]
     top = improved[improved["measure"].isin(book.servqual_model("P"))].sort_values("diff", ascending=False)
     join = "、" if lang == "zh" else ", "
     first, last = (book.value_label(wave_column, name, lang) for name in (result.waves[0], result.waves[-1]))
@@ -117,7 +118,7 @@ if has_trend:
         en="Standardise the improvements that worked; take the dimensions that did not improve, or declined, back to *Plan* "
            "and analyse their causes again (chapters 02 and 03).")
 else:
-    worst = baseline.loc[baseline["gap"].idxmin()]
+    target = kl.largest_gap(baseline_gaps)
     say(lang,
-        zh=f"基线建议：以差距最大的 **{worst['label_zh']}**（{worst['gap']:.2f}）为第一个 PDCA 目标。",
-        en=f"Baseline suggestion: make the largest gap, **{worst['label_en']}** ({worst['gap']:.2f}), the first PDCA target.")
+        zh=f"基线建议：以差距最大的 **{target.label_zh}**（{target.gap:.2f}）为第一个 PDCA 目标。",
+        en=f"Baseline suggestion: make the largest gap, **{target.label_en}** ({target.gap:.2f}), the first PDCA target.")

@@ -16,13 +16,12 @@ import warnings
 warnings.filterwarnings("ignore", category=FutureWarning)
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.report.chapter import (dimension_grid, dimension_order, group_counts, open_survey, pick, record_summary, say, select,
-                                   visible, withheld_groups)
+from kitlib.i18n import pick, say
+from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -51,8 +50,8 @@ say(lang,
 # %%
 gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
 dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
-worst = dimensions["gap"].idxmin()
-worst_key = dimensions.at[worst, "dimension"]
+target = kl.largest_gap(gaps)
+worst, worst_key = target.label(lang), target.dimension
 overall = gaps.overall.set_index("score")["gap"]
 nps_columns = book.items("nps")
 nps_result = kl.nps(survey.data[nps_columns[0]].dropna(), confidence=1 - alpha_level) if nps_columns else None
@@ -74,65 +73,60 @@ say(lang,
        + f"- CSI: **{csi_value:.1f}** / 100")
 
 # %%
-cutoffs = {"alpha": 0.70, "r_drop": 0.30, "cfi": 0.95, "tli": 0.95, "rmsea": 0.06, "srmr": 0.08, "cfa_n": 100}
+cutoffs = kl.ScaleCutoffs()
 say(lang,
     zh="## 量表可信吗？\n\n只有量表可靠，下面的分数才值得解读。标准：每个维度 Cronbach's α ≥ "
-       f"{cutoffs['alpha']:.2f}；条目的校正后条目—总分相关 r_drop ≥ {cutoffs['r_drop']:.2f}；五因子验证性因子分析（CFA）"
-       f"CFI ≥ {cutoffs['cfi']:.2f}、TLI ≥ {cutoffs['tli']:.2f}、RMSEA ≤ {cutoffs['rmsea']:.2f}、SRMR ≤ {cutoffs['srmr']:.2f}"
+       f"{cutoffs.alpha:.2f}；条目的校正后条目—总分相关 r_drop ≥ {cutoffs.r_drop:.2f}；五因子验证性因子分析（CFA）"
+       f"CFI ≥ {cutoffs.cfi:.2f}、TLI ≥ {cutoffs.tli:.2f}、RMSEA ≤ {cutoffs.rmsea:.2f}、SRMR ≤ {cutoffs.srmr:.2f}"
        "（Hu & Bentler, 1999, *Structural Equation Modeling* 6(1), 1–55）。",
     en="## Can we trust the scales?\n\nThe scores below are worth reading only if the scales hold up. Cut-offs: Cronbach's α ≥ "
-       f"{cutoffs['alpha']:.2f} per dimension; corrected item-total correlation r_drop ≥ {cutoffs['r_drop']:.2f} per item; "
-       f"five-factor confirmatory factor analysis (CFA) CFI ≥ {cutoffs['cfi']:.2f}, TLI ≥ {cutoffs['tli']:.2f}, "
-       f"RMSEA ≤ {cutoffs['rmsea']:.2f}, SRMR ≤ {cutoffs['srmr']:.2f} "
+       f"{cutoffs.alpha:.2f} per dimension; corrected item-total correlation r_drop ≥ {cutoffs.r_drop:.2f} per item; "
+       f"five-factor confirmatory factor analysis (CFA) CFI ≥ {cutoffs.cfi:.2f}, TLI ≥ {cutoffs.tli:.2f}, "
+       f"RMSEA ≤ {cutoffs.rmsea:.2f}, SRMR ≤ {cutoffs.srmr:.2f} "
        "(Hu & Bentler, 1999, *Structural Equation Modeling* 6(1), 1–55).")
 
 # %%
 perceptions = survey.servqual("P")
 model = {name: book.servqual_model("P")[name] for name in dimension_order(book)}
-complete = len(perceptions.dropna())
-if complete < cutoffs["cfa_n"]:
+check = kl.scale_check(perceptions, model, cutoffs, confidence=1 - alpha_level)
+if check.verdict == "not_checked":
     say(lang,
-        zh=f"只有 {complete} 份完整的感知题答卷（至少需要 {cutoffs['cfa_n']} 份），本报告不检验量表；请以全部数据的报告为准。",
-        en=f"Only {complete} complete sets of perception answers (at least {cutoffs['cfa_n']} needed), so this report does not "
+        zh=f"只有 {check.n_complete} 份完整的感知题答卷（至少需要 {cutoffs.min_n_cfa} 份），本报告不检验量表；请以全部数据的报告为准。",
+        en=f"Only {check.n_complete} complete sets of perception answers (at least {cutoffs.min_n_cfa} needed), so this report does not "
            "check the scales; rely on the report of all data.")
 else:
-    reliability = kl.reliability(perceptions, model, ci=1 - alpha_level)
-    fit = kl.cfa(perceptions, model).fit
-    items = pd.concat([kl.item_analysis(perceptions, members).assign(dimension=name) for name, members in model.items()])
-    fit_checks = {"CFI": fit["cfi"] >= cutoffs["cfi"], "TLI": fit["tli"] >= cutoffs["tli"],
-                  "RMSEA": fit["rmsea"] <= cutoffs["rmsea"], "SRMR": fit["srmr"] <= cutoffs["srmr"]}
+    reliability, fit, items = check.reliability, check.fit, check.items
     display(pd.DataFrame({"α": reliability["alpha"], "ω": reliability["omega_total"], "n": reliability["n"]})
             .rename(index=lambda name: book.label(name, lang)).rename_axis(None)
             .style.format({"α": "{:.2f}", "ω": "{:.2f}", "n": "{:.0f}"}))
     display(fit[["cfi", "tli", "rmsea", "srmr"]].rename(str.upper).to_frame(pick(lang, "CFA 拟合", "CFA fit")).T
             .assign(n=int(fit["n"])).style.format("{:.3f}", subset=["CFI", "TLI", "RMSEA", "SRMR"]))
-    low_alpha = [book.label(name, lang) for name in reliability.index[reliability["alpha"] < cutoffs["alpha"]]]
-    failed = [name for name, passed in fit_checks.items() if not passed]
-    weakest = items["r_drop"].idxmin()
+    low_alpha = [book.label(name, lang) for name in check.low_alpha]
+    failed = check.failed_fit
+    weakest = check.weak_items[0] if check.weak_items else check.weakest_item
     weak_row = items.loc[weakest]
     weak_dimension = book.label(weak_row["dimension"], lang)
-    weak_alpha = reliability.at[weak_row["dimension"], "alpha"]
-    is_weak = weak_row["r_drop"] < cutoffs["r_drop"]
-    verdict = ("use" if low_alpha or failed else "weak_item" if is_weak else "trust")
+    weak_alpha = weak_row["alpha"]
+    is_weak = bool(weak_row["weak"])
     verdicts = {"trust": pick(lang, "量表可信", "the scales can be trusted"),
-                "weak_item": pick(lang, "量表整体可信，但有一个弱条目", "the scales can be trusted, apart from one weak item"),
-                "use": pick(lang, "量表需谨慎使用", "use the scales with care")}
+                "weak_item": pick(lang, "量表整体可信，但有弱条目", "the scales can be trusted, apart from weak items"),
+                "use_with_care": pick(lang, "量表需谨慎使用", "use the scales with care")}
     say(lang,
-        zh=f"**结论：{verdicts[verdict]}。** α 在 {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f} 之间"
-           + (f"（低于 {cutoffs['alpha']:.2f}：{join.join(low_alpha)}）" if low_alpha else f"，全部 ≥ {cutoffs['alpha']:.2f}")
+        zh=f"**结论：{verdicts[check.verdict]}。** α 在 {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f} 之间"
+           + (f"（低于 {cutoffs.alpha:.2f}：{join.join(low_alpha)}）" if low_alpha else f"，全部 ≥ {cutoffs.alpha:.2f}")
            + f"；CFA：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}，"
            + ("四项全部达标。" if not failed else f"未达标：{join.join(failed)}。")
            + f"最弱的条目是 **{weakest}**（{book.label(weakest, 'zh')}，{weak_dimension}）：r_drop = {weak_row['r_drop']:.2f}"
-           + (f"，低于 {cutoffs['r_drop']:.2f}；去掉它，{weak_dimension}的 α 将从 {weak_alpha:.2f} 变为 {weak_row['alpha_if_deleted']:.2f}。"
-              f"解读{weak_dimension}时要谨慎，下次调查前改写该题。" if is_weak else f"，仍达到 {cutoffs['r_drop']:.2f}，无需处理。"),
-        en=f"**Verdict: {verdicts[verdict]}.** Alpha ranges {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}"
-           + (f" (below {cutoffs['alpha']:.2f}: {join.join(low_alpha)})" if low_alpha else f", all ≥ {cutoffs['alpha']:.2f}")
+           + (f"；去掉它，{weak_dimension}的 α 将从 {weak_alpha:.2f} 变为 {weak_row['alpha_if_deleted']:.2f}。"
+              f"解读{weak_dimension}时要谨慎，下次调查前改写该题。" if is_weak else f"，仍达到 {cutoffs.r_drop:.2f}，无需处理。"),
+        en=f"**Verdict: {verdicts[check.verdict]}.** Alpha ranges {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}"
+           + (f" (below {cutoffs.alpha:.2f}: {join.join(low_alpha)})" if low_alpha else f", all ≥ {cutoffs.alpha:.2f}")
            + f"; CFA: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}, "
            + ("all four meet their cut-offs. " if not failed else f"not met: {join.join(failed)}. ")
            + f"The weakest item is **{weakest}** ({book.label(weakest, 'en')}, {weak_dimension}): r_drop = {weak_row['r_drop']:.2f}"
-           + (f", below {cutoffs['r_drop']:.2f}; without it the alpha of {weak_dimension} would go from {weak_alpha:.2f} to "
+           + (f"; without it the alpha of {weak_dimension} would go from {weak_alpha:.2f} to "
               f"{weak_row['alpha_if_deleted']:.2f}. Read {weak_dimension} with care and reword the item before the next survey."
-              if is_weak else f", still at least {cutoffs['r_drop']:.2f}: no action needed."))
+              if is_weak else f", still at least {cutoffs.r_drop:.2f}: no action needed."))
 
 # %%
 say(lang, zh="## 服务差距", en="## Service gaps")
@@ -154,10 +148,10 @@ else:
     limit = grid.abs().max().max()
     say(lang, zh=f"### 各{scope_text[compare]}的差距（P − E）", en=f"### Gap (P − E) by {scope_text[compare]}")
     display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
-    weakest_pair = grid.stack().idxmin()
+    weakest_pair, weakest_value = kl.weakest_cell(grid)
     say(lang,
-        zh=f"最弱的组合：**{weakest_pair[0]}** 的 **{weakest_pair[1]}**（{grid.loc[weakest_pair]:.2f}）。",
-        en=f"Weakest combination: **{weakest_pair[0]}** on **{weakest_pair[1]}** ({grid.loc[weakest_pair]:.2f}).")
+        zh=f"最弱的组合：**{weakest_pair[0]}** 的 **{weakest_pair[1]}**（{weakest_value:.2f}）。",
+        en=f"Weakest combination: **{weakest_pair[0]}** on **{weakest_pair[1]}** ({weakest_value:.2f}).")
 
 # %%
 has_allocation = any(book.columns[column].dimension for column in book.items("importance"))
@@ -194,14 +188,14 @@ if not provider and not department and {"provider", "department"} <= set(survey.
         say(lang, zh="### 谁对谁不满意？", en="### Who is dissatisfied with whom?")
         kl.plot.provider_heatmap(shown_matrix, lang=lang)
         plt.show()
-        pair = table.stack().idxmin()
+        pair, pair_gap = kl.weakest_cell(table)
         row_name, column_name = book.value_label("provider", pair[0], lang), book.value_label("department", pair[1], lang)
         hidden_count = len(withheld["provider"]) + len(withheld["department"])
         grey = bool(table.isna().any().any())
         say(lang,
             zh=f"差距最大的组合：**{column_name}** 对 **{row_name}**（{table.loc[pair]:.2f}；所有显示组合的平均为 "
                f"{table.stack().mean():.2f}）。{hidden_count} 个部门因人数太少（或为防止反推）未显示" + ("；灰色格子同理。" if grey else "。"),
-            en=f"The largest gap is between **{column_name}** and its provider **{row_name}** ({table.loc[pair]:.2f}; mean of all shown "
+            en=f"The largest gap is between **{column_name}** and its provider **{row_name}** ({pair_gap:.2f}; mean of all shown "
                f"pairs {table.stack().mean():.2f}). {hidden_count} group(s) too small to show (or hidden to protect one) are left out"
                + ("; grey cells likewise." if grey else "."))
 
@@ -278,10 +272,10 @@ if wave_column and survey.data[wave_column].nunique() >= 2:
     say(lang, zh=f"## 前后对比（{first} → {last}）", en=f"## Before and after ({first} → {last})")
     kl.plot.trend_chart(trend_result, lang=lang)
     plt.show()
-    significant = changes["significant"].astype(bool)
-    improved = changes[significant & (changes["diff"] > 0)]
-    worsened = changes[significant & (changes["diff"] < 0)]
-    steady = changes[~significant]
+    change_class = kl.classify_changes(changes)
+    improved = changes[change_class == "improved"]
+    worsened = changes[change_class == "declined"]
+    steady = changes[change_class == "steady"]
 
     def listed(rows):
         return join.join(f"{row[f'label_{lang}']} ({row['diff']:+.2f})" if name != "nps" else f"{row[f'label_{lang}']} ({row['diff']:+.0f})"
@@ -294,9 +288,9 @@ if wave_column and survey.data[wave_column].nunique() >= 2:
            f"no significant change: {join.join(steady[f'label_{lang}']) or 'none'}. (Brackets: later minus earlier wave.)")
 
 # %%
-focus_item = gaps.items[gaps.items["dimension"] == worst_key].nsmallest(1, "gap").iloc[0]
-must_names = list(must["label"][:3])
-kpis = [pick(lang, f"{worst}差距（{dimensions.at[worst, 'gap']:.2f}）", f"{worst} gap ({dimensions.at[worst, 'gap']:.2f})")]
+plan = kl.improvement_plan(gaps, kano if book.kano_pairs() else None, trend_result.changes if changes is not None else None)
+must_names = list(plan.must_be[f"label_{lang}"][:3])
+kpis = [pick(lang, f"{worst}差距（{target.gap:.2f}）", f"{worst} gap ({target.gap:.2f})")]
 kpis += [pick(lang, f"NPS（{nps_result.nps:+.0f}）", f"NPS ({nps_result.nps:+.0f})")] if nps_result else []
 kpis += [pick(lang, f"CSI（{csi_value:.1f}）", f"CSI ({csi_value:.1f})")]
 if changes is not None and worst_key in changes.index:
@@ -306,28 +300,27 @@ if changes is not None and worst_key in changes.index:
                 "复测看它是否继续改善。")
     check_en = (f"From {first} to {last} the {worst} perception changed by {worst_change['diff']:+.2f} "
                 f"({'significant' if moved else 'not significant'}); the re-survey shows whether it keeps improving.")
-    dimension_changes = changes.loc[[name for name in dimension_order(book) if name in changes.index]]
-    better = dimension_changes[dimension_changes["significant"].astype(bool) & (dimension_changes["diff"] > 0)]
-    rest = dimension_changes.drop(index=better.index)
-    act_zh = ((f"把带来显著改善（{join.join(better[f'label_{lang}'])}）的做法写入服务标准" if len(better) else "没有维度显著改善")
-              + (f"；{join.join(rest[f'label_{lang}'])}回到“计划”。" if len(rest) else "。"))
-    act_en = ((f"make the practices behind the significant improvements ({join.join(better[f'label_{lang}'])}) standard" if len(better)
-               else "no dimension improved significantly") + (f"; take {join.join(rest[f'label_{lang}'])} back to *Plan*." if len(rest) else "."))
+    better = [book.label(name, lang) for name in plan.standardise]
+    rest = [book.label(name, lang) for name in plan.replan]
+    act_zh = ((f"把带来显著改善（{join.join(better)}）的做法写入服务标准" if better else "没有维度显著改善")
+              + (f"；{join.join(rest)}回到“计划”。" if rest else "。"))
+    act_en = ((f"make the practices behind the significant improvements ({join.join(better)}) standard" if better
+               else "no dimension improved significantly") + (f"; take {join.join(rest)} back to *Plan*." if rest else "."))
 else:
     check_zh = check_en = ""
     act_zh = f"若复测时{worst}的差距显著缩小，把措施写入服务标准；否则回到“计划”重新分析原因。"
     act_en = f"if the re-survey shows the {worst} gap significantly smaller, make the measures standard practice; otherwise go back to *Plan*."
 say(lang,
     zh="## 下一步（PDCA）\n\n"
-       f"1. **计划 Plan**：以差距最大的**{worst}**（{dimensions.at[worst, 'gap']:.2f}）为改进目标，从其中差距最大的条目 "
-       f"{focus_item['P_item']}（{focus_item['label_zh']}，{focus_item['gap']:.2f}）入手，定出可测量的目标值。\n"
+       f"1. **计划 Plan**：以差距最大的**{worst}**（{target.gap:.2f}）为改进目标，从其中差距最大的条目 "
+       f"{target.item}（{target.item_label_zh}，{target.item_gap:.2f}）入手，定出可测量的目标值。\n"
        + (f"2. **执行 Do**：逐项核实并保证必备型功能：{join.join(must_names)}。\n" if must_names
           else f"2. **执行 Do**：针对{worst}的条目落实改进措施。\n")
        + f"3. **检查 Check**：用同一问卷复测，比较：{join.join(kpis)}。{check_zh}\n"
        f"4. **处理 Act**：{act_zh}",
     en="## What to do next (PDCA)\n\n"
-       f"1. **Plan**: target the largest gap, **{worst}** ({dimensions.at[worst, 'gap']:.2f}); start with its item of largest gap "
-       f"{focus_item['P_item']} ({focus_item['label_en']}, {focus_item['gap']:.2f}) and set a measurable target.\n"
+       f"1. **Plan**: target the largest gap, **{worst}** ({target.gap:.2f}); start with its item of largest gap "
+       f"{target.item} ({target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
        + (f"2. **Do**: check and secure the must-be features: {join.join(must_names)}.\n" if must_names
           else f"2. **Do**: carry out the improvements on the {worst} items.\n")
        + f"3. **Check**: re-survey with the same questionnaire and compare {join.join(kpis)}. {check_en}\n"

@@ -195,10 +195,10 @@ class Server:
             try:
                 self.call("GET", "/api/status")
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError) as error:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError("jupyter server did not start:\n" + (home / "server.log").read_text())
+                    raise RuntimeError("jupyter server did not start:\n" + (home / "server.log").read_text()) from error
                 time.sleep(0.5)
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:

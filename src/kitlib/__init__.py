@@ -53,15 +53,20 @@ from kitlib.psychometrics import (
 )
 from kitlib.service import (
     CSIResult,
+    GapFocus,
     GapResult,
+    ImprovementPlan,
     IPAResult,
     NPSResult,
     ProviderMatrix,
     TrendResult,
+    classify_changes,
     csi,
+    improvement_plan,
     ipa,
     kano_classify,
     kano_table,
+    largest_gap,
     nps,
     nps_table,
     provider_matrix,
@@ -69,6 +74,7 @@ from kitlib.service import (
     servqual_gaps,
     summarize_kano_counts,
     trend,
+    weakest_cell,
 )
 from kitlib.stats import paired_test, welch_test
 
@@ -86,6 +92,12 @@ __all__ = [
     "Comments",
     "csi",
     "CSIResult",
+    "GapFocus",
+    "ImprovementPlan",
+    "classify_changes",
+    "improvement_plan",
+    "largest_gap",
+    "weakest_cell",
     "DataFileError",
     "DataValidationError",
     "DuplicateRespondentError",

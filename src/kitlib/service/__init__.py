@@ -9,7 +9,7 @@ module                          functions
 :mod:`.indices`                 :func:`csi`, :func:`ipa`
 :mod:`.waves`                   :func:`trend`
 :mod:`.provider_receiver`       :func:`provider_matrix`
-:mod:`.pdca`                    :func:`largest_gap`, :func:`improvement_plan` (decision rules)
+:mod:`.pdca`                    :func:`largest_gap`, :func:`improvement_plan`, :func:`classify_changes`
 ==============================  ===============================================================
 
 Every grouped analysis counts respondents per group and hides groups below
@@ -31,11 +31,13 @@ from kitlib.service.gaps import GapResult, self_view_gap, servqual_gaps
 from kitlib.service.indices import CSIResult, IPAResult, csi, ipa
 from kitlib.service.kano import kano_classify, kano_table, summarize_kano_counts
 from kitlib.service.net_promoter import NPSResult, nps, nps_table
+from kitlib.service.pdca import GapFocus, ImprovementPlan, classify_changes, improvement_plan, largest_gap, weakest_cell
 from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
 from kitlib.service.waves import TrendResult, trend
 
 __all__ = [
-    "CSIResult", "GapResult", "IPAResult", "NPSResult", "ProviderMatrix", "TrendResult",
+    "CSIResult", "GapFocus", "GapResult", "IPAResult", "ImprovementPlan", "NPSResult", "ProviderMatrix", "TrendResult",
+    "classify_changes", "improvement_plan", "largest_gap", "weakest_cell",
     "csi", "ipa", "kano_classify", "kano_table", "nps", "nps_table", "provider_matrix",
     "self_view_gap", "servqual_gaps", "summarize_kano_counts", "trend",
 ]
