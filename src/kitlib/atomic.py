@@ -20,6 +20,8 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["write_atomically"]
+
 
 def _current_umask() -> int:
     mask = os.umask(0)

@@ -26,6 +26,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = [
+    "AnalysisInputError",
+    "CodebookError",
+    "DataFileError",
+    "DataValidationError",
+    "describe_rows",
+    "DuplicateRespondentError",
+    "EncodingError",
+    "KitError",
+    "MissingColumnError",
+    "NonNumericError",
+    "OptionError",
+    "OutOfRangeError",
+]
+
 ROWS_SHOWN = 5
 
 

@@ -45,6 +45,8 @@ import pandas as pd
 
 from kitlib.errors import AnalysisInputError, OptionError
 
+__all__ = ["Comments", "publishable_comments", "suppress_small_groups"]
+
 COMPLEMENTARY = "complementary"
 
 

@@ -18,6 +18,8 @@ Reynoso, J., & Moores, B. (1995). Towards the measurement of internal service qu
 *International Journal of Service Industry Management*, 6(3), 64–83.
 """
 
+__all__ = ["DIMENSION_LABELS", "SERVQUAL_ITEMS"]
+
 DIMENSION_LABELS = {
     "tangibles": {"zh": "有形性", "en": "Tangibles"},
     "reliability": {"zh": "可靠性", "en": "Reliability"},

@@ -46,6 +46,8 @@ from kitlib.casegen.stories import CaseStory
 from kitlib.data.codebook import KANO_CODES, SERVQUAL_DIMENSIONS
 from kitlib.service.kano import kano_classify
 
+__all__ = ["simulate_case"]
+
 FACTOR_CORRELATION = 0.55
 LOADING = 0.8
 WEAK_LOADING = 0.25

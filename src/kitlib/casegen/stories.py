@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["CaseStory", "Feature"]
+
 
 @dataclass(frozen=True)
 class Feature:

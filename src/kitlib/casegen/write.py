@@ -31,6 +31,8 @@ from kitlib.casegen.stories import CaseStory
 from kitlib.data.codebook import SERVQUAL_DIMENSIONS
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORY_NAMES
 
+__all__ = ["build_codebook", "build_readme", "write_case"]
+
 
 def _group_column(column: str, zh: str, en: str, values: dict) -> dict:
     return {

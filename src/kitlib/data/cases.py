@@ -24,6 +24,8 @@ from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
 from kitlib.errors import DataFileError, OptionError
 
+__all__ = ["case_dir", "datasets_dir", "load_case", "shipped_dir"]
+
 CASES = ("it_firm", "manufacturer", "bank")
 
 

@@ -50,6 +50,8 @@ import yaml
 from kitlib.errors import CodebookError, DataFileError
 from kitlib.i18n import check_lang
 
+__all__ = ["Codebook", "Column", "load_codebook", "parse_codebook"]
+
 KINDS = (
     "id",
     "servqual_E",

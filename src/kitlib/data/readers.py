@@ -39,6 +39,8 @@ from kitlib.errors import (
     OutOfRangeError,
 )
 
+__all__ = ["decode_text", "load_survey", "read_table"]
+
 TEXT_ENCODINGS = ("utf-8", "gb18030")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")

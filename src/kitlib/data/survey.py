@@ -22,6 +22,8 @@ import pandas as pd
 from kitlib.data.codebook import Codebook
 from kitlib.errors import AnalysisInputError
 
+__all__ = ["empty_quality_report", "Survey"]
+
 QUALITY_COLUMNS = ["row", "respondent", "column", "value", "issue", "action"]
 
 

@@ -24,6 +24,8 @@ from kitlib.exercises.feedback import Feedback, read_labels, read_vector, same_v
 from kitlib.exercises.reference import undo_reverse_coding
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_cleaning", "department_sizes"]
+
 PARTS = ("reverse_items", "recoded", "small_departments")
 
 MESSAGES = {

@@ -24,6 +24,8 @@ from kitlib.data.survey import Survey
 from kitlib.exercises.feedback import Feedback, close, fmt
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_csi"]
+
 MESSAGES = {
     "csi_ok": {
         "zh": "CSI = {value}（0–100）：各维度 P 平均分换算为 0–100 后按重要性加权。",

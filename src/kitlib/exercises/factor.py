@@ -33,6 +33,8 @@ from kitlib.exercises.feedback import Feedback, fmt, read_labels, read_number
 from kitlib.exercises.reference import kaiser_count, undo_reverse_coding
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_factor_analysis", "fit_value", "weakest_by_loading"]
+
 PARTS = ("n_factors", "weakest_item", "fit_acceptable")
 CFI_MIN = 0.90
 RMSEA_MAX = 0.08

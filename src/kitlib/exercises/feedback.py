@@ -32,6 +32,20 @@ import pandas as pd
 from kitlib.i18n import Catalog, check_lang
 from kitlib.exercises.result import CheckResult, Finding
 
+__all__ = [
+    "close",
+    "close_all",
+    "Feedback",
+    "fmt",
+    "is_unanswered",
+    "read_labels",
+    "read_mapping",
+    "read_number",
+    "read_numbers",
+    "read_vector",
+    "same_vector",
+]
+
 TOLERANCE = 0.01  # answers may be rounded to two decimals
 
 COMMON = Catalog({

@@ -24,6 +24,8 @@ from kitlib.exercises.feedback import Feedback, close_all, fmt, is_unanswered, r
 from kitlib.exercises.reference import dimension_gaps, dimension_means, undo_reverse_coding
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_gap"]
+
 MESSAGES = {
     "gap_ok": {
         "zh": "各维度差距正确（P − E），最大的负差距在“{worst}”：{value}。",

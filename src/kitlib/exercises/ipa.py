@@ -29,6 +29,8 @@ from kitlib.exercises.feedback import Feedback, read_labels, read_mapping
 from kitlib.exercises.result import CheckResult
 from kitlib.service.indices import QUADRANTS
 
+__all__ = ["check_ipa", "quadrant_key"]
+
 PARTS = ("quadrants", "priority")
 
 MESSAGES = {

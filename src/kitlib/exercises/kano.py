@@ -30,6 +30,8 @@ from kitlib.exercises.feedback import Feedback, close_all, fmt, is_unanswered, r
 from kitlib.exercises.result import CheckResult
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORIES, CATEGORY_NAMES, kano_classify
 
+__all__ = ["better_worse", "category_letter", "check_better_worse", "check_kano", "classify", "explain_pair", "kano_counts"]
+
 REASONS = {
     "A": {
         "zh": "有这个功能时喜欢，没有也能接受：没有不会不满，有了会惊喜。",

@@ -20,6 +20,8 @@ from kitlib.exercises.feedback import Feedback, close, fmt
 from kitlib.exercises.reference import net_promoter_score
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_nps"]
+
 MESSAGES = {
     "nps_ok": {
         "zh": "NPS = {value}：推荐者 {promoters}% − 贬损者 {detractors}%（被动者 {passives}% 不计入）。",

@@ -26,6 +26,8 @@ from kitlib.exercises.feedback import Feedback, close, fmt, read_labels, read_nu
 from kitlib.exercises.reference import dimension_gaps, dimension_means
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_service_standard"]
+
 PARTS = ("focus_dimension", "baseline", "target", "pdca_order", "gap_change")
 
 # The activities the notebook lists, in their correct PDCA order (Plan, Do, Check, Act).

@@ -26,6 +26,16 @@ import pandas as pd
 
 from kitlib.data.codebook import Codebook
 
+__all__ = [
+    "cronbach_alpha",
+    "dimension_gaps",
+    "dimension_means",
+    "item_total_correlations",
+    "kaiser_count",
+    "net_promoter_score",
+    "undo_reverse_coding",
+]
+
 
 def undo_reverse_coding(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """The data as they were in the file: reverse-keyed items back to their raw answers.

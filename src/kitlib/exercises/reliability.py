@@ -27,6 +27,8 @@ from kitlib.exercises.feedback import Feedback, close, close_all, fmt, read_labe
 from kitlib.exercises.reference import cronbach_alpha, item_total_correlations, undo_reverse_coding
 from kitlib.exercises.result import CheckResult
 
+__all__ = ["check_reliability", "scale_statistics"]
+
 PARTS = ("alpha", "weak_item")
 
 MESSAGES = {

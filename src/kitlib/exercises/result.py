@@ -29,6 +29,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+__all__ = ["CheckResult", "Finding"]
+
 HEADLINES = {
     True: {"zh": "全部正确", "en": "all correct"},
     False: {"zh": "还不对，请看提示", "en": "not yet right, see the hints"},

@@ -19,6 +19,8 @@ from kitlib.i18n import text
 from kitlib.plot._service_text import prepare
 from kitlib.plot.theme import PALETTE
 
+__all__ = ["scree"]
+
 LABELS = {
     "title": {"zh": "碎石图与平行分析", "en": "Scree plot and parallel analysis"},
     "x": {"zh": "成分序号", "en": "Component"},

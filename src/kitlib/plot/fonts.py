@@ -29,6 +29,8 @@ from matplotlib import font_manager
 
 from kitlib.errors import KitError
 
+__all__ = ["cjk_font_path", "use_cjk_font"]
+
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 

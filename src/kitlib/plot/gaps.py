@@ -34,6 +34,8 @@ from kitlib.plot._service_text import (
 from kitlib.plot.theme import PALETTE
 from kitlib.service.gaps import GapResult, servqual_gaps
 
+__all__ = ["gap_bars"]
+
 
 def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     """Horizontal bars of the mean gap with 95% CI whiskers; negative gaps red, positive blue.

@@ -29,6 +29,8 @@ from kitlib.plot._service_text import (
 from kitlib.plot.theme import PALETTE
 from kitlib.service.indices import QUADRANTS, IPAResult, ipa
 
+__all__ = ["ipa_grid"]
+
 QUADRANT_COLORS = {"keep_up": "#27ae60", "concentrate": PALETTE["negative"], "low_priority": PALETTE["neutral"], "overkill": PALETTE["highlight"]}
 
 

@@ -25,6 +25,8 @@ from kitlib.i18n import text
 from kitlib.plot._service_text import draw_hidden, place_labels, prepare, say, wrap
 from kitlib.service.kano import CATEGORY_LABELS, kano_table
 
+__all__ = ["kano_map"]
+
 CATEGORY_COLORS = {"A": "#2e86ab", "O": "#27ae60", "M": "#c0392b", "I": "#9aa5b1", "R": "#8e44ad", "Q": "#f39c12"}
 QUADRANT_CATEGORY = {(True, True): "O", (True, False): "A", (False, True): "M", (False, False): "I"}
 

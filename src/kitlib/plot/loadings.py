@@ -26,6 +26,8 @@ from kitlib.errors import KitError
 from kitlib.i18n import text
 from kitlib.plot._service_text import display_width, footnote, mark_reverse, prepare, reverse_keyed, say
 
+__all__ = ["loading_heatmap"]
+
 LABELS = {
     "title": {"zh": "因子载荷（按维度分组）", "en": "Factor loadings by dimension"},
     "title_plain": {"zh": "因子载荷", "en": "Factor loadings"},

@@ -32,6 +32,8 @@ from kitlib.plot._service_text import (
 from kitlib.plot.theme import PALETTE
 from kitlib.service.net_promoter import STAT_COLUMNS, nps_table
 
+__all__ = ["nps_bar"]
+
 SEGMENTS = (("detractor_share", "detractors", PALETTE["negative"]), ("passive_share", "passives", PALETTE["neutral"]),
             ("promoter_share", "promoters", "#27ae60"))
 BOOKKEEPING = ("group_n", "suppressed", "suppression")

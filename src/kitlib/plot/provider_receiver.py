@@ -31,6 +31,8 @@ from kitlib.plot._service_text import (
 from kitlib.plot.theme import PALETTE
 from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
 
+__all__ = ["provider_heatmap"]
+
 
 def provider_heatmap(matrix, lang: str = "en", ax=None, cmap: str = "RdYlBu"):
     """Heatmap of a :func:`kitlib.provider_matrix`; hidden cells are grey and say why.

@@ -22,6 +22,8 @@ from kitlib.plot._service_text import draw_hidden, footnote, item_labels, label_
 from kitlib.plot.theme import PALETTE
 from kitlib.service.gaps import GapResult, servqual_gaps
 
+__all__ = ["snake_chart"]
+
 
 def snake_chart(result, lang: str = "en", ax=None):
     """E and P item means as two profiles, items top to bottom, dimensions separated.

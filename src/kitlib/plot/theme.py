@@ -19,6 +19,8 @@ import seaborn as sns
 
 from kitlib.plot.fonts import use_cjk_font
 
+__all__ = ["set_theme"]
+
 PALETTE = {
     "negative": "#c0392b",
     "positive": "#2e86ab",

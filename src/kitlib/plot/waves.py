@@ -20,6 +20,8 @@ from kitlib.plot._service_text import FOOTNOTE_COLOR, draw_hidden, hidden_groups
 from kitlib.plot.theme import set_theme
 from kitlib.service.waves import TrendResult, trend
 
+__all__ = ["trend_chart"]
+
 
 def trend_chart(result, lang: str = "en", group: dict | None = None):
     """Three panels per wave: perception/overall means, the SERVQUAL gap, and the NPS (all with CIs).

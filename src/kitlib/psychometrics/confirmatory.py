@@ -50,6 +50,8 @@ from scipy import optimize, stats
 from kitlib._checks import check_choice, check_model, check_not_singular, numeric_items
 from kitlib.errors import AnalysisInputError
 
+__all__ = ["cfa", "CFAResult", "fit_indices", "fit_ml_covariance", "lavaan_syntax", "ml_discrepancy", "Parameters", "rmsea_ci", "srmr"]
+
 MISSING = ("listwise", "fiml")
 
 

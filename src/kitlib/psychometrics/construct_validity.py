@@ -29,6 +29,8 @@ from kitlib._checks import check_choice, check_model, numeric_items
 from kitlib.errors import AnalysisInputError
 from kitlib.psychometrics.confirmatory import CFAResult, cfa
 
+__all__ = ["htmt", "validity", "ValidityResult"]
+
 
 @dataclass(frozen=True, repr=False)
 class ValidityResult:

@@ -68,6 +68,18 @@ from kitlib._checks import check_choice, check_model, check_not_singular, numeri
 from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.psychometrics._factor_analyzer import fit_factor_analyzer
 
+__all__ = [
+    "efa",
+    "EFAResult",
+    "Factorability",
+    "factorability",
+    "parallel_analysis",
+    "ParallelAnalysis",
+    "structure_match",
+    "StructureMatch",
+    "tucker_congruence",
+]
+
 
 @dataclass(frozen=True, repr=False)
 class Factorability:

@@ -28,6 +28,8 @@ from scipy import optimize
 
 from kitlib.errors import AnalysisInputError
 
+__all__ = ["FIMLFit", "fit_fiml", "independence_fit", "minus_two_loglik", "Pattern", "patterns", "saturated_em"]
+
 EM_TOLERANCE = 1e-10
 EM_MAX_ITER = 5000
 

@@ -42,6 +42,8 @@ from kitlib.data.codebook import Codebook
 from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.psychometrics._factor_analyzer import fit_factor_analyzer
 
+__all__ = ["cronbach_alpha", "feldt_ci", "item_analysis", "omega_total", "reliability"]
+
 
 def cronbach_alpha(cov: np.ndarray) -> float:
     """Cronbach's alpha of a covariance (or, for standardized alpha, correlation) matrix."""

@@ -30,6 +30,8 @@ from kitlib.report.execute import FORMATS, default_workers, run_jobs
 from kitlib.report.grid import GROUP_COLUMNS, plan
 from kitlib.report.index import summary_table, write_index
 
+__all__ = ["main", "parser", "report"]
+
 
 def _parameter(text: str) -> tuple[str, object]:
     if "=" not in text:

@@ -49,6 +49,21 @@ from tqdm.auto import tqdm
 from kitlib.atomic import write_atomically
 from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
 
+__all__ = [
+    "default_workers",
+    "describe_error",
+    "discard_kernels",
+    "notebook_to_html",
+    "read_executed",
+    "ReportResult",
+    "run_job",
+    "run_jobs",
+    "start_worker",
+    "warm_kernel",
+    "with_reset_cell",
+    "without_optional_iri_grammar",
+]
+
 if TYPE_CHECKING:
     import nbformat
 

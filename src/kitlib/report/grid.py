@@ -26,6 +26,8 @@ from kitlib.data.readers import load_survey
 from kitlib.errors import KitError, OptionError
 from kitlib.privacy import suppress_small_groups
 
+__all__ = ["build_jobs", "group_counts", "notebooks_dir", "plan", "reportable_groups", "ReportJob", "slug"]
+
 GROUP_COLUMNS = ("provider", "department")
 REPORT_NOTEBOOK = "report.ipynb"
 

@@ -23,6 +23,8 @@ import pandas as pd
 
 from kitlib.atomic import write_atomically
 
+__all__ = ["summary_table", "write_index"]
+
 HEADERS = {
     "report": {"zh": "报告", "en": "Report"},
     "status": {"zh": "状态", "en": "Status"},

@@ -37,6 +37,8 @@ from kitlib.privacy import suppress_small_groups
 from kitlib.service import _shared as svc
 from kitlib.stats import paired_test, welch_test
 
+__all__ = ["gap_row", "GapResult", "self_view_gap", "servqual_gaps"]
+
 GAP_STATS = ["E", "P", "gap", "sd_gap", "se", "t", "dof", "p", "ci_low", "ci_high", "d_z"]
 HIDDEN_COLUMNS = ["n"] + GAP_STATS
 

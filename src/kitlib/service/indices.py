@@ -34,6 +34,8 @@ import pandas as pd
 from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service import _shared as svc
 
+__all__ = ["csi", "CSIResult", "ipa", "IPAResult", "quadrant"]
+
 
 @dataclass(frozen=True)
 class CSIResult:

@@ -35,6 +35,8 @@ import pandas as pd
 from kitlib.errors import AnalysisInputError
 from kitlib.service import _shared as svc
 
+__all__ = ["kano_classify", "kano_codes", "kano_table", "summarize_kano_counts"]
+
 CATEGORIES = ("A", "O", "M", "I", "R", "Q")
 CATEGORY_NAMES = {
     "A": {"zh": "魅力型", "en": "attractive"},

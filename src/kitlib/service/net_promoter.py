@@ -33,6 +33,8 @@ from kitlib._checks import check_confidence
 from kitlib.errors import AnalysisInputError
 from kitlib.service import _shared as svc
 
+__all__ = ["nps", "nps_table", "NPSResult"]
+
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 

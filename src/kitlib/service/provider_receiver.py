@@ -21,6 +21,8 @@ from kitlib.errors import OptionError
 from kitlib.service import _shared as svc
 from kitlib.service.net_promoter import nps
 
+__all__ = ["provider_matrix", "ProviderMatrix"]
+
 
 @dataclass(frozen=True)
 class ProviderMatrix:

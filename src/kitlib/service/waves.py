@@ -26,6 +26,8 @@ from kitlib.service import _shared as svc
 from kitlib.service.net_promoter import nps
 from kitlib.stats import mean_interval, welch_test
 
+__all__ = ["trend", "TrendResult"]
+
 LEVEL_STATS = ["n", "mean", "se", "ci_low", "ci_high"]
 CHANGE_STATS = ["n_before", "n_after", "mean_before", "mean_after", "diff", "se", "ci_low", "ci_high", "t", "dof", "p"]
 MEASURE_LABELS = {

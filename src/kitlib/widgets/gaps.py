@@ -32,6 +32,8 @@ from kitlib.i18n import check_lang
 from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.service.gaps import servqual_gaps
 
+__all__ = ["draw_gap_view", "gap_explorer", "gap_view"]
+
 OVERALL = "overall"
 TEXT = {
     "case": {"zh": "案例", "en": "Case"},

@@ -30,6 +30,8 @@ from kitlib.i18n import check_lang
 from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.service.indices import QUADRANTS, ipa, quadrant
 
+__all__ = ["draw_ipa", "ipa_what_if", "what_if"]
+
 TEXT = {
     "unit": {"zh": "维度", "en": "Dimension"},
     "importance": {"zh": "重要性", "en": "Importance"},

@@ -24,6 +24,8 @@ from kitlib.i18n import check_lang
 from kitlib.plot.kano import CATEGORY_COLORS
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORY_NAMES
 
+__all__ = ["kano_classifier", "kano_verdict", "verdict_html"]
+
 TITLES = {
     "functional": {"zh": "如果提供这项服务功能，您觉得：", "en": "If the service had this feature, you would feel:"},
     "dysfunctional": {"zh": "如果不提供这项服务功能，您觉得：", "en": "If the service did not have it, you would feel:"},
