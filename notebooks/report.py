@@ -88,7 +88,7 @@ say(lang,
 # %%
 perceptions = survey.servqual("P")
 model = {name: book.servqual_model("P")[name] for name in dimension_order(book)}
-check = kl.scale_check(perceptions, model, cutoffs, confidence=1 - alpha_level)
+check = kl.check_scales(perceptions, model, cutoffs, confidence=1 - alpha_level)
 if check.verdict == "not_checked":
     say(lang,
         zh=f"只有 {check.n_complete} 份完整的感知题答卷（至少需要 {cutoffs.min_n_cfa} 份），本报告不检验量表；请以全部数据的报告为准。",

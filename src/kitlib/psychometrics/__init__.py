@@ -8,7 +8,7 @@ module                              functions
                                     :func:`efa`, :func:`structure_match`
 :mod:`.confirmatory`                :func:`cfa` (ML; FIML in :mod:`.fiml`) and fit indices
 :mod:`.construct_validity`          :func:`validity`, :func:`htmt`
-:mod:`.scale_check`                 :func:`scale_check` and the verdict rules it applies
+:mod:`.scale_check`                 :func:`check_scales` and the verdict rules it applies
 ==================================  ==========================================================
 
 Example
@@ -38,10 +38,10 @@ from kitlib.psychometrics.exploratory import (
     structure_match,
 )
 from kitlib.psychometrics.internal_consistency import item_analysis, reliability
-from kitlib.psychometrics.scale_check import ScaleCheck, ScaleCutoffs, scale_check
+from kitlib.psychometrics.scale_check import ScaleCheck, ScaleCutoffs, check_scales
 
 __all__ = [
     "CFAResult", "EFAResult", "Factorability", "ParallelAnalysis", "ScaleCheck", "ScaleCutoffs", "StructureMatch", "ValidityResult",
     "cfa", "efa", "factorability", "htmt", "item_analysis", "parallel_analysis", "reliability",
-    "scale_check", "structure_match", "validity",
+    "check_scales", "structure_match", "validity",
 ]

@@ -10,16 +10,16 @@ function                     rule
 :func:`fit_checks`           CFI ≥ ``cfi``, TLI ≥ ``tli``, RMSEA ≤ ``rmsea``, SRMR ≤ ``srmr``
 :func:`validity_checks`      CR ≥ ``composite_reliability``, AVE ≥ ``ave``, Fornell–Larcker,
                              HTMT < ``htmt``
-:func:`scale_check`          the overall verdict: ``trust`` / ``weak_item`` / ``use_with_care``
+:func:`check_scales`         the overall verdict: ``trust`` / ``weak_item`` / ``use_with_care``
                              / ``not_checked`` (too few complete answers for a CFA)
 ===========================  ==================================================================
 
 Example
 -------
 >>> import kitlib as kl
->>> from kitlib.psychometrics.scale_check import scale_check
+>>> from kitlib.psychometrics.scale_check import check_scales
 >>> survey = kl.load_case("it_firm")
->>> check = scale_check(survey.servqual("P"), survey.codebook.servqual_model("P"))
+>>> check = check_scales(survey.servqual("P"), survey.codebook.servqual_model("P"))
 >>> check.verdict, check.weak_items
 ('weak_item', ['P13'])
 
@@ -46,7 +46,7 @@ from kitlib.psychometrics.confirmatory import cfa
 from kitlib.psychometrics.construct_validity import ValidityResult
 from kitlib.psychometrics.internal_consistency import item_analysis, reliability
 
-__all__ = ["ScaleCheck", "ScaleCutoffs", "ValidityChecks", "fit_checks", "item_flags", "scale_check", "validity_checks"]
+__all__ = ["ScaleCheck", "ScaleCutoffs", "ValidityChecks", "check_scales", "fit_checks", "item_flags", "validity_checks"]
 
 VERDICTS = ("trust", "weak_item", "use_with_care", "not_checked")
 
@@ -238,7 +238,7 @@ def validity_checks(result: ValidityResult, cutoffs: ScaleCutoffs | None = None)
 
 @dataclass(frozen=True)
 class ScaleCheck:
-    """The verdict on a set of scales (:func:`scale_check`).
+    """The verdict on a set of scales (:func:`check_scales`).
 
     Attributes
     ----------
@@ -286,7 +286,7 @@ class ScaleCheck:
                 f"CFI {self.fit['cfi']:.3f}, RMSEA {self.fit['rmsea']:.3f}, weak items: {', '.join(self.weak_items) or 'none'})")
 
 
-def scale_check(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, confidence: float = 0.95) -> ScaleCheck:
+def check_scales(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, confidence: float = 0.95) -> ScaleCheck:
     """Reliability, item analysis and CFA of the scales, and the verdict whether their scores can be trusted.
 
     Parameters
@@ -316,7 +316,7 @@ def scale_check(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, co
     -------
     >>> import kitlib as kl
     >>> survey = kl.load_case("manufacturer")
-    >>> scale_check(survey.servqual("P"), survey.codebook.servqual_model("P")).failed_fit
+    >>> check_scales(survey.servqual("P"), survey.codebook.servqual_model("P")).failed_fit
     []
 
     References
@@ -325,9 +325,9 @@ def scale_check(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, co
     Nunnally, J. C., & Bernstein, I. H. (1994). *Psychometric Theory* (3rd ed.).
     """
     cutoffs = _cutoffs(cutoffs)
-    model = check_model(df, model, what="scale_check")
+    model = check_model(df, model, what="check_scales")
     items = [item for members in model.values() for item in members]
-    n_complete = len(numeric_items(df, items, min_rows=0, what="scale_check"))
+    n_complete = len(numeric_items(df, items, min_rows=0, what="check_scales"))
     if n_complete < cutoffs.min_n_cfa:
         return ScaleCheck("not_checked", n_complete, cutoffs)
     alphas = reliability(df, model, ci=confidence)

@@ -6,7 +6,7 @@ wires two dropdowns to it, so it works (and is tested) without a browser.
 Example
 -------
 >>> from kitlib.widgets.kano import kano_verdict
->>> kano_verdict(2, 5, lang="en")["category"]
+>>> kano_verdict(2, 5, lang="en").category
 'M'
 
 References
@@ -18,13 +18,14 @@ quality. *Center for Quality Management Journal*, 2(4), 3–36.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from kitlib.exercises.kano import classify, explain_pair
 from kitlib.i18n import check_lang
 from kitlib.plot.kano import CATEGORY_COLORS
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORY_NAMES
 
-__all__ = ["kano_classifier", "kano_verdict", "verdict_html"]
+__all__ = ["KanoVerdict", "kano_classifier", "kano_verdict", "verdict_html"]
 
 TITLES = {
     "functional": {"zh": "如果提供这项服务功能，您觉得：", "en": "If the service had this feature, you would feel:"},
@@ -33,30 +34,49 @@ TITLES = {
 }
 
 
-def kano_verdict(functional: int, dysfunctional: int, lang: str = "zh") -> dict:
+@dataclass(frozen=True)
+class KanoVerdict:
+    """The category of one KANO answer pair (:func:`kano_verdict`).
+
+    Attributes
+    ----------
+    category : str
+        Letter A, O, M, I, R or Q.
+    name : str
+        The category's name in the chosen language.
+    text : str
+        One sentence explaining why the pair falls into it.
+    """
+
+    category: str
+    name: str
+    text: str
+
+
+def kano_verdict(functional: int, dysfunctional: int, lang: str = "zh") -> KanoVerdict:
     """Category, its name and the reason for one answer pair (codes 1..5).
 
-    Returns
+    Example
     -------
-    dict
-        ``category`` (letter), ``name`` (in ``lang``), ``text`` (one explaining sentence).
+    >>> kano_verdict(1, 5, "en").category
+    'O'
+
+    References
+    ----------
+    Berger, C. et al. (1993). *Center for Quality Management Journal*, 2(4), 3–36 (evaluation table).
     """
     check_lang(lang)
     category = str(classify([functional], [dysfunctional])[0])
-    return {
-        "category": category,
-        "name": CATEGORY_NAMES[category][lang],
-        "text": explain_pair(int(functional), int(dysfunctional), category, lang),
-    }
+    return KanoVerdict(category, CATEGORY_NAMES[category][lang], explain_pair(int(functional), int(dysfunctional), category, lang))
 
 
-def verdict_html(verdict: dict) -> str:
+def verdict_html(verdict: KanoVerdict) -> str:
     """The verdict as a small coloured HTML card."""
-    colour = CATEGORY_COLORS[verdict["category"]]
+    colour = CATEGORY_COLORS[verdict.category]
     return (
         f"<div class='kitlib-kano-verdict' style='border-left:6px solid {colour};padding:6px 10px'>"
-        f"<span style='font-size:1.6em;font-weight:bold;color:{colour}'>{verdict['category']}</span> "
-        f"<b>{html.escape(verdict['name'])}</b><br>{html.escape(verdict['text'])}</div>"
+        f"<span style='font-size:1.6em;font-weight:bold;color:{colour}'>{verdict.category}</span> "
+        f"<b>{html.escape(verdict.name)}</b><br>{html.escape(verdict.text)}</div>"
     )
 
 
