@@ -90,9 +90,7 @@ def test_comments_need_ten_respondents():
         kl.publishable_comments(data, comment_column="text")
 
 
-def test_one_small_department_selected_with_filter_is_hidden_everywhere():
-    from service_synth import make_survey
-
+def test_one_small_department_selected_with_filter_is_hidden_everywhere(make_survey):
     legal = make_survey().filter(department="Legal")
     gaps = kl.servqual_gaps(legal)
     assert gaps.dimensions["suppressed"].all() and gaps.dimensions["gap"].isna().all()

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from service_synth import make_survey
 
 import kitlib as kl
 
@@ -15,7 +14,7 @@ def dimension_means(data):
     return {d: data[[f"P{i:02d}" for i in items]].mean(axis=1).mean() for d, items in ITEMS.items()}
 
 
-def test_csi_is_the_allocation_weighted_rescaled_mean():
+def test_csi_is_the_allocation_weighted_rescaled_mean(make_survey):
     survey = make_survey()
     data = survey.data
     allocation = data[[f"W_{d}" for d in DIMENSIONS]]
@@ -28,7 +27,7 @@ def test_csi_is_the_allocation_weighted_rescaled_mean():
     assert result.dimensions["weight"].sum() == pytest.approx(1)
 
 
-def test_equal_weights_and_scale_ends():
+def test_equal_weights_and_scale_ends(make_survey):
     survey = make_survey()
     means = dimension_means(survey.data)
     assert kl.csi(survey, weights="equal").csi == pytest.approx(np.mean([100 * (m - 1) / 6 for m in means.values()]))
@@ -39,7 +38,7 @@ def test_equal_weights_and_scale_ends():
     assert kl.csi(make_survey(frame=top)).csi == pytest.approx(0)
 
 
-def test_csi_per_provider_and_bad_weights():
+def test_csi_per_provider_and_bad_weights(make_survey):
     survey = make_survey()
     result = kl.csi(survey, by="department")
     groups = result.table.set_index("department")
@@ -50,7 +49,7 @@ def test_csi_per_provider_and_bad_weights():
         kl.csi(survey, weights="median")
 
 
-def test_derived_importance_is_the_correlation_with_overall():
+def test_derived_importance_is_the_correlation_with_overall(make_survey):
     survey = make_survey()
     result = kl.ipa(survey, importance="derived")
     table = result.table.set_index("unit")
@@ -60,7 +59,7 @@ def test_derived_importance_is_the_correlation_with_overall():
     assert result.performance_cut == pytest.approx(table["performance"].mean())
 
 
-def test_stated_importance_and_quadrant_rules():
+def test_stated_importance_and_quadrant_rules(make_survey):
     survey = make_survey()
     result = kl.ipa(survey)
     table = result.table.set_index("unit")
@@ -77,7 +76,7 @@ def test_stated_importance_and_quadrant_rules():
     assert table.loc["reliability", "quadrant_en"] == "Concentrate here"
 
 
-def test_item_level_uses_expectations_as_stated_importance():
+def test_item_level_uses_expectations_as_stated_importance(make_survey):
     survey = make_survey()
     table = kl.ipa(survey, level="item").table.set_index("unit")
     assert len(table) == 22
@@ -85,12 +84,12 @@ def test_item_level_uses_expectations_as_stated_importance():
 
 
 @pytest.mark.parametrize("kwargs", [{"importance": "felt"}, {"level": "feature"}])
-def test_bad_ipa_options(kwargs):
+def test_bad_ipa_options(kwargs, make_survey):
     with pytest.raises(kl.OptionError):
         kl.ipa(make_survey(), **kwargs)
 
 
-def test_stated_importance_without_allocation_explains_the_alternative():
+def test_stated_importance_without_allocation_explains_the_alternative(make_survey):
     survey = make_survey()
     survey.codebook.columns = {k: v for k, v in survey.codebook.columns.items() if not k.startswith("W_")}
     with pytest.raises(kl.AnalysisInputError, match="derived"):
@@ -98,7 +97,7 @@ def test_stated_importance_without_allocation_explains_the_alternative():
     assert kl.csi(survey).weights_source == "equal"
 
 
-def test_provider_matrix_cells_and_suppression():
+def test_provider_matrix_cells_and_suppression(make_survey):
     survey = make_survey()
     matrix = kl.provider_matrix(survey, value="reliability")
     cells = matrix.cells.set_index(["provider", "department"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -39,11 +38,6 @@ EXERCISES = ROOT / "exercises"
 NOTEBOOKS = sorted(p.stem for p in EXERCISES.glob("[0-9][0-9]_*.ipynb"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 KANO_TABLE = {1: "QAAAO", 2: "RIIIM", 3: "RIIIM", 4: "RIIIM", 5: "RRRRQ"}  # Berger et al. (1993), rows functional
-
-
-@cache
-def case(name: str) -> kl.Survey:
-    return kl.load_case(name)
 
 
 def with_data(survey: kl.Survey, data: pd.DataFrame) -> kl.Survey:
@@ -99,7 +93,7 @@ ODD_ANSWERS = ["abc", 42, [1, 2], {"x": 1}, pd.DataFrame(), (None,), {"alpha": "
 
 
 @pytest.mark.parametrize("answer", ODD_ANSWERS, ids=range(len(ODD_ANSWERS)))
-def test_checks_never_raise_on_strange_answers(answer):
+def test_checks_never_raise_on_strange_answers(answer, case):
     pairs = [(1, 5), (2, 5)]
     calls = [
         lambda: check_cleaning(answer, case("it_firm")),
@@ -130,14 +124,14 @@ def cleaning_answer(raw, **changes):
     return {**answer, **changes}
 
 
-def test_cleaning_right_answer_passes(raw_it):
+def test_cleaning_right_answer_passes(raw_it, case):
     result = check_cleaning(cleaning_answer(raw_it), case("it_firm"), lang="en")
     assert result.correct, str(result)
     assert "Internal Audit" in result.findings[-1].message
 
 
 @LANGS
-def test_cleaning_mistakes(raw_it, lang):
+def test_cleaning_mistakes(raw_it, lang, case):
     survey = case("it_firm")
     assert_hint(check_cleaning(cleaning_answer(raw_it, reverse_items=["P13"]), survey, lang), "reverse_partial", lang)
     assert_hint(check_cleaning(cleaning_answer(raw_it, recoded=raw_it["P13"]), survey, lang), "not_recoded", lang)
@@ -148,7 +142,7 @@ def test_cleaning_mistakes(raw_it, lang):
 
 
 @LANGS
-def test_cleaning_threshold_and_row_counting_mistakes(raw_it, lang):
+def test_cleaning_threshold_and_row_counting_mistakes(raw_it, lang, case):
     survey = case("it_firm")
     data = survey.data.copy()
     # a department of exactly five respondents: reportable, but "<= 5" would hide it
@@ -165,7 +159,7 @@ def test_cleaning_threshold_and_row_counting_mistakes(raw_it, lang):
 
 
 # ---------------------------------------------------------------- exercise 2: gaps
-def test_gap_by_hand_and_kitlib_both_pass():
+def test_gap_by_hand_and_kitlib_both_pass(case):
     survey = case("it_firm")
     mine = survey.filter(provider="IT Support")
     assert check_gap(gaps_by_hand(mine.data, survey.codebook).to_dict(), survey, "IT Support").correct
@@ -174,7 +168,7 @@ def test_gap_by_hand_and_kitlib_both_pass():
 
 
 @LANGS
-def test_gap_mistakes(lang):
+def test_gap_mistakes(lang, case):
     survey, book = case("it_firm"), case("it_firm").codebook
     mine = survey.filter(provider="IT Support").data
     right = gaps_by_hand(mine, book)
@@ -187,7 +181,7 @@ def test_gap_mistakes(lang):
 
 
 # ---------------------------------------------------------------- exercise 3: reliability
-def test_reliability_formula_matches_kitlib():
+def test_reliability_formula_matches_kitlib(case):
     survey = case("manufacturer")
     model = survey.codebook.servqual_model("P")
     table = kl.reliability(survey.data, model)
@@ -204,7 +198,7 @@ def reliability_parts(data, model):
 
 
 @LANGS
-def test_reliability_mistakes(lang):
+def test_reliability_mistakes(lang, case):
     survey = case("manufacturer")
     model = survey.codebook.servqual_model("P")
     alphas, r_drop = reliability_parts(survey.data, model)
@@ -225,7 +219,7 @@ def test_reliability_mistakes(lang):
 
 # ---------------------------------------------------------------- exercise 4: EFA / CFA
 @pytest.fixture(scope="module")
-def factor_answer():
+def factor_answer(case):
     survey = case("it_firm")
     items = survey.servqual("P").dropna()
     n = kl.parallel_analysis(items).n_factors
@@ -238,7 +232,7 @@ def factor_answer():
 
 
 @LANGS
-def test_factor_mistakes(factor_answer, lang):
+def test_factor_mistakes(factor_answer, lang, case):
     survey = case("it_firm")
     assert check_factor_analysis(factor_answer, survey, lang).correct
     assert_hint(check_factor_analysis({**factor_answer, "n_factors": 22}, survey, lang), "n_items", lang)
@@ -261,7 +255,7 @@ def test_factor_mistakes(factor_answer, lang):
 
 
 @LANGS
-def test_factor_chi_square_and_direction_mistakes(lang):
+def test_factor_chi_square_and_direction_mistakes(lang, case):
     survey = case("it_firm")
     # four copies of the data: same CFI/RMSEA territory, chi-square four times larger, p < .05
     big = with_data(survey, pd.concat([survey.data] * 4))
@@ -274,7 +268,7 @@ def test_factor_chi_square_and_direction_mistakes(lang):
 
 
 @LANGS
-def test_factor_kaiser_mistake(lang):
+def test_factor_kaiser_mistake(lang, case):
     # one factor plus noise, n = 60: sampling-noise eigenvalues above 1 fool the Kaiser rule, not parallel analysis
     survey = case("it_firm")
     rng = np.random.default_rng(3)
@@ -292,7 +286,7 @@ def test_factor_kaiser_mistake(lang):
 
 # ---------------------------------------------------------------- exercise 5: KANO by hand
 @pytest.fixture(scope="module")
-def kano_pairs():
+def kano_pairs(case):
     survey = case("it_firm")
     frames = [survey.data[[f, d]].dropna().astype(int).head(15).set_axis(["f", "d"], axis=1) for f, d in survey.codebook.kano_pairs().values()]
     return pd.concat(frames, ignore_index=True)
@@ -327,7 +321,7 @@ def test_kano_mistakes(kano_pairs, lang):
 
 # ---------------------------------------------------------------- exercise 6: Better / Worse
 @pytest.fixture(scope="module")
-def kano_counts():
+def kano_counts(case):
     survey = case("manufacturer")
     counts = {}
     for feature, (f, d) in survey.codebook.kano_pairs().items():
@@ -336,7 +330,7 @@ def kano_counts():
     return pd.DataFrame(counts).T.reindex(columns=list("AOMIRQ")).fillna(0)
 
 
-def test_better_worse_matches_kitlib_kano_table(kano_counts):
+def test_better_worse_matches_kitlib_kano_table(kano_counts, case):
     table = kl.kano_table(case("manufacturer")).set_index("feature")
     total = kano_counts[list("AOMI")].sum(axis=1)
     assert ((kano_counts["A"] + kano_counts["O"]) / total).to_numpy() == pytest.approx(table["better"].to_numpy(), abs=1e-12)
@@ -344,7 +338,7 @@ def test_better_worse_matches_kitlib_kano_table(kano_counts):
 
 
 @LANGS
-def test_better_worse_mistakes(kano_counts, lang):
+def test_better_worse_mistakes(kano_counts, lang, case):
     survey = case("manufacturer")
     c = kano_counts
     total = c[list("AOMI")].sum(axis=1)
@@ -363,7 +357,7 @@ def test_better_worse_mistakes(kano_counts, lang):
 
 # ---------------------------------------------------------------- exercise 7: NPS and CSI
 @pytest.fixture(scope="module")
-def nps_scores():
+def nps_scores(case):
     return case("bank").filter(provider="Operations Centre").data["nps"].dropna()
 
 
@@ -398,7 +392,7 @@ def csi_parts(survey):
 
 
 @LANGS
-def test_csi_by_hand_and_mistakes(lang):
+def test_csi_by_hand_and_mistakes(lang, case):
     survey = case("bank").filter(provider="Operations Centre")
     means, weights = csi_parts(survey)
     right = float((weights * 100 * (means - 1) / 6).sum())
@@ -430,7 +424,7 @@ def quadrants(importance, performance, performance_cut=None):
 
 
 @LANGS
-def test_ipa_mistakes(lang):
+def test_ipa_mistakes(lang, case):
     survey = case("it_firm")
     importance, performance = ipa_by_hand(survey)
     right = quadrants(importance, performance)
@@ -446,7 +440,7 @@ def test_ipa_mistakes(lang):
 
 
 @LANGS
-def test_ipa_lowest_performance_mistake(lang):
+def test_ipa_lowest_performance_mistake(lang, case):
     survey = case("it_firm")
     data = survey.data.copy()
     tangibles = survey.codebook.servqual_model("P")["tangibles"]
@@ -477,7 +471,7 @@ def standard_answer(survey, provider=PROVIDER):
 
 
 @LANGS
-def test_service_standard_mistakes(lang):
+def test_service_standard_mistakes(lang, case):
     survey, book = case("bank"), case("bank").codebook
     right, (first, second, gaps) = standard_answer(survey)
     check = lambda **change: check_service_standard({**right, **change}, survey, PROVIDER, lang)  # noqa: E731
@@ -498,7 +492,7 @@ def test_service_standard_mistakes(lang):
 
 
 @LANGS
-def test_service_standard_focus_mistakes(lang):
+def test_service_standard_focus_mistakes(lang, case):
     survey, book = case("bank"), case("bank").codebook
     wave = survey.wave_column()
     before, after = sorted(survey.data[wave].unique())

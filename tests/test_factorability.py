@@ -3,44 +3,40 @@
 import numpy as np
 import pandas as pd
 import pytest
-from psychometrics_reference import CLOSED_FORM, DATASETS, data, reference
 
 import kitlib as kl
 
-
-def items(name):
-    ref = reference(name)
-    return data(name)[[i for members in ref["model"].values() for i in members]]
+DATASETS = ["holzinger_swineford", "bfi", "case_it_firm", "case_manufacturer", "case_bank"]  # fixtures/r/<name>.json
 
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_kmo_and_bartlett_match_psych(name):
+def test_kmo_and_bartlett_match_psych(name, reference, items, tolerance):
     expected = reference(name)["factorability"]
     result = kl.factorability(items(name))
     assert result.n == expected["n"]
-    assert result.kmo == pytest.approx(expected["kmo"], abs=CLOSED_FORM)
-    np.testing.assert_allclose(result.kmo_items[list(expected["kmo_items"])], list(expected["kmo_items"].values()), atol=CLOSED_FORM)
-    assert result.bartlett_chi2 == pytest.approx(expected["bartlett_chi2"], abs=CLOSED_FORM * max(1, expected["bartlett_chi2"]))
+    assert result.kmo == pytest.approx(expected["kmo"], abs=tolerance.closed_form)
+    np.testing.assert_allclose(result.kmo_items[list(expected["kmo_items"])], list(expected["kmo_items"].values()), atol=tolerance.closed_form)
+    assert result.bartlett_chi2 == pytest.approx(expected["bartlett_chi2"], abs=tolerance.closed_form * max(1, expected["bartlett_chi2"]))
     assert result.bartlett_df == expected["bartlett_df"]
-    assert result.bartlett_p == pytest.approx(expected["bartlett_p"], abs=CLOSED_FORM)
+    assert result.bartlett_p == pytest.approx(expected["bartlett_p"], abs=tolerance.closed_form)
     assert "KMO=" in repr(result)
 
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_parallel_analysis_matches_fa_parallel(name):
+def test_parallel_analysis_matches_fa_parallel(name, reference, items, tolerance):
     expected = reference(name)["parallel"]
     result = kl.parallel_analysis(items(name), n_iter=200, seed=7)
     table = result.eigenvalues
     assert result.n == expected["n"]
-    np.testing.assert_allclose(table["observed"], expected["observed"], atol=CLOSED_FORM)
-    np.testing.assert_allclose(table["observed_reduced"], expected["observed_reduced"], atol=CLOSED_FORM)
+    np.testing.assert_allclose(table["observed"], expected["observed"], atol=tolerance.closed_form)
+    np.testing.assert_allclose(table["observed_reduced"], expected["observed_reduced"], atol=tolerance.closed_form)
     # random-data eigenvalues: Monte Carlo error only (different random streams in R and numpy)
     np.testing.assert_allclose(table["simulated_mean"], expected["simulated_mean"], atol=0.02)
     np.testing.assert_allclose(table["simulated_quantile"], expected["simulated_q95"], atol=0.04)
     assert result.n_factors == expected["ncomp"]
 
 
-def test_parallel_analysis_is_reproducible_with_a_seed():
+def test_parallel_analysis_is_reproducible_with_a_seed(items):
     df = items("holzinger_swineford")
     first = kl.parallel_analysis(df, seed=3).eigenvalues
     pd.testing.assert_frame_equal(first, kl.parallel_analysis(df, seed=3).eigenvalues)
@@ -52,7 +48,7 @@ def test_parallel_analysis_finds_no_factor_in_noise():
     assert kl.parallel_analysis(noise, seed=1).n_factors == 0
 
 
-def test_singular_matrix_is_reported():
+def test_singular_matrix_is_reported(items):
     df = items("holzinger_swineford").assign(x10=lambda d: d["x1"] + d["x2"])
     with pytest.raises(kl.AnalysisInputError, match="singular"):
         kl.factorability(df)
@@ -75,6 +71,6 @@ def test_factorability_rejects_bad_input(frame, message):
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [({"n_iter": 3}, "n_iter"), ({"quantile": 1.5}, "quantile")])
-def test_parallel_analysis_rejects_bad_settings(kwargs, message):
+def test_parallel_analysis_rejects_bad_settings(kwargs, message, items):
     with pytest.raises(kl.OptionError, match=message):
         kl.parallel_analysis(items("holzinger_swineford"), **kwargs)

@@ -4,33 +4,21 @@ Reference: tests/fixtures/r/gaps.json written by tests/fixtures/r/gaps.R from
 tests/fixtures/r/service_small.csv (R ``t.test(paired = TRUE)``).
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
 from scipy import stats
-from service_synth import make_survey
 
 import kitlib as kl
 
-HERE = Path(__file__).parent / "fixtures" / "r"
 TOLERANCE = 1e-6
 COMPARED = ["n", "E", "P", "gap", "t", "dof", "p", "ci_low", "ci_high", "d_z"]
 
 
 @pytest.fixture(scope="module")
-def reference():
-    return json.loads((HERE / "gaps.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def small():
-    frame = pd.read_csv(HERE / "service_small.csv")
-    frame["comment"] = None
-    return make_survey(frame=frame, waves=True)
+def r_gaps(reference):
+    return reference("gaps")
 
 
 def assert_matches(table, key, rows):
@@ -41,23 +29,23 @@ def assert_matches(table, key, rows):
             assert ours[column] == pytest.approx(row[column], abs=TOLERANCE, rel=TOLERANCE), (row["key"], column)
 
 
-def test_item_dimension_overall_gaps_match_r(small, reference):
+def test_item_dimension_overall_gaps_match_r(small, r_gaps):
     result = kl.servqual_gaps(small)
-    assert_matches(result.items, "P_item", reference["all"]["items"])
-    assert_matches(result.dimensions, "dimension", reference["all"]["dimensions"])
-    assert_matches(result.overall, "score", reference["all"]["overall"])
+    assert_matches(result.items, "P_item", r_gaps["all"]["items"])
+    assert_matches(result.dimensions, "dimension", r_gaps["all"]["dimensions"])
+    assert_matches(result.overall, "score", r_gaps["all"]["overall"])
     assert result.weights == "respondent"
 
 
-def test_missing_answers_drop_only_that_pair(small, reference):
+def test_missing_answers_drop_only_that_pair(small, r_gaps):
     items = kl.servqual_gaps(small).items.set_index("P_item")
     assert items.loc["P03", "n"] == 59 and items.loc["P07", "n"] == 59 and items.loc["P01", "n"] == 60
 
 
-def test_gaps_by_provider_match_r(small, reference):
+def test_gaps_by_provider_match_r(small, r_gaps):
     result = kl.servqual_gaps(small, by="provider")
     assert not result.dimensions["suppressed"].any()
-    for provider, tables in reference["by_provider"].items():
+    for provider, tables in r_gaps["by_provider"].items():
         assert_matches(result.items[result.items["provider"] == provider], "P_item", tables["items"])
         assert_matches(result.dimensions[result.dimensions["provider"] == provider], "dimension", tables["dimensions"])
         assert_matches(result.overall[result.overall["provider"] == provider], "score", tables["overall"])
@@ -98,7 +86,7 @@ def test_mean_and_fixed_weights(small):
     assert dims["gap"].mean() == pytest.approx(fixed.loc["unweighted", "gap"], abs=1e-12)
 
 
-def test_small_department_and_a_sibling_are_suppressed():
+def test_small_department_and_a_sibling_are_suppressed(make_survey):
     survey = make_survey()
     result = kl.servqual_gaps(survey, by="department")
     dims = result.dimensions.set_index("department")
@@ -112,7 +100,7 @@ def test_small_department_and_a_sibling_are_suppressed():
     assert "suppressed" in repr(result)
 
 
-def test_without_allocation_there_is_no_weighted_score():
+def test_without_allocation_there_is_no_weighted_score(make_survey):
     survey = make_survey()
     survey.codebook.columns = {k: v for k, v in survey.codebook.columns.items() if not k.startswith("W_")}
     result = kl.servqual_gaps(survey)
@@ -127,7 +115,7 @@ def test_without_allocation_there_is_no_weighted_score():
      ({"weights": {"tangibles": 1}}, "each dimension", kl.OptionError), ({"min_group_size": 0}, "min_group_size", kl.OptionError),
      ({"confidence": 1.5}, "confidence", kl.OptionError)],
 )
-def test_bad_arguments_raise_clear_errors(kwargs, message, error):
+def test_bad_arguments_raise_clear_errors(kwargs, message, error, make_survey):
     with pytest.raises(error, match=message):
         kl.servqual_gaps(make_survey(), **kwargs)
 
@@ -137,7 +125,7 @@ def test_not_a_survey_is_rejected():
         kl.servqual_gaps(pd.DataFrame({"P01": [1, 2]}))
 
 
-def test_self_view_gap_is_receivers_minus_staff_with_welch_test():
+def test_self_view_gap_is_receivers_minus_staff_with_welch_test(make_survey):
     survey = make_survey()
     table = kl.self_view_gap(survey).set_index(["provider", "dimension"])
     receivers = survey.data[survey.data["provider"] == "IT Support"][[f"P{i:02d}" for i in range(5, 10)]].mean(axis=1)
@@ -150,13 +138,13 @@ def test_self_view_gap_is_receivers_minus_staff_with_welch_test():
     assert row["n_staff"] == 6 and row["self_view_gap"] < 0  # staff rate themselves higher in the synthetic data
 
 
-def test_self_view_gap_hides_providers_with_few_staff():
+def test_self_view_gap_hides_providers_with_few_staff(make_survey):
     survey = make_survey()
     survey.self_assessment = survey.self_assessment.groupby("provider").head(3)
     table = kl.self_view_gap(survey)
     assert table["suppressed"].all() and table["self_view_gap"].isna().all()
 
 
-def test_self_view_gap_needs_a_self_assessment():
+def test_self_view_gap_needs_a_self_assessment(make_survey):
     with pytest.raises(kl.AnalysisInputError, match="self-assessment"):
         kl.self_view_gap(make_survey(self_assessment=False))

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from service_synth import make_survey
 
 import kitlib as kl
 from kitlib.service.kano import kano_codes, summarize_kano_counts
@@ -126,7 +125,7 @@ def test_ties_are_broken_must_be_first():
     assert summarize_kano_counts(tied)["category"].tolist() == ["M", "O", "A"]
 
 
-def test_kano_table_counts_match_a_crosstab_of_the_classification():
+def test_kano_table_counts_match_a_crosstab_of_the_classification(make_survey):
     survey = make_survey(n=120, seed=3)
     table = kl.kano_table(survey).set_index("feature")
     for feature, (f, d) in survey.codebook.kano_pairs().items():
@@ -145,7 +144,7 @@ def test_kano_table_counts_match_a_crosstab_of_the_classification():
     assert set(table["category_zh"]) <= {"魅力型", "期望型", "必备型", "无差异型", "反向型", "可疑结果"}
 
 
-def test_kano_table_by_department_suppresses_small_groups():
+def test_kano_table_by_department_suppresses_small_groups(make_survey):
     table = kl.kano_table(make_survey(), by="department")
     legal = table[table["department"] == "Legal"]
     assert legal["suppressed"].all() and legal["A"].isna().all() and legal["category"].isna().all()

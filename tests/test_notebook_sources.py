@@ -4,7 +4,7 @@
   py:percent script (``jupytext.toml``); the two must say the same, byte for byte
   in both directions (what ``jupytext --sync`` would write is what is committed).
 * The student notebooks ``exercises/NN_*.ipynb`` are exactly what
-  ``kitlib.exercises.release`` makes from the solutions, and hold no answer.
+  ``kitlib.exercises.student_release`` makes from the solutions, and hold no answer.
 * Saving a notebook through a real Jupyter server (the REST call JupyterLab makes)
   rewrites its paired script too.
 """
@@ -30,7 +30,7 @@ from jupytext.combine import combine_inputs_with_outputs
 from jupytext.config import load_jupytext_config
 
 from kitlib.exercises import release
-from kitlib.exercises.release import (
+from kitlib.exercises.student_release import (
     BEGIN_SOLUTION,
     BEGIN_TEMPLATE,
     END_SOLUTION,

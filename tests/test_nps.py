@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from service_synth import make_survey
 
 import kitlib as kl
 
@@ -51,7 +50,7 @@ def test_bad_scores_raise(bad):
         kl.nps(bad)
 
 
-def test_nps_table_per_group_with_suppression():
+def test_nps_table_per_group_with_suppression(make_survey):
     survey = make_survey()
     table = kl.nps_table(survey, by="department").set_index("department")
     sales = survey.data.loc[survey.data["department"] == "Sales", "nps"]

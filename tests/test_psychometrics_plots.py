@@ -6,11 +6,8 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
-from psychometrics_reference import data, reference
 
 import kitlib as kl
-
-MODEL = reference("case_it_firm")["model"]
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +21,14 @@ def no_font_fallbacks(caplog):
 
 
 @pytest.fixture(scope="module")
-def results():
-    items = data("case_it_firm")[[i for members in MODEL.values() for i in members]]
-    return kl.parallel_analysis(items, seed=1), kl.efa(items, 5)
+def model(reference):
+    return reference("case_it_firm")["model"]
+
+
+@pytest.fixture(scope="module")
+def results(items):
+    data = items("case_it_firm")
+    return kl.parallel_analysis(data, seed=1), kl.efa(data, 5)
 
 
 def render_without_glyph_warnings(draw):
@@ -58,13 +60,13 @@ def test_scree_in_english(results):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Observed data", "Random data (95% quantile)"]
 
 
-def test_loading_heatmap_groups_items_by_dimension_in_chinese(results):
+def test_loading_heatmap_groups_items_by_dimension_in_chinese(results, model):
     _, fa = results
     codebook = kl.load_case("it_firm").codebook
-    ax = render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, MODEL, codebook=codebook, lang="zh"))
+    ax = render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, model, codebook=codebook, lang="zh"))
     rows = [t.get_text() for t in ax.get_yticklabels()]
     reverse = {"P13"}  # reverse-keyed in the codebook: marked so its recoded scores are not misread
-    assert rows == [i + ("（反向题）" if i in reverse else "") for members in MODEL.values() for i in members]
+    assert rows == [i + ("（反向题）" if i in reverse else "") for members in model.values() for i in members]
     assert any(t.get_text().startswith("（反向题）：反向表述") for t in ax.texts)
     assert {t.get_text() for t in ax.texts} >= {"有形性", "可靠性", "响应性", "保证性", "移情性"}
     assert all("\n" in t.get_text() for t in ax.get_xticklabels())
@@ -89,20 +91,20 @@ def test_charts_reject_bad_input(results):
         kl.plot.scree(pa, lang="fr")
 
 
-def test_chinese_survives_a_repeated_set_theme(results):
+def test_chinese_survives_a_repeated_set_theme(results, model):
     """seaborn's set_theme resets the font list; the charts put the Chinese font back before drawing."""
     _, fa = results
     kl.plot.set_theme()
     kl.plot.set_theme()
-    render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, MODEL, lang="zh"))
+    render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, model, lang="zh"))
 
 
-def test_reverse_keyed_item_is_marked_in_english_and_labels_stay_inside_the_figure(results):
+def test_reverse_keyed_item_is_marked_in_english_and_labels_stay_inside_the_figure(results, model):
     _, fa = results
     codebook = kl.load_case("it_firm").codebook
-    ax = render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, MODEL, codebook=codebook, lang="en"))
+    ax = render_without_glyph_warnings(lambda: kl.plot.loading_heatmap(fa, model, codebook=codebook, lang="en"))
     assert "P13 (R)" in [t.get_text() for t in ax.get_yticklabels()]
-    ax = kl.plot.loading_heatmap(fa, MODEL, codebook=codebook, lang="en")
+    ax = kl.plot.loading_heatmap(fa, model, codebook=codebook, lang="en")
     figure = ax.figure
     figure.canvas.draw()
     colorbar = [other for other in figure.axes if other is not ax][0].get_window_extent()

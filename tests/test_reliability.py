@@ -4,27 +4,28 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
-from psychometrics_reference import CLOSED_FORM, DATASETS, ITERATIVE, data, raw_data, reference
 
 import kitlib as kl
 
+DATASETS = ["holzinger_swineford", "bfi", "case_it_firm", "case_manufacturer", "case_bank"]  # fixtures/r/<name>.json
+
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_reliability_matches_psych(name):
+def test_reliability_matches_psych(name, reference, r_data, tolerance):
     ref = reference(name)
-    table = kl.reliability(data(name), ref["model"])
+    table = kl.reliability(r_data(name), ref["model"])
     assert list(table.index) == list(ref["model"])
     for scale, expected in ref["reliability"].items():
         row = table.loc[scale]
         assert row["n_items"] == expected["n_items"]
         assert row["n"] == expected["n"]
         for column in ["alpha", "std_alpha", "alpha_ci_low", "alpha_ci_high"]:
-            assert row[column] == pytest.approx(expected[column], abs=CLOSED_FORM), (scale, column)
-        assert row["omega_total"] == pytest.approx(expected["omega_total"], abs=ITERATIVE), scale
+            assert row[column] == pytest.approx(expected[column], abs=tolerance.closed_form), (scale, column)
+        assert row["omega_total"] == pytest.approx(expected["omega_total"], abs=tolerance.iterative), scale
 
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_item_analysis_matches_psych(name):
+def test_item_analysis_matches_psych(name, reference, raw_data, tolerance):
     ref = reference(name)
     for scale, expected in ref["reliability"].items():
         reverse = [i for i in ref["reverse"] or [] if i in ref["model"][scale]]
@@ -32,23 +33,23 @@ def test_item_analysis_matches_psych(name):
         items = expected["items"]
         assert list(table.index) == items["item"]
         for column in ["mean", "sd", "r_drop", "alpha_if_deleted"]:
-            np.testing.assert_allclose(table[column], items[column], atol=CLOSED_FORM, err_msg=f"{scale} {column}")
+            np.testing.assert_allclose(table[column], items[column], atol=tolerance.closed_form, err_msg=f"{scale} {column}")
         assert table["reversed"].tolist() == [i in reverse for i in items["item"]]
 
 
-def test_item_analysis_reads_reverse_keys_from_codebook():
+def test_item_analysis_reads_reverse_keys_from_codebook(reference, r_data, tolerance):
     codebook = kl.load_case("it_firm").codebook
     items = codebook.items("servqual_P", dimension="responsiveness")
-    raw = data("case_it_firm")
+    raw = r_data("case_it_firm")
     raw["P13"] = 8 - raw["P13"]  # undo the loader's recoding, as in an unprocessed file
     expected = reference("case_it_firm")["reliability"]["responsiveness"]["items"]
     table = kl.item_analysis(raw, items, reverse=codebook)
     assert table.loc["P13", "reversed"]
-    np.testing.assert_allclose(table["r_drop"], expected["r_drop"], atol=CLOSED_FORM)
+    np.testing.assert_allclose(table["r_drop"], expected["r_drop"], atol=tolerance.closed_form)
 
 
-def test_feldt_interval_is_pingouins_formula_at_full_precision():
-    df = data("bfi")[["C1", "C2", "C3", "C4", "C5"]]
+def test_feldt_interval_is_pingouins_formula_at_full_precision(r_data):
+    df = r_data("bfi")[["C1", "C2", "C3", "C4", "C5"]]
     ours = kl.reliability(df, ["C1", "C2", "C3", "C4", "C5"]).loc["scale"]
     alpha, (low, high) = pg.cronbach_alpha(data=df.dropna())
     assert ours["alpha"] == pytest.approx(alpha, abs=1e-12)
@@ -57,15 +58,15 @@ def test_feldt_interval_is_pingouins_formula_at_full_precision():
     assert ours["alpha_ci_low"] != round(ours["alpha_ci_low"], 3)
 
 
-def test_a_wider_confidence_level_gives_a_wider_interval():
-    df = data("holzinger_swineford")
+def test_a_wider_confidence_level_gives_a_wider_interval(r_data):
+    df = r_data("holzinger_swineford")
     narrow = kl.reliability(df, ["x1", "x2", "x3"], ci=0.90).loc["scale"]
     wide = kl.reliability(df, ["x1", "x2", "x3"], ci=0.99).loc["scale"]
     assert wide["alpha_ci_low"] < narrow["alpha_ci_low"] < narrow["alpha"] < narrow["alpha_ci_high"] < wide["alpha_ci_high"]
 
 
-def test_omega_is_nan_for_a_two_item_scale():
-    assert np.isnan(kl.reliability(data("holzinger_swineford"), ["x1", "x2"]).loc["scale", "omega_total"])
+def test_omega_is_nan_for_a_two_item_scale(r_data):
+    assert np.isnan(kl.reliability(r_data("holzinger_swineford"), ["x1", "x2"]).loc["scale", "omega_total"])
 
 
 @pytest.mark.parametrize(
@@ -84,6 +85,6 @@ def test_reliability_rejects_bad_input(frame, scales, message):
         kl.reliability(frame, scales)
 
 
-def test_item_analysis_rejects_unknown_reverse_item():
+def test_item_analysis_rejects_unknown_reverse_item(r_data):
     with pytest.raises(kl.AnalysisInputError, match="not among the items"):
-        kl.item_analysis(data("holzinger_swineford"), ["x1", "x2", "x3"], reverse=["x9"])
+        kl.item_analysis(r_data("holzinger_swineford"), ["x1", "x2", "x3"], reverse=["x9"])

@@ -7,41 +7,21 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
-from service_synth import codebook_dict, make_frame, make_survey
 
 import kitlib as kl
-from kitlib.data.codebook import parse_codebook
-from kitlib.data.survey import Survey
 
 # The small department of the synthetic survey (3 respondents) under every name it has.
 SMALL = {"raw": "Legal", "zh": "法务部", "en": "Legal Affairs"}
-VALUE_LABELS = {
-    "department": {"Legal": {"zh": "法务部", "en": "Legal Affairs"}, "Sales": {"zh": "销售部", "en": "Sales & Marketing"},
-                   "Finance": {"zh": "财务部", "en": "Finance"}, "Ops": {"zh": "运营部", "en": "Operations"}},
-    "provider": {"IT Support": {"zh": "信息技术支持部", "en": "IT Support"}, "HR Service": {"zh": "人力资源服务部", "en": "HR Service"}},
-    "wave": {"2025Q4": {"zh": "2025年第四季度", "en": "Q4 2025"}, "2026Q2": {"zh": "2026年第二季度", "en": "Q2 2026"}},
-}
-
-
-def labelled_survey(waves: bool = True, frame=None) -> Survey:
-    """The synthetic survey with bilingual value labels for its groups and item 13 reverse-keyed (as in the cases)."""
-    book = codebook_dict(waves=waves)
-    for column in book["columns"]:
-        if column["id"] in VALUE_LABELS:
-            column["labels"] = VALUE_LABELS[column["id"]]
-        if column["id"] in ("E13", "P13"):
-            column["reverse"] = True
-    data = make_frame(waves=waves) if frame is None else frame
-    return Survey(data.reset_index(drop=True), parse_codebook(book))
 
 
 @pytest.fixture(scope="module")
-def survey():
+def survey(make_survey):
     return make_survey(waves=True)
 
 
 @pytest.fixture(scope="module")
-def labelled():
+def labelled(labelled_survey):
+    """The synthetic survey with the value labels of ``value_labels`` and item 13 reverse-keyed."""
     return labelled_survey()
 
 
@@ -114,7 +94,7 @@ def test_the_font_check_can_fail(caplog):
     plt.close("all")
 
 
-def test_hidden_cells_inside_shown_rows_stay_grey_and_marked(caplog):
+def test_hidden_cells_inside_shown_rows_stay_grey_and_marked(caplog, make_survey, make_frame, labelled_survey):
     """Ops (large) gets only 3 HR Service respondents: that cell shows n<5, its row sibling a * (complementary)."""
     frame = make_frame(waves=True)
     ops = frame.index[frame["department"] == "Ops"]
@@ -150,7 +130,7 @@ def test_grouped_trend_chart_draws_one_group(survey):
 
 
 @pytest.mark.parametrize("lang, phrase", [("en", "anonymity"), ("zh", "匿名")])
-def test_a_hidden_group_draws_an_explanation_instead_of_numbers(lang, phrase):
+def test_a_hidden_group_draws_an_explanation_instead_of_numbers(lang, phrase, make_survey):
     legal = make_survey().filter(department="Legal")
     for ax in (kl.plot.gap_bars(legal, lang=lang), kl.plot.snake_chart(legal, lang=lang),
                kl.plot.kano_map(legal, lang=lang), kl.plot.ipa_grid(kl.ipa(legal), lang=lang)):
@@ -219,8 +199,8 @@ def test_the_bank_board_office_appears_in_no_chart():
 # --- codebook value labels ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_group_values_are_shown_with_the_codebooks_labels(labelled, lang, caplog):
-    label = {column: {value: entry[lang] for value, entry in values.items()} for column, values in VALUE_LABELS.items()}
+def test_group_values_are_shown_with_the_codebooks_labels(labelled, lang, caplog, value_labels):
+    label = {column: {value: entry[lang] for value, entry in values.items()} for column, values in value_labels.items()}
     departments = [label["department"][d] for d in ("Finance", "Ops", "Sales")]
 
     ax, _ = render(lambda: kl.plot.nps_bar(labelled, by="department", lang=lang), caplog)
@@ -237,14 +217,14 @@ def test_group_values_are_shown_with_the_codebooks_labels(labelled, lang, caplog
     plt.close("all")
 
 
-def test_results_carry_the_value_labels_for_charts(labelled):
+def test_results_carry_the_value_labels_for_charts(labelled, make_survey, value_labels):
     gaps = kl.servqual_gaps(labelled, by="department").dimensions
     assert set(zip(gaps["department"], gaps["department_label_zh"], gaps["department_label_en"])) == {
-        (value, entry["zh"], entry["en"]) for value, entry in VALUE_LABELS["department"].items()}
+        (value, entry["zh"], entry["en"]) for value, entry in value_labels["department"].items()}
     table = kl.nps_table(labelled, by=["provider", "wave"])
     assert table.columns[:6].tolist() == ["provider", "provider_label_zh", "provider_label_en", "wave", "wave_label_zh", "wave_label_en"]
     cells = kl.provider_matrix(labelled).cells
-    assert (cells["provider_label_zh"] == cells["provider"].map(lambda v: VALUE_LABELS["provider"][v]["zh"])).all()
+    assert (cells["provider_label_zh"] == cells["provider"].map(lambda v: value_labels["provider"][v]["zh"])).all()
     result = kl.trend(labelled, by="department")
     assert set(result.levels["wave_label_en"]) == {"Q4 2025", "Q2 2026"}
     assert set(result.changes["wave_after_label_zh"]) == {"2026年第二季度"}

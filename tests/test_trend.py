@@ -1,32 +1,18 @@
 """Wave-to-wave trends: Welch t-tests against R, NPS change z-test (issue 4)."""
 
-import json
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
-from service_synth import make_survey
 
 import kitlib as kl
 
-HERE = Path(__file__).parent / "fixtures" / "r"
 
-
-@pytest.fixture(scope="module")
-def small():
-    frame = pd.read_csv(HERE / "service_small.csv")
-    frame["comment"] = None
-    return make_survey(frame=frame, waves=True)
-
-
-def test_welch_tests_match_r(small):
-    reference = json.loads((HERE / "gaps.json").read_text())["welch"]
+def test_welch_tests_match_r(small, reference):
+    welch = reference("gaps")["welch"]
     result = kl.trend(small)
     assert result.waves == ["2025Q4", "2026Q2"]
     changes = result.changes.set_index("measure")
-    for row in reference:
+    for row in welch:
         ours = changes.loc[row["measure"]]
         for column in ("diff", "t", "dof", "p", "ci_low", "ci_high"):
             assert ours[column] == pytest.approx(row[column], abs=1e-6, rel=1e-6), (row["measure"], column)
@@ -54,14 +40,14 @@ def test_nps_change_is_a_z_test_of_the_difference(small):
     assert row["test"] == "z (NPS)"
 
 
-def test_planted_improvement_is_detected():
+def test_planted_improvement_is_detected(make_survey):
     result = kl.trend(make_survey(n=200, seed=5, waves=True))
     changes = result.changes.set_index("measure")
     assert changes.loc["servqual_gap", "diff"] > 0 and changes.loc["servqual_gap", "significant"]
     assert "2025Q4 → 2026Q2" in repr(result)
 
 
-def test_grouped_trend_hides_small_cells():
+def test_grouped_trend_hides_small_cells(make_survey):
     result = kl.trend(make_survey(waves=True), by="department")
     levels = result.levels
     legal = levels[levels["department"] == "Legal"]
@@ -71,7 +57,7 @@ def test_grouped_trend_hides_small_cells():
     assert changes.loc[changes["department"] == "Sales", "p"].notna().all()
 
 
-def test_one_wave_is_not_a_trend():
+def test_one_wave_is_not_a_trend(make_survey):
     survey = make_survey(waves=True)
     with pytest.raises(kl.AnalysisInputError, match="two waves"):
         kl.trend(survey.filter(wave="2025Q4"))
@@ -79,7 +65,7 @@ def test_one_wave_is_not_a_trend():
         kl.trend(make_survey())
 
 
-def test_any_wave_column_name_works(small):
+def test_any_wave_column_name_works(small, make_survey):
     data = small.data.rename(columns={"wave": "round"})
     survey = make_survey(frame=data, waves=False)
     result = kl.trend(survey, wave_column="round")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import nbformat
 import pandas as pd
@@ -13,14 +12,9 @@ import kitlib as kl
 from kitlib.widgets import gap_explorer, gap_view, ipa_what_if, kano_classifier, kano_verdict, what_if
 
 
-@cache
-def case(name):
-    return kl.load_case(name)
-
-
 # ---------------------------------------------------------------- KANO classifier
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_kano_verdict_agrees_with_kano_classify_for_all_25_pairs(lang):
+def test_kano_verdict_agrees_with_kano_classify_for_all_25_pairs(lang, case):
     codes = [(f, d) for f in range(1, 6) for d in range(1, 6)]
     expected = kl.kano_classify([f for f, _ in codes], [d for _, d in codes])
     options = case("it_firm").codebook.kano_options
@@ -53,7 +47,7 @@ def dimension_gap_by_hand(data, book, dimension):
 
 
 @pytest.mark.parametrize("dimension", ["responsiveness", "tangibles"])
-def test_gap_view_matches_the_gap_formula_and_hides_small_departments(dimension):
+def test_gap_view_matches_the_gap_formula_and_hides_small_departments(dimension, case):
     survey = case("manufacturer")
     provider = "Maintenance"
     table = gap_view(survey, provider, dimension).set_index("department")
@@ -69,7 +63,7 @@ def test_gap_view_matches_the_gap_formula_and_hides_small_departments(dimension)
         assert row["n"] == sizes[department]
 
 
-def test_gap_view_respects_a_larger_min_group_size():
+def test_gap_view_respects_a_larger_min_group_size(case):
     survey = case("it_firm")
     table = gap_view(survey, "IT Support", "overall", min_group_size=45)
     sizes = survey.data[survey.data["provider"] == "IT Support"].groupby("department")["respondent_id"].nunique()
@@ -78,14 +72,14 @@ def test_gap_view_respects_a_larger_min_group_size():
     assert table.loc[~table["suppressed"], "n"].min() >= 45
 
 
-def test_gap_explorer_starts_on_the_requested_provider():
+def test_gap_explorer_starts_on_the_requested_provider(case):
     panel = gap_explorer(lang="zh", case="manufacturer", provider="Maintenance", min_group_size=5)
     assert panel.children[0].children[1].value == "Maintenance"
     pd.testing.assert_frame_equal(panel.table, gap_view(case("manufacturer"), "Maintenance", "overall"))
     assert len(panel.children[1].outputs) == 1
 
 
-def test_gap_explorer_dropdowns_update_the_table():
+def test_gap_explorer_dropdowns_update_the_table(case):
     panel = gap_explorer(lang="en", case="bank", min_group_size=5)
     case_box, provider_box, dimension_box = panel.children[0].children
     assert provider_box.value == sorted(case("bank").data["provider"].unique())[0]
@@ -101,14 +95,14 @@ def test_gap_explorer_dropdowns_update_the_table():
 
 
 # ---------------------------------------------------------------- IPA what-if
-def test_what_if_without_a_move_reproduces_kitlib_ipa():
+def test_what_if_without_a_move_reproduces_kitlib_ipa(case):
     result = kl.ipa(case("it_firm"))
     moved, cuts = what_if(result.table, "tangibles")
     assert cuts == pytest.approx((result.importance_cut, result.performance_cut), abs=1e-12)
     assert moved["quadrant"].tolist() == result.table["quadrant"].tolist()
 
 
-def test_what_if_moves_the_point_and_the_crosshairs():
+def test_what_if_moves_the_point_and_the_crosshairs(case):
     table = kl.ipa(case("it_firm")).table
     weakest = table.loc[table["quadrant"] == "concentrate", "unit"].iloc[0]
     best = table["performance"].max() + 0.5
@@ -125,7 +119,7 @@ def test_what_if_moves_the_point_and_the_crosshairs():
         what_if(table, "no such unit")
 
 
-def test_ipa_what_if_sliders_update_and_reset():
+def test_ipa_what_if_sliders_update_and_reset(case):
     panel = ipa_what_if(case("it_firm"), lang="zh")
     (units, reset), importance, performance, verdict = panel.children[0].children, *panel.children[1:4]
     original = kl.ipa(case("it_firm")).table.set_index("unit")
