@@ -20,8 +20,8 @@ def test_kano_verdict_agrees_with_kano_classify_for_all_25_pairs(lang, case):
     options = case("it_firm").codebook.kano_options
     for (f, d), category in zip(codes, expected):
         verdict = kano_verdict(f, d, lang)
-        assert verdict["category"] == category
-        assert options[f][lang] in verdict["text"] and options[d][lang] in verdict["text"]
+        assert verdict.category == category
+        assert options[f][lang] in verdict.text and options[d][lang] in verdict.text
 
 
 def test_kano_classifier_updates_when_answers_change():

@@ -19,7 +19,7 @@ import dataclasses
 import pandas as pd
 
 import kitlib as kl
-from kitlib.cases import case_dir
+from kitlib.data import case_dir
 from kitlib.exercises import check_cleaning
 
 folder = case_dir(case)
