@@ -115,6 +115,9 @@ class Column:
         label (either language) is read as its code.
     missing : tuple
         Answers that mean "no answer" (e.g. ``不适用``, ``N/A``, ``99``), on top of the codebook's global ones.
+    map_variants : bool
+        Group values that differ from a declared or more frequent value only by case, width, spaces or
+        invisible characters are merged into it (else they are only flagged).
     """
 
     id: str
@@ -132,6 +135,7 @@ class Column:
     header: str = ""
     answers: dict = field(default_factory=dict)
     missing: tuple = ()
+    map_variants: bool = False
 
     def text(self, lang: str = "en") -> str:
         """Item text in ``lang`` ("zh" or "en"), falling back to the id."""
@@ -269,6 +273,7 @@ COLUMN_SCHEMA = {
         "labels": _LABEL_TABLE,
         "answers": {"anyOf": [{"type": "string"}, _LABEL_TABLE]},
         "missing": {"type": "array", "items": _CODE},
+        "map_variants": {"type": "boolean"},
     },
 }
 #: The JSON schema every codebook (v1 and v2) is validated against before the semantic checks.
@@ -428,7 +433,7 @@ def _column(raw: dict, source: str, answer_sets: dict) -> Column:
     answers = raw.get("answers") or {}
     if isinstance(answers, str):
         if answers not in answer_sets:
-            close = difflib.get_close_matches(answers, list(answer_sets), n=1)
+            close = difflib.get_close_matches(answers, list(answer_sets), n=1, cutoff=0.5)
             raise CodebookError(f"{source}: column '{name}' uses answer set '{answers}', which answer_sets does not define"
                                 + (f" (did you mean '{close[0]}'?)" if close else ""))
         answers = answer_sets[answers]
@@ -451,6 +456,7 @@ def _column(raw: dict, source: str, answer_sets: dict) -> Column:
         header=str(raw.get("header", "")),
         answers=answers,
         missing=tuple(raw.get("missing", ())),
+        map_variants=raw.get("map_variants", False),
     )
 
 
@@ -494,8 +500,8 @@ def _apply_roles(columns: dict[str, Column], raw: dict, source: str) -> tuple[di
             kind = "wave" if role == "wave" else "group"
             column = Column(id=canonical, kind=kind, text_zh=header, text_en=header, header=header, required=True)
         else:
-            column = dataclasses.replace(out.pop(existing), id=canonical, header=out[existing].file_header
-                                         if existing in out else header)
+            spec = out.pop(existing)
+            column = dataclasses.replace(spec, id=canonical, header=spec.file_header)
             if column.kind not in ("group", "wave"):
                 raise CodebookError(f"{source}: role {role} names column '{header}' of kind {column.kind}; it must be a group column")
         if canonical in out and canonical != existing:
