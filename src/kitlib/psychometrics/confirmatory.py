@@ -48,11 +48,16 @@ import pandas as pd
 from scipy import optimize, stats
 
 from kitlib._checks import check_choice, check_model, check_not_singular, numeric_items
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 
-__all__ = ["cfa", "CFAResult", "fit_indices", "fit_ml_covariance", "lavaan_syntax", "ml_discrepancy", "Parameters", "rmsea_ci", "srmr"]
+__all__ = ["cfa", "CFAResult", "choose_missing", "listwise_loss", "MAX_LISTWISE_LOSS", "fit_indices", "fit_ml_covariance",
+           "lavaan_syntax", "ml_discrepancy", "Parameters", "rmsea_ci", "srmr"]
 
-MISSING = ("listwise", "fiml")
+MISSING = ("auto", "listwise", "fiml")
+
+#: ``cfa(missing="auto")`` switches to FIML when listwise deletion would drop more than this share of the
+#: respondents who answered at least one item.
+MAX_LISTWISE_LOSS = 0.10
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,15 @@ class CFAResult:
     sample_cov : DataFrame
         Covariance matrix (divisor N) the model was fitted to (FIML: the saturated-model estimate).
     model : dict
-    missing : str
+    missing : {"listwise", "fiml"}
+        The method actually used (``cfa(missing="auto")`` resolves to one of them).
+    n_dropped : int
+        Respondents who answered some but not all items and were therefore left out
+        (listwise deletion); 0 under FIML, which uses them.  ``fit["n"]`` is the n used.
+    listwise_loss : float
+        Share of the respondents with at least one answer who miss some item, i.e. what
+        listwise deletion drops (or would drop); ``missing="auto"`` compares it with
+        ``max_listwise_loss``.
     """
 
     fit: pd.Series
@@ -102,11 +115,14 @@ class CFAResult:
     sample_cov: pd.DataFrame
     model: dict
     missing: str
+    n_dropped: int = 0
+    listwise_loss: float = 0.0
 
     def __repr__(self) -> str:
         f = self.fit
+        dropped = f", {self.n_dropped} incomplete dropped" if self.n_dropped else ""
         return (
-            f"CFAResult({len(self.model)} factors, {len(self.loadings)} items, n={int(f['n'])}, missing={self.missing!r})\n"
+            f"CFAResult({len(self.model)} factors, {len(self.loadings)} items, n={int(f['n'])}, missing={self.missing!r}{dropped})\n"
             f"chi2={f['chi2']:.3f} df={int(f['df'])} p={f['pvalue']:.3g} CFI={f['cfi']:.3f} TLI={f['tli']:.3f} "
             f"RMSEA={f['rmsea']:.3f} [{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}] SRMR={f['srmr']:.3f}\n"
             f"standardized loadings:\n{self.loadings.set_index(['factor', 'item'])['std'].round(3).to_string()}"
@@ -175,7 +191,25 @@ def _standardized(parameters: Parameters, items, model) -> tuple[pd.DataFrame, p
     return pd.DataFrame(rows), pd.DataFrame(corr, index=factors, columns=factors)
 
 
-def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "listwise") -> CFAResult:
+def listwise_loss(df: pd.DataFrame, items) -> tuple[int, int, float]:
+    """``(n_answered, n_complete, loss)`` of ``items``: respondents with at least one answer, with all answers,
+    and the share of the former that listwise deletion drops (0 when nobody answered)."""
+    answered = df[list(items)].notna()
+    n_answered = int(answered.any(axis=1).sum())
+    n_complete = int(answered.all(axis=1).sum())
+    return n_answered, n_complete, (n_answered - n_complete) / n_answered if n_answered else 0.0
+
+
+def choose_missing(df: pd.DataFrame, items, max_listwise_loss: float = MAX_LISTWISE_LOSS) -> str:
+    """The method ``cfa(missing="auto")`` uses: ``"fiml"`` when listwise deletion would drop more than
+    ``max_listwise_loss`` of the respondents who answered anything, else ``"listwise"``."""
+    if not 0 <= max_listwise_loss <= 1:
+        raise OptionError(f"cfa: max_listwise_loss must be a share between 0 and 1, not {max_listwise_loss}")
+    return "fiml" if listwise_loss(df, items)[2] > max_listwise_loss else "listwise"
+
+
+def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "auto",
+        max_listwise_loss: float = MAX_LISTWISE_LOSS) -> CFAResult:
     """Fit a confirmatory factor model ``{factor: [items]}`` by maximum likelihood.
 
     Each item loads on one factor; the first item of each factor is the marker
@@ -187,15 +221,22 @@ def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "listwise"
         Item responses (other columns are ignored).
     model : dict of str to list of str
         Measurement model, e.g. ``codebook.servqual_model("P")``.
-    missing : {"listwise", "fiml"}
+    missing : {"auto", "listwise", "fiml"}
         ``"listwise"`` drops respondents with a missing item (lavaan's default);
-        ``"fiml"`` uses every answer by full information ML (lavaan ``missing = "ml"``).
+        ``"fiml"`` uses every answer by full information ML (lavaan ``missing = "ml"``);
+        ``"auto"`` (default) uses FIML when listwise deletion would drop more than
+        ``max_listwise_loss`` of the respondents who answered at least one item, else
+        listwise (so complete data are fitted exactly as with ``"listwise"``).
+    max_listwise_loss : float, default 0.10
+        Largest share of respondents ``"auto"`` lets listwise deletion drop.
 
     Returns
     -------
     CFAResult
-        ``fit`` (chi2, df, pvalue, cfi, tli, rmsea, rmsea_ci_low/high, srmr), ``loadings``
-        (standardized in ``std``), ``factor_corr``.
+        ``fit`` (chi2, df, pvalue, cfi, tli, rmsea, rmsea_ci_low/high, srmr, and ``n``, the
+        respondents used), ``loadings`` (standardized in ``std``), ``factor_corr``;
+        ``missing`` says which method was used, ``n_dropped`` how many incomplete
+        respondents listwise deletion left out.
 
     Raises
     ------
@@ -210,8 +251,17 @@ def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "listwise"
     matrix with divisor N, exactly the sufficient statistics lavaan uses, so the
     estimates equal lavaan's and the fit needs no pass over the raw data.
     Fit indices (chi2, CFI, TLI, RMSEA with 90% CI, SRMR) are computed the
-    lavaan way in :mod:`kitlib.fit_indices`.  ``missing="fiml"`` uses full
-    information ML on all respondents (:mod:`kitlib.fiml`, as lavaan's ``missing = "ml"``).
+    lavaan way in :mod:`kitlib.psychometrics.confirmatory`.  ``missing="fiml"`` uses full
+    information ML on every respondent with at least one answer
+    (:mod:`kitlib.psychometrics.fiml`, as lavaan's ``missing = "ml"``, which also
+    leaves out respondents without any answer).
+
+    Missing answers: listwise deletion is unbiased only when answers are missing
+    completely at random and wastes every incomplete respondent; FIML is unbiased
+    under the weaker missing-at-random assumption and uses every answer (Enders
+    2010; Little & Rubin 2019).  With few incomplete respondents the two agree
+    closely and listwise is what most readers expect, hence ``"auto"``: listwise
+    up to ``max_listwise_loss`` (default 10%) of the respondents, FIML beyond.
 
     Example
     -------
@@ -226,12 +276,20 @@ def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "listwise"
     ----------
     Brown, T. A. (2015). *Confirmatory Factor Analysis for Applied Research* (2nd ed.). Guilford.
     Rosseel, Y. (2012). lavaan. *Journal of Statistical Software*, 48(2), 1–36.
+    Enders, C. K. (2010). *Applied Missing Data Analysis*. Guilford.
+    Little, R. J. A., & Rubin, D. B. (2019). *Statistical Analysis with Missing Data* (3rd ed.). Wiley.
     """
     check_choice(missing, MISSING, "cfa: missing")
+    if not 0 <= max_listwise_loss <= 1:
+        raise OptionError(f"cfa: max_listwise_loss must be a share between 0 and 1, not {max_listwise_loss}")
     one_factor = isinstance(model, Mapping) and len(model) == 1
     model = check_model(df, model, min_items=3 if one_factor else 2, what="cfa")
     items = [item for members in model.values() for item in members]
     n_free = _n_free(model)
+    numeric_items(df, items, min_items=3, min_rows=0, what="cfa", listwise=False)  # named, numeric, not constant
+    if missing == "auto":
+        missing = choose_missing(df, items, max_listwise_loss)
+    n_answered, n_complete, loss = listwise_loss(df, items)
     if missing == "fiml":
         from kitlib.psychometrics.fiml import fit_fiml
 
@@ -263,6 +321,8 @@ def cfa(df: pd.DataFrame, model: dict[str, list[str]], missing: str = "listwise"
         sample_cov=pd.DataFrame(sample_cov, index=items, columns=items),
         model=model,
         missing=missing,
+        n_dropped=0 if missing == "fiml" else n_answered - n_complete,
+        listwise_loss=loss,
     )
 
 

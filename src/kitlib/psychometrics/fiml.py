@@ -6,7 +6,7 @@ Example
 >>> import kitlib as kl
 >>> bfi = pd.read_csv("tests/fixtures/data/bfi.csv")
 >>> model = {"neuroticism": ["N1", "N2", "N3", "N4", "N5"], "openness": ["O1", "O3", "O4"]}
->>> bool(kl.cfa(bfi, model, missing="fiml").fit["n"] > kl.cfa(bfi, model).fit["n"])
+>>> bool(kl.cfa(bfi, model, missing="fiml").fit["n"] > kl.cfa(bfi, model, missing="listwise").fit["n"])
 True
 
 References

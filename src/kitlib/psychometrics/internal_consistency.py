@@ -1,9 +1,10 @@
 """Internal consistency of a scale: Cronbach's alpha (Feldt CI), standardized alpha, McDonald's omega total,
 and the item analysis behind them (corrected item-total correlation, alpha if an item is deleted).
 
-Scale reliability: Cronbach's alpha (with Feldt CI), standardized alpha, McDonald's omega total.
-
-Item analysis of one scale: mean, SD, corrected item-total correlation, alpha if deleted.
+Each scale (and the item-total statistics of its items) uses the respondents who
+answered all of *that* scale's items, whatever they left blank elsewhere; the
+tables say how many (``n``).  Item means and SDs are also given over every
+answer to the item (``n_answered``, ``mean_answered``, ``sd_answered``).
 
 Example
 -------
@@ -12,11 +13,9 @@ Example
 >>> table = kl.reliability(survey.data, survey.codebook.servqual_model("P"))
 >>> list(table.columns)
 ['n_items', 'n', 'alpha', 'std_alpha', 'alpha_ci_low', 'alpha_ci_high', 'omega_total']
->>> import kitlib as kl
->>> survey = kl.load_case("it_firm")
 >>> table = kl.item_analysis(survey.data, survey.codebook.items("servqual_P", dimension="responsiveness"))
 >>> list(table.columns)
-['mean', 'sd', 'r_drop', 'alpha_if_deleted', 'reversed']
+['n', 'mean', 'sd', 'r_drop', 'alpha_if_deleted', 'reversed', 'n_answered', 'mean_answered', 'sd_answered']
 
 References
 ----------
@@ -92,8 +91,9 @@ def _scales(scales) -> dict[str, list[str]]:
 def reliability(df: pd.DataFrame, scales, ci: float = 0.95) -> pd.DataFrame:
     """Cronbach's alpha with Feldt confidence interval, standardized alpha and omega total per scale.
 
-    Each scale uses the respondents who answered all its items (listwise
-    deletion per scale).  Reverse-keyed items must already be recoded
+    Each scale uses the respondents who answered all *its* items (listwise
+    deletion within the scale: a blank in another scale costs nothing), and
+    says how many in ``n``.  Reverse-keyed items must already be recoded
     (``kl.load_survey`` does it; for raw data see :func:`kitlib.item_analysis`).
 
     Parameters
@@ -108,7 +108,8 @@ def reliability(df: pd.DataFrame, scales, ci: float = 0.95) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Index ``scale``; columns ``n_items``, ``n``, ``alpha`` (raw), ``std_alpha``
+        Index ``scale``; columns ``n_items``, ``n`` (respondents who answered every item of
+        the scale: the rows alpha, its interval and omega use), ``alpha`` (raw), ``std_alpha``
         (from correlations), ``alpha_ci_low``, ``alpha_ci_high`` (Feldt et al. 1987, as
         ``psych::alpha.ci``), ``omega_total`` (McDonald; one-factor minres, as
         ``psych::omega(nfactors = 1)$omega.tot``).
@@ -130,6 +131,14 @@ def reliability(df: pd.DataFrame, scales, ci: float = 0.95) -> pd.DataFrame:
     Cronbach, L. J. (1951). *Psychometrika*, 16, 297–334.
     Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). *Applied Psychological Measurement*, 11, 93–103.
     McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Erlbaum.
+
+    Notes
+    -----
+    ``psych::alpha`` by default (``use = "pairwise"``) builds the covariance
+    matrix from pairwise-complete answers, which mixes different respondents in
+    one coefficient and has no single ``n`` for the Feldt interval; kitlib
+    follows ``psych::alpha(na.omit(items))`` instead, so alpha, its interval and
+    omega refer to one set of ``n`` respondents.  On complete data the two agree.
     """
     if not 0 < ci < 1:
         raise OptionError(f"reliability: ci must be between 0 and 1, not {ci}")
@@ -178,8 +187,11 @@ def _reverse_items(items: list[str], reverse, scale) -> tuple[list[str], tuple[f
 def item_analysis(df: pd.DataFrame, items, reverse=None, scale=None) -> pd.DataFrame:
     """Per item: mean, SD, corrected item-total correlation (``r_drop``) and alpha if the item is deleted.
 
-    Respondents with a missing item are dropped (listwise).  Statistics are
-    computed after recoding reverse-keyed items as ``min + max - x``.
+    Statistics are computed after recoding reverse-keyed items as ``min + max - x``.
+    ``r_drop``, ``alpha_if_deleted``, ``mean`` and ``sd`` use the scale's complete
+    cases (the ``n`` respondents who answered all its items, as in ``reliability``);
+    ``n_answered``, ``mean_answered`` and ``sd_answered`` use every answer to the item
+    (pairwise), so no answer is lost to another item's blank.
 
     Parameters
     ----------
@@ -193,20 +205,35 @@ def item_analysis(df: pd.DataFrame, items, reverse=None, scale=None) -> pd.DataF
         recoded reverse-keyed items.
     scale : (float, float), optional
         Response scale ``(min, max)`` for recoding; default the codebook's scale, else the
-        smallest and largest value observed in ``items`` (as ``psych::reverse.code``).
+        smallest and largest answer given to ``items`` (as ``psych::reverse.code``).
 
     Returns
     -------
     DataFrame
-        Index ``item``; columns ``mean``, ``sd`` (n - 1), ``r_drop`` (correlation of the item with
-        the sum of the other items), ``alpha_if_deleted`` (raw alpha of the other items),
-        ``reversed`` (bool).
+        Index ``item``; columns ``n`` (complete cases of the scale), ``mean``, ``sd`` (n - 1),
+        ``r_drop`` (correlation of the item with the sum of the other items), ``alpha_if_deleted``
+        (raw alpha of the other items), ``reversed`` (bool), and the pairwise item statistics
+        ``n_answered``, ``mean_answered``, ``sd_answered`` (everyone who answered the item).
 
     Raises
     ------
     AnalysisInputError
-        Fewer than 3 items (alpha if deleted needs 2 left) or respondents; non-numeric,
+        Fewer than 3 items (alpha if deleted needs 2 left) or complete respondents; non-numeric,
         constant or unknown items.
+
+    Notes
+    -----
+    Missing answers are handled as the field does it (Revelle's ``psych::alpha``
+    reports item means and SDs over all answers, SPSS RELIABILITY and
+    ``psych::alpha`` on ``na.omit`` data compute item-total statistics on complete
+    cases): a correlation with "the sum of the other items" and an "alpha if
+    deleted" need every item of a respondent, so they use the scale's complete
+    cases -- the same rows as the scale's alpha in :func:`reliability`, so
+    ``alpha_if_deleted`` compares like with like; an item's own mean and SD need
+    only that item, so ``*_answered`` use all its answers.  On complete data both
+    sets are equal.  (``psych::alpha``'s default ``use = "pairwise"`` also computes
+    ``r.drop`` from pairwise covariances; kitlib does not, as a pairwise covariance
+    matrix need not be a covariance matrix of any one set of respondents.)
 
     Example
     -------
@@ -219,13 +246,16 @@ def item_analysis(df: pd.DataFrame, items, reverse=None, scale=None) -> pd.DataF
     ----------
     Nunnally, J. C., & Bernstein, I. H. (1994). *Psychometric Theory* (3rd ed.), ch. 8.
     Revelle, W. (2024). *psych*: ``alpha()``.
+    Little, R. J. A., & Rubin, D. B. (2019). *Statistical Analysis with Missing Data* (3rd ed.), §3.2–3.4.
     """
     data = numeric_items(df, items, min_items=3, min_rows=3, what="item_analysis")
+    answers = numeric_items(df, items, min_items=3, min_rows=3, what="item_analysis", listwise=False)
     items = list(data.columns)
     keyed, scale = _reverse_items(items, reverse, scale)
     if keyed:
-        low, high = scale if scale is not None else (np.nanmin(data.to_numpy()), np.nanmax(data.to_numpy()))
+        low, high = scale if scale is not None else (np.nanmin(answers.to_numpy()), np.nanmax(answers.to_numpy()))
         data[keyed] = low + high - data[keyed]
+        answers[keyed] = low + high - answers[keyed]
     values = data.to_numpy()
     cov = np.cov(values, rowvar=False)
     total = values.sum(axis=1)
@@ -233,12 +263,17 @@ def item_analysis(df: pd.DataFrame, items, reverse=None, scale=None) -> pd.DataF
     for j, item in enumerate(items):
         others = [i for i in range(len(items)) if i != j]
         rest = total - values[:, j]
+        given = answers[item].dropna().to_numpy()
         rows[item] = {
+            "n": len(values),
             "mean": values[:, j].mean(),
             "sd": values[:, j].std(ddof=1),
             "r_drop": np.corrcoef(values[:, j], rest)[0, 1],
             "alpha_if_deleted": cronbach_alpha(cov[np.ix_(others, others)]),
             "reversed": item in keyed,
+            "n_answered": len(given),
+            "mean_answered": given.mean(),
+            "sd_answered": given.std(ddof=1) if len(given) > 1 else float("nan"),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "item"

@@ -11,7 +11,7 @@ function                     rule
 :func:`validity_checks`      CR ≥ ``composite_reliability``, AVE ≥ ``ave``, Fornell–Larcker,
                              HTMT < ``htmt``
 :func:`check_scales`         the overall verdict: ``trust`` / ``weak_item`` / ``use_with_care``
-                             / ``not_checked`` (too few complete answers for a CFA)
+                             / ``not_checked`` (too few respondents for a CFA, even by FIML)
 ===========================  ==================================================================
 
 Example
@@ -20,8 +20,8 @@ Example
 >>> from kitlib.psychometrics.scale_check import check_scales
 >>> survey = kl.load_case("it_firm")
 >>> check = check_scales(survey.servqual("P"), survey.codebook.servqual_model("P"))
->>> check.verdict, check.weak_items
-('weak_item', ['P13'])
+>>> check.verdict, check.weak_items, check.n_cfa, check.cfa_missing
+('weak_item', ['P19'], 607, 'listwise')
 
 References
 ----------
@@ -42,7 +42,7 @@ import pandas as pd
 
 from kitlib._checks import check_model, numeric_items
 from kitlib.errors import OptionError
-from kitlib.psychometrics.confirmatory import cfa
+from kitlib.psychometrics.confirmatory import MAX_LISTWISE_LOSS, cfa, choose_missing, listwise_loss
 from kitlib.psychometrics.construct_validity import ValidityResult
 from kitlib.psychometrics.internal_consistency import item_analysis, reliability
 
@@ -73,7 +73,11 @@ class ScaleCutoffs:
     htmt : float, default 0.85
         HTMT ratios must stay below this.
     min_n_cfa : int, default 100
-        Fewest complete answer sets for which the kit fits a CFA and gives a verdict.
+        Fewest respondents the CFA must use for the kit to give a verdict: complete answer
+        sets under listwise deletion, respondents with at least one answer under FIML.
+    max_listwise_loss : float, default 0.10
+        The CFA switches from listwise deletion to FIML when listwise deletion would drop
+        more than this share of the respondents (``kl.cfa(missing="auto")``).
     """
 
     alpha: float = 0.70
@@ -86,6 +90,7 @@ class ScaleCutoffs:
     ave: float = 0.50
     htmt: float = 0.85
     min_n_cfa: int = 100
+    max_listwise_loss: float = MAX_LISTWISE_LOSS
 
 
 def _cutoffs(cutoffs) -> ScaleCutoffs:
@@ -110,7 +115,7 @@ def item_flags(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None) -> 
     Returns
     -------
     DataFrame
-        Index ``item``; ``dimension``, ``mean``, ``sd``, ``r_drop``, ``alpha``
+        Index ``item``; ``dimension``, ``n``, ``mean``, ``sd``, ``r_drop``, ``alpha``
         (of the item's dimension), ``alpha_if_deleted``, ``low_r_drop``,
         ``alpha_rises``, ``weak``; sorted by dimension then item as in ``model``.
 
@@ -120,7 +125,8 @@ def item_flags(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None) -> 
     dimension — corrected item-total correlation ``r_drop < cutoffs.r_drop`` —
     or when the dimension's alpha would rise without it
     (``alpha_if_deleted > alpha``).  Each dimension uses the respondents who
-    answered all its items.
+    answered all its items (``n``); ``n_answered``, ``mean_answered`` and
+    ``sd_answered`` use every answer to the item (see :func:`kitlib.item_analysis`).
 
     Example
     -------
@@ -128,7 +134,7 @@ def item_flags(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None) -> 
     >>> survey = kl.load_case("bank")
     >>> flags = item_flags(survey.servqual("P"), survey.codebook.servqual_model("P"))
     >>> flags.index[flags["weak"]].tolist()
-    ['P13']
+    ['P02']
 
     References
     ----------
@@ -145,7 +151,7 @@ def item_flags(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None) -> 
     flags["low_r_drop"] = flags["r_drop"] < cutoffs.r_drop
     flags["alpha_rises"] = flags["alpha_if_deleted"] > flags["alpha"]
     flags["weak"] = flags["low_r_drop"] | flags["alpha_rises"]
-    columns = ["dimension", "mean", "sd", "r_drop", "alpha", "alpha_if_deleted", "low_r_drop", "alpha_rises", "weak"]
+    columns = ["dimension", "n", "mean", "sd", "r_drop", "alpha", "alpha_if_deleted", "low_r_drop", "alpha_rises", "weak"]
     return flags[[c for c in columns if c in flags] + [c for c in flags if c not in columns]]
 
 
@@ -245,9 +251,16 @@ class ScaleCheck:
     verdict : {"trust", "weak_item", "use_with_care", "not_checked"}
         ``use_with_care``: some alpha or fit index misses its cut-off;
         ``weak_item``: all meet them but some item is weak; ``not_checked``:
-        fewer than ``cutoffs.min_n_cfa`` complete answer sets.
+        the CFA would use fewer than ``cutoffs.min_n_cfa`` respondents even by FIML.
     n_complete : int
         Respondents who answered every item.
+    n_cfa : int or None
+        Respondents the CFA used (``fit["n"]``); for ``not_checked``, the most any method
+        could use (respondents with at least one answer).
+    cfa_missing : {"listwise", "fiml"} or None
+        How the CFA treated missing answers (None when no CFA was fitted).
+    n_dropped : int
+        Incomplete respondents the CFA left out (listwise deletion; 0 under FIML).
     reliability : DataFrame or None
         :func:`kitlib.reliability` of each dimension.
     items : DataFrame or None
@@ -278,12 +291,18 @@ class ScaleCheck:
     failed_fit: list = field(default_factory=list)
     weak_items: list = field(default_factory=list)
     weakest_item: str | None = None
+    n_cfa: int | None = None
+    cfa_missing: str | None = None
+    n_dropped: int = 0
 
     def __repr__(self) -> str:
         if self.verdict == "not_checked":
-            return f"ScaleCheck(not_checked: {self.n_complete} complete answer sets < {self.cutoffs.min_n_cfa})"
-        return (f"ScaleCheck({self.verdict}: alpha {self.reliability['alpha'].min():.2f}–{self.reliability['alpha'].max():.2f}, "
-                f"CFI {self.fit['cfi']:.3f}, RMSEA {self.fit['rmsea']:.3f}, weak items: {', '.join(self.weak_items) or 'none'})")
+            return (f"ScaleCheck(not_checked: {self.n_cfa} respondents with any answer, {self.n_complete} complete "
+                    f"< {self.cutoffs.min_n_cfa})")
+        return (f"ScaleCheck({self.verdict}: alpha {self.reliability['alpha'].min():.2f}–{self.reliability['alpha'].max():.2f} "
+                f"(n {self.reliability['n'].min()}–{self.reliability['n'].max()}), "
+                f"CFI {self.fit['cfi']:.3f}, RMSEA {self.fit['rmsea']:.3f} (n={self.n_cfa}, {self.cfa_missing}), "
+                f"weak items: {', '.join(self.weak_items) or 'none'})")
 
 
 def check_scales(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, confidence: float = 0.95) -> ScaleCheck:
@@ -306,8 +325,15 @@ def check_scales(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, c
 
     Notes
     -----
-    With fewer than ``cutoffs.min_n_cfa`` respondents who answered every
-    item the verdict is ``not_checked``.  Otherwise it is ``use_with_care``
+    Missing answers: each dimension's alpha and item statistics use the
+    respondents who answered all items of that dimension (:func:`kitlib.reliability`,
+    :func:`item_flags`); the CFA uses listwise deletion, or FIML when listwise
+    deletion would drop more than ``cutoffs.max_listwise_loss`` of the respondents
+    (:func:`kitlib.cfa` with ``missing="auto"``) -- or when listwise deletion would
+    leave fewer than ``cutoffs.min_n_cfa`` respondents but FIML would not.  The
+    verdict is ``not_checked`` only when the CFA would use fewer than
+    ``cutoffs.min_n_cfa`` respondents even by FIML (which uses everyone with at
+    least one answer).  Otherwise it is ``use_with_care``
     when any dimension's alpha is below ``cutoffs.alpha`` or any CFA fit
     index misses its cut-off (:func:`fit_checks`), else ``weak_item`` when
     :func:`item_flags` flags an item, else ``trust``.
@@ -327,16 +353,21 @@ def check_scales(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None, c
     cutoffs = _cutoffs(cutoffs)
     model = check_model(df, model, what="check_scales")
     items = [item for members in model.values() for item in members]
-    n_complete = len(numeric_items(df, items, min_rows=0, what="check_scales"))
-    if n_complete < cutoffs.min_n_cfa:
-        return ScaleCheck("not_checked", n_complete, cutoffs)
+    numeric_items(df, items, min_rows=0, what="check_scales", listwise=False)
+    n_answered, n_complete, _ = listwise_loss(df, items)
+    method = choose_missing(df, items, cutoffs.max_listwise_loss)
+    if method == "listwise" and n_complete < cutoffs.min_n_cfa:
+        method = "fiml"
+    if n_answered < cutoffs.min_n_cfa:
+        return ScaleCheck("not_checked", n_complete, cutoffs, n_cfa=n_answered)
     alphas = reliability(df, model, ci=confidence)
     flags = item_flags(df, model, cutoffs)
-    fit = cfa(df, model).fit
+    fitted = cfa(df, model, missing=method)
+    fit = fitted.fit
     passed = fit_checks(fit, cutoffs)
     low_alpha = list(alphas.index[alphas["alpha"] < cutoffs.alpha])
     failed = list(passed.index[~passed])
     weak = list(flags[flags["weak"]].sort_values("r_drop").index)
     verdict = "use_with_care" if low_alpha or failed else "weak_item" if weak else "trust"
     return ScaleCheck(verdict, n_complete, cutoffs, alphas, flags, fit, passed, low_alpha, failed, weak,
-                      str(flags["r_drop"].idxmin()))
+                      str(flags["r_drop"].idxmin()), int(fit["n"]), fitted.missing, fitted.n_dropped)
