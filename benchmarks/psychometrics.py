@@ -4,7 +4,14 @@ Steps (same CSV in both languages, data loading not timed, best of ``--repeats``
 
 * ``alpha``: ``kl.reliability`` (alpha + Feldt CI + omega) on the 5 dimensions vs ``psych::alpha`` per dimension;
 * ``efa``: ``kl.efa(df, 5)`` (minres, oblimin) vs ``psych::fa(x, 5)``;
-* ``cfa``: ``kl.cfa(df, model)`` (5 factors, ML) vs ``lavaan::cfa``.
+* ``cfa``: ``kl.cfa(df, model)`` (5 factors, ML) vs ``lavaan::cfa``;
+* ``invariance``: ``kl.invariance(df, model, group="wave")`` (configural, metric, scalar; the 50,000 split into
+  two seeded waves) vs three ``lavaan::cfa(..., group = "wave", group.equal = ...)`` fits with ``fitMeasures``
+  and ``lavTestLRT``;
+* ``invariance_bank``: the same on the bank case (22 perception items, 2 waves, 1,171 complete respondents).
+
+The invariance steps time R with ``Rscript -e`` and ``system.time`` inside R, so R's start-up and
+package loading are not counted.
 
 Also timed for diagnosis: semopy fitted on the raw data (``Model.fit(data)``) instead of the
 covariance matrix, the way kitlib calls it.  Prints the ratio kitlib / R per step (goal <= 1.0).
@@ -31,6 +38,8 @@ from kitlib.psychometrics.confirmatory import lavaan_syntax
 HERE = Path(__file__).parent
 OUT = HERE / "out"
 DATA = OUT / "servqual_50k.csv"
+WAVES = OUT / "servqual_50k_waves.csv"
+BANK = OUT / "bank_waves_P.csv"
 MODEL = {
     "tangibles": [f"P{i:02d}" for i in range(1, 5)],
     "reliability": [f"P{i:02d}" for i in range(5, 10)],
@@ -54,6 +63,27 @@ def simulate(n: int = 50_000, seed: int = 20261126) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+R_INVARIANCE = """
+suppressMessages(library(lavaan))
+x <- read.csv("{path}")
+model <- "{syntax}"
+run <- function() {{
+  fits <- lapply(list("", "loadings", c("loadings", "intercepts")),
+                 function(e) lavaan::cfa(model, data = x, group = "wave", group.equal = e))
+  lapply(fits, fitMeasures)
+  lavTestLRT(fits[[1]], fits[[2]], fits[[3]])
+}}
+cat(min(replicate({repeats}, system.time(run())[["elapsed"]])), "\\n")
+"""
+
+
+def r_invariance(rscript: str, path: Path, repeats: int) -> float:
+    """Seconds lavaan needs for the three invariance fits (best of ``repeats``, timed inside R)."""
+    code = R_INVARIANCE.format(path=path.as_posix(), syntax=lavaan_syntax(MODEL).replace("\n", "\\n"), repeats=repeats)
+    run = subprocess.run([rscript, "-e", code], capture_output=True, text=True, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
 def best_of(repeats: int, step) -> float:
     times = []
     for _ in range(repeats):
@@ -72,11 +102,21 @@ def main() -> None:
         simulate().to_csv(DATA, index=False)
     df = pd.read_csv(DATA)
     print(f"data: {DATA} ({df.shape[0]} respondents x {df.shape[1]} items)")
+    if not WAVES.exists():
+        wave = np.random.default_rng(20261127).permutation(np.repeat(["2025Q4", "2026Q2"], [len(df) // 2, len(df) - len(df) // 2]))
+        df.assign(wave=wave).to_csv(WAVES, index=False)
+    waves = pd.read_csv(WAVES)
+    if not BANK.exists():
+        survey = kl.load_case("bank")
+        survey.servqual("P").assign(wave=survey.data["wave"].astype(str)).dropna().to_csv(BANK, index=False)
+    bank = pd.read_csv(BANK)
 
     python = {
         "alpha": best_of(args.repeats, lambda: kl.reliability(df, MODEL)),
         "efa": best_of(args.repeats, lambda: kl.efa(df, 5)),
         "cfa": best_of(args.repeats, lambda: kl.cfa(df, MODEL)),
+        "invariance": best_of(args.repeats, lambda: kl.invariance(waves, MODEL, group="wave")),
+        "invariance_bank": best_of(args.repeats, lambda: kl.invariance(bank, MODEL, group="wave")),
     }
     semopy_raw = best_of(args.repeats, lambda: semopy.Model(lavaan_syntax(MODEL)).fit(df))
 
@@ -87,15 +127,17 @@ def main() -> None:
             [rscript, str(HERE / "psychometrics.R"), str(DATA), str(args.repeats)], capture_output=True, text=True, check=True
         )
         r = json.loads(run.stdout.strip().splitlines()[-1])
+        r["invariance"] = r_invariance(rscript, WAVES, args.repeats)
+        r["invariance_bank"] = r_invariance(rscript, BANK, args.repeats)
     else:
         print("R is absent (no Rscript on PATH): only kitlib times are shown")
 
-    print(f"{'step':<8}{'kitlib s':>10}{'R s':>10}{'kitlib/R':>10}")
+    print(f"{'step':<16}{'kitlib s':>10}{'R s':>10}{'kitlib/R':>10}")
     for step, seconds in python.items():
         if r:
-            print(f"{step:<8}{seconds:>10.3f}{r[step]:>10.3f}{seconds / r[step]:>10.2f}")
+            print(f"{step:<16}{seconds:>10.3f}{r[step]:>10.3f}{seconds / r[step]:>10.2f}")
         else:
-            print(f"{step:<8}{seconds:>10.3f}{'-':>10}{'-':>10}")
+            print(f"{step:<16}{seconds:>10.3f}{'-':>10}{'-':>10}")
     note = f" (lavaan {r['cfa']:.3f} s, ratio {semopy_raw / r['cfa']:.2f})" if r else ""
     print(f"diagnosis: semopy fitted on raw data instead of the covariance matrix: {semopy_raw:.3f} s{note}")
 

@@ -45,6 +45,7 @@ pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
+info = kl.instrument(survey)  # which analyses the questionnaire supports
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -74,7 +75,7 @@ say(lang,
 # ## 数据 / The data
 
 # %%
-groups = {column: survey.data[column].nunique() for column in survey.group_columns()}
+groups = {column: survey.data[column].nunique() for column in info.groups}
 wave_column = survey.wave_column()
 waves = sorted(survey.data[wave_column].dropna().unique()) if wave_column else []
 kinds = pd.Series([column.kind for column in book.columns.values()]).value_counts()
@@ -85,7 +86,12 @@ say(lang,
     en=f"**{len(survey)}** rows (one respondent rating one provider), "
        f"{groups.get('provider', 0)} providers and {groups.get('department', 0)} receiving departments; "
        + (f"survey waves: {', '.join(waves)}." if waves else "a single survey wave."))
-kinds.rename_axis(pick(lang, "列类型", "column kind")).rename(pick(lang, "列数", "columns")).to_frame()
+display(kinds.rename_axis(pick(lang, "列类型", "column kind")).rename(pick(lang, "列数", "columns")).to_frame())
+missing = [info.reason(section, lang) for section in ("gaps", "kano", "nps", "overall", "trend") if not info.supports(section)]
+say(lang,
+    zh=f"问卷：{info.describe('zh')}。" + (f"后面各章会略去：{'；'.join(dict.fromkeys(missing))}。" if missing else "各章的全部分析都可以运行。"),
+    en=f"Questionnaire: {info.describe('en')}. " + (f"The chapters leave out what it cannot feed: {'; '.join(dict.fromkeys(missing))}."
+                                                   if missing else "Every analysis of the chapters can run."))
 
 # %%
 sizes = group_counts(survey, "department")

@@ -39,13 +39,14 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import dimension_order, open_survey, select
+from kitlib.report.chapter import available, open_survey, select
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
+info = kl.instrument(survey)  # which analyses the questionnaire supports; the others print a note
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -61,22 +62,29 @@ say(lang,
 # α ≥ 0.70 一般可接受，≥ 0.80 较好。 / α ≥ 0.70 is usually acceptable, ≥ 0.80 good.
 
 # %%
-perceptions = survey.servqual("P")
-model = {dimension: book.servqual_model("P")[dimension] for dimension in dimension_order(book)}
-names = {dimension: book.label(dimension, lang) for dimension in model}
 cutoffs = kl.ScaleCutoffs()  # the kit's cut-offs; e.g. kl.ScaleCutoffs(alpha=0.80) for a stricter check
-reliability = kl.reliability(perceptions, model, ci=1 - alpha_level).rename(index=names)
-reliability
+has_scales = available(info, "reliability", lang)  # dimensions of at least two items
+has_cfa = has_scales and available(info, "cfa", lang)  # dimensions of at least three items
+if has_scales:
+    for line in info.scale_notes(lang):
+        say(lang, zh=line, en=line)
+    perceptions = survey.servqual("P")
+    model = {dimension: book.servqual_model("P")[dimension] for dimension in info.scaled_dimensions}
+    structure = {dimension: model[dimension] for dimension in info.cfa_dimensions}  # the factor model
+    names = {dimension: book.label(dimension, lang) for dimension in model}
+    reliability = kl.reliability(perceptions, model, ci=1 - alpha_level).rename(index=names)
+    display(reliability)
 
 # %%
-lowest = reliability["alpha"].idxmin()
-say(lang,
-    zh=f"五个维度的 α 在 {reliability['alpha'].min():.2f} 到 {reliability['alpha'].max():.2f} 之间；"
-       f"最低的是 **{lowest}**（α = {reliability.at[lowest, 'alpha']:.2f}，ω = {reliability.at[lowest, 'omega_total']:.2f}）。"
-       + (f"全部达到 {cutoffs.alpha:.2f}。" if (reliability["alpha"] >= cutoffs.alpha).all() else f"有维度低于 {cutoffs.alpha:.2f}，需要检查其条目。"),
-    en=f"Alpha ranges from {reliability['alpha'].min():.2f} to {reliability['alpha'].max():.2f}; "
-       f"the lowest is **{lowest}** (α = {reliability.at[lowest, 'alpha']:.2f}, ω = {reliability.at[lowest, 'omega_total']:.2f}). "
-       + (f"All reach {cutoffs.alpha:.2f}." if (reliability["alpha"] >= cutoffs.alpha).all() else f"Some dimension is below {cutoffs.alpha:.2f}; check its items."))
+if has_scales:
+    lowest = reliability["alpha"].idxmin()
+    say(lang,
+        zh=f"各维度的 α 在 {reliability['alpha'].min():.2f} 到 {reliability['alpha'].max():.2f} 之间；"
+           f"最低的是 **{lowest}**（α = {reliability.at[lowest, 'alpha']:.2f}，ω = {reliability.at[lowest, 'omega_total']:.2f}）。"
+           + (f"全部达到 {cutoffs.alpha:.2f}。" if (reliability["alpha"] >= cutoffs.alpha).all() else f"有维度低于 {cutoffs.alpha:.2f}，需要检查其条目。"),
+        en=f"Alpha ranges from {reliability['alpha'].min():.2f} to {reliability['alpha'].max():.2f}; "
+           f"the lowest is **{lowest}** (α = {reliability.at[lowest, 'alpha']:.2f}, ω = {reliability.at[lowest, 'omega_total']:.2f}). "
+           + (f"All reach {cutoffs.alpha:.2f}." if (reliability["alpha"] >= cutoffs.alpha).all() else f"Some dimension is below {cutoffs.alpha:.2f}; check its items."))
 
 # %% [markdown]
 # ## 2 条目分析 / Item analysis
@@ -84,53 +92,62 @@ say(lang,
 # 弱条目：校正后条目—总分相关 r_drop < 0.30，或删除后 α 反而上升。 / A weak item has r_drop < 0.30, or alpha rises when it is deleted.
 
 # %%
-items_table = kl.psychometrics.scale_check.item_flags(perceptions, model, cutoffs)
-items_table["dimension"] = items_table["dimension"].map(names)
-weak = items_table[items_table["weak"]].sort_values("r_drop")
-weak_items = list(weak.index)
-display(weak.assign(text=[book.label(item, lang) for item in weak.index])[
-    ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]])
-if weak_items:
-    first = weak.iloc[0]
-    say(lang,
-        zh=f"发现 {len(weak_items)} 个弱条目。例如 **{weak.index[0]}**（{book.label(weak.index[0], 'zh')}）："
-           f"r_drop = {first['r_drop']:.2f}，删除后 {first['dimension']} 的 α 从 {first['alpha']:.2f} 变为 {first['alpha_if_deleted']:.2f}。",
-        en=f"{len(weak_items)} weak item(s) found. For example **{weak.index[0]}** ({book.label(weak.index[0], 'en')}): "
-           f"r_drop = {first['r_drop']:.2f}; deleting it changes the alpha of {first['dimension']} from {first['alpha']:.2f} to {first['alpha_if_deleted']:.2f}.")
-else:
-    say(lang, zh="没有发现弱条目。", en="No weak item found.")
+weak_items = []
+item_model = {dimension: items for dimension, items in model.items() if len(items) >= 3} if has_scales else {}
+if has_scales and not item_model:
+    say(lang, zh="没有至少 3 个条目的维度，不做条目分析。", en="No dimension has three or more items, so there is no item analysis.")
+if item_model:  # the item-rest correlation needs at least three items in the dimension
+    items_table = kl.psychometrics.scale_check.item_flags(perceptions, item_model, cutoffs)
+    items_table["dimension"] = items_table["dimension"].map(names)
+    weak = items_table[items_table["weak"]].sort_values("r_drop")
+    weak_items = list(weak.index)
+    display(weak.assign(text=[book.label(item, lang) for item in weak.index])[
+        ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]])
+    if weak_items:
+        first = weak.iloc[0]
+        say(lang,
+            zh=f"发现 {len(weak_items)} 个弱条目。例如 **{weak.index[0]}**（{book.label(weak.index[0], 'zh')}）："
+               f"r_drop = {first['r_drop']:.2f}，删除后 {first['dimension']} 的 α 从 {first['alpha']:.2f} 变为 {first['alpha_if_deleted']:.2f}。",
+            en=f"{len(weak_items)} weak item(s) found. For example **{weak.index[0]}** ({book.label(weak.index[0], 'en')}): "
+               f"r_drop = {first['r_drop']:.2f}; deleting it changes the alpha of {first['dimension']} from {first['alpha']:.2f} to {first['alpha_if_deleted']:.2f}.")
+    else:
+        say(lang, zh="没有发现弱条目。", en="No weak item found.")
 
 # %% [markdown]
 # ## 3 探索性因子分析 / Exploratory factor analysis
 
 # %%
-suitability = kl.factorability(perceptions)
-parallel = kl.parallel_analysis(perceptions)
-say(lang,
-    zh=f"KMO = {suitability.kmo:.2f}（≥ 0.80 很适合做因子分析），Bartlett 球形检验 χ² = {suitability.bartlett_chi2:.0f}，"
-       f"df = {suitability.bartlett_df}，p = {suitability.bartlett_p:.3g}。平行分析建议 **{parallel.n_factors}** 个因子"
-       f"（理论上是 {len(model)} 个）。",
-    en=f"KMO = {suitability.kmo:.2f} (≥ 0.80: well suited to factor analysis); Bartlett's test χ² = {suitability.bartlett_chi2:.0f}, "
-       f"df = {suitability.bartlett_df}, p = {suitability.bartlett_p:.3g}. Parallel analysis suggests **{parallel.n_factors}** factors "
-       f"(theory: {len(model)}).")
+if has_cfa:
+    items_in_structure = perceptions[[item for members in structure.values() for item in members]]
+    suitability = kl.factorability(items_in_structure)
+    parallel = kl.parallel_analysis(items_in_structure)
+    say(lang,
+        zh=f"KMO = {suitability.kmo:.2f}（≥ 0.80 很适合做因子分析），Bartlett 球形检验 χ² = {suitability.bartlett_chi2:.0f}，"
+           f"df = {suitability.bartlett_df}，p = {suitability.bartlett_p:.3g}。平行分析建议 **{parallel.n_factors}** 个因子"
+           f"（理论上是 {len(structure)} 个）。",
+        en=f"KMO = {suitability.kmo:.2f} (≥ 0.80: well suited to factor analysis); Bartlett's test χ² = {suitability.bartlett_chi2:.0f}, "
+           f"df = {suitability.bartlett_df}, p = {suitability.bartlett_p:.3g}. Parallel analysis suggests **{parallel.n_factors}** factors "
+           f"(theory: {len(structure)}).")
 
 # %%
-kl.plot.scree(parallel, lang=lang)
-plt.show()
+if has_cfa:
+    kl.plot.scree(parallel, lang=lang)
+    plt.show()
 
 # %%
-exploratory = kl.efa(perceptions, n_factors=len(model))
-match = exploratory.compare(model)
-kl.plot.loading_heatmap(exploratory, model, lang=lang, codebook=book)
-plt.show()
-flagged = match.items[match.items["weak"] | match.items["off_dimension"]]
-say(lang,
-    zh=f"{len(model)} 个因子与理论维度的 Tucker 一致性系数在 {match.dimensions['congruence'].min():.2f} 到 "
-       f"{match.dimensions['congruence'].max():.2f} 之间（≥ 0.95 为好）。"
-       + (f"载荷偏低或跑到其他因子上的条目：{'、'.join(flagged.index)}。" if len(flagged) else "每个条目都落在自己的维度上。"),
-    en=f"Tucker congruence of the {len(model)} factors with the theoretical dimensions ranges from "
-       f"{match.dimensions['congruence'].min():.2f} to {match.dimensions['congruence'].max():.2f} (≥ 0.95 good). "
-       + (f"Items loading weakly or on another factor: {', '.join(flagged.index)}." if len(flagged) else "Every item loads on its own dimension."))
+if has_cfa:
+    exploratory = kl.efa(items_in_structure, n_factors=len(structure))
+    match = exploratory.compare(structure)
+    kl.plot.loading_heatmap(exploratory, structure, lang=lang, codebook=book)
+    plt.show()
+    flagged = match.items[match.items["weak"] | match.items["off_dimension"]]
+    say(lang,
+        zh=f"{len(structure)} 个因子与理论维度的 Tucker 一致性系数在 {match.dimensions['congruence'].min():.2f} 到 "
+           f"{match.dimensions['congruence'].max():.2f} 之间（≥ 0.95 为好）。"
+           + (f"载荷偏低或跑到其他因子上的条目：{'、'.join(flagged.index)}。" if len(flagged) else "每个条目都落在自己的维度上。"),
+        en=f"Tucker congruence of the {len(structure)} factors with the theoretical dimensions ranges from "
+           f"{match.dimensions['congruence'].min():.2f} to {match.dimensions['congruence'].max():.2f} (≥ 0.95 good). "
+           + (f"Items loading weakly or on another factor: {', '.join(flagged.index)}." if len(flagged) else "Every item loads on its own dimension."))
 
 # %% [markdown]
 # ## 4 验证性因子分析 / Confirmatory factor analysis
@@ -138,16 +155,17 @@ say(lang,
 # 常用标准（Hu & Bentler 1999）：CFI ≥ 0.95、TLI ≥ 0.95、RMSEA ≤ 0.06、SRMR ≤ 0.08。 / Common cut-offs: CFI ≥ .95, TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08.
 
 # %%
-confirmatory = kl.cfa(perceptions, model)
-fit = confirmatory.fit
-display(fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"]].to_frame("value").T)
-good = bool(kl.psychometrics.scale_check.fit_checks(fit, cutoffs).all())
-weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
-say(lang,
-    zh=f"五因子模型{'拟合良好' if good else '拟合未达到全部标准'}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
-       f"RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}。最低的标准化载荷是 **{weakest['item']}**（{weakest['std']:.2f}）。",
-    en=f"The five-factor model {'fits well' if good else 'does not meet every cut-off'}: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, "
-       f"RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}. The lowest standardized loading is **{weakest['item']}** ({weakest['std']:.2f}).")
+if has_cfa:
+    confirmatory = kl.cfa(perceptions, structure)
+    fit = confirmatory.fit
+    display(fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"]].to_frame("value").T)
+    good = bool(kl.psychometrics.scale_check.fit_checks(fit, cutoffs).all())
+    weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
+    say(lang,
+        zh=f"{len(structure)} 因子模型{'拟合良好' if good else '拟合未达到全部标准'}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
+           f"RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}。最低的标准化载荷是 **{weakest['item']}**（{weakest['std']:.2f}）。",
+        en=f"The {len(structure)}-factor model {'fits well' if good else 'does not meet every cut-off'}: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, "
+           f"RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}. The lowest standardized loading is **{weakest['item']}** ({weakest['std']:.2f}).")
 
 # %% [markdown]
 # ## 5 效度 / Validity
@@ -155,30 +173,35 @@ say(lang,
 # 聚合效度：CR ≥ 0.70，AVE ≥ 0.50；区分效度：√AVE 大于与其他因子的相关（Fornell–Larcker），HTMT < 0.85。 / Convergent: CR ≥ .70, AVE ≥ .50; discriminant: √AVE above the factor correlations, HTMT < .85.
 
 # %%
-evidence = kl.validity(perceptions, model)
-table = evidence.table.rename(index=names)
-display(table)
-checks = kl.psychometrics.scale_check.validity_checks(evidence, cutoffs)
-low_ave = [names[name] for name in checks.low_ave]
-htmt_max = checks.htmt_max
-say(lang,
-    zh=f"组合信度 CR 在 {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f} 之间；"
-       + (f"AVE 低于 {cutoffs.ave:.2f} 的维度：{'、'.join(low_ave)}。" if low_ave else f"所有维度 AVE ≥ {cutoffs.ave:.2f}。")
-       + f"Fornell–Larcker 准则{'未全部满足' if checks.fornell_larcker_fails else '全部满足'}，最大 HTMT = {htmt_max:.2f}"
-       + (f"（< {cutoffs.htmt:.2f}，区分效度良好）。" if checks.htmt_ok else f"（≥ {cutoffs.htmt:.2f}，有维度难以区分）。"),
-    en=f"Composite reliability ranges {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f}; "
-       + (f"AVE below {cutoffs.ave:.2f}: {', '.join(low_ave)}. " if low_ave else f"every AVE ≥ {cutoffs.ave:.2f}. ")
-       + f"The Fornell–Larcker criterion {'fails for some' if checks.fornell_larcker_fails else 'holds for all'} dimensions; the largest HTMT is {htmt_max:.2f}"
-       + (f" (< {cutoffs.htmt:.2f}: good discriminant validity)." if checks.htmt_ok else f" (≥ {cutoffs.htmt:.2f}: some dimensions are hard to tell apart)."))
+has_validity = has_cfa and available(info, "validity", lang)
+if has_validity:
+    evidence = kl.validity(perceptions, structure)
+    table = evidence.table.rename(index=names)
+    display(table)
+    checks = kl.psychometrics.scale_check.validity_checks(evidence, cutoffs)
+    low_ave = [names[name] for name in checks.low_ave]
+    htmt_max = checks.htmt_max
+    say(lang,
+        zh=f"组合信度 CR 在 {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f} 之间；"
+           + (f"AVE 低于 {cutoffs.ave:.2f} 的维度：{'、'.join(low_ave)}。" if low_ave else f"所有维度 AVE ≥ {cutoffs.ave:.2f}。")
+           + f"Fornell–Larcker 准则{'未全部满足' if checks.fornell_larcker_fails else '全部满足'}，最大 HTMT = {htmt_max:.2f}"
+           + (f"（< {cutoffs.htmt:.2f}，区分效度良好）。" if checks.htmt_ok else f"（≥ {cutoffs.htmt:.2f}，有维度难以区分）。"),
+        en=f"Composite reliability ranges {table['composite_reliability'].min():.2f}–{table['composite_reliability'].max():.2f}; "
+           + (f"AVE below {cutoffs.ave:.2f}: {', '.join(low_ave)}. " if low_ave else f"every AVE ≥ {cutoffs.ave:.2f}. ")
+           + f"The Fornell–Larcker criterion {'fails for some' if checks.fornell_larcker_fails else 'holds for all'} dimensions; the largest HTMT is {htmt_max:.2f}"
+           + (f" (< {cutoffs.htmt:.2f}: good discriminant validity)." if checks.htmt_ok else f" (≥ {cutoffs.htmt:.2f}: some dimensions are hard to tell apart)."))
 
 # %% [markdown]
 # ## 6 去掉弱条目会怎样？ / What if we drop the weak item?
 
 # %%
-if weak_items:
-    reduced = {dimension: [item for item in items if item not in weak_items] for dimension, items in model.items()}
+reduced = {}
+if has_validity and weak_items:
+    reduced = {dimension: [item for item in items if item not in weak_items] for dimension, items in structure.items()}
+    reduced = reduced if all(len(items) >= 3 for items in reduced.values()) else {}  # a factor keeps at least three items
+if reduced and reduced != structure:
     refit = kl.validity(perceptions, reduced).table.rename(index=names)
-    changed = [names[d] for d in model if len(reduced[d]) != len(model[d])]
+    changed = [names[d] for d in structure if len(reduced[d]) != len(structure[d])]
     comparison = pd.DataFrame({pick(lang, "AVE（全部条目）", "AVE (all items)"): table.loc[changed, "ave"],
                                pick(lang, "AVE（去掉弱条目）", "AVE (weak items dropped)"): refit.loc[changed, "ave"]})
     display(comparison)
@@ -187,19 +210,29 @@ if weak_items:
            f"{refit.loc[changed, 'ave'].mean():.2f}。建议：改写或删除该条目，再做一轮预调查。",
         en=f"Dropping {', '.join(weak_items)} changes the AVE of {', '.join(changed)} from {table.loc[changed, 'ave'].mean():.2f} to "
            f"{refit.loc[changed, 'ave'].mean():.2f}. Recommendation: reword or drop the item and pilot the questionnaire again.")
-else:
+elif has_scales and weak_items:
+    say(lang, zh="去掉弱条目后其维度不足三个条目（或不在因子模型中），无法比较 AVE；建议改写该条目，再做一轮预调查。",
+        en="Without the weak item its dimension would keep fewer than three items (or is not in the factor model), so there is "
+           "no AVE to compare; reword the item and pilot the questionnaire again.")
+elif has_scales:
     say(lang, zh="没有弱条目，量表保持原样。", en="No weak item, so the scale stays as it is.")
+
 
 # %% [markdown]
 # ## 小结 / Summary
 
 # %%
-say(lang,
-    zh=f"- 信度：α {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}。\n"
-       f"- 结构：平行分析建议 {parallel.n_factors} 个因子，CFA {'拟合良好' if good else '拟合欠佳'}（CFI {fit['cfi']:.3f}，RMSEA {fit['rmsea']:.3f}）。\n"
-       f"- 弱条目：{'、'.join(weak_items) if weak_items else '无'}。\n- 结论：分数可以用于下一章的差距分析"
-       + ("（解读含弱条目的维度时要谨慎）。" if weak_items else "。"),
-    en=f"- Reliability: alpha {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}.\n"
-       f"- Structure: parallel analysis suggests {parallel.n_factors} factors; the CFA {'fits well' if good else 'fits poorly'} (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}).\n"
-       f"- Weak items: {', '.join(weak_items) if weak_items else 'none'}.\n- Conclusion: the scores can be used for the gap analysis of the next chapter"
-       + (" (read the dimension holding the weak item with care)." if weak_items else "."))
+if has_scales:
+    structure_zh = (f"平行分析建议 {parallel.n_factors} 个因子，CFA {'拟合良好' if good else '拟合欠佳'}（CFI {fit['cfi']:.3f}，RMSEA {fit['rmsea']:.3f}）"
+                    if has_cfa else "没有做因子分析（见上文说明）")
+    structure_en = (f"parallel analysis suggests {parallel.n_factors} factors; the CFA {'fits well' if good else 'fits poorly'} "
+                    f"(CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f})" if has_cfa else "no factor analysis (see the note above)")
+    say(lang,
+        zh=f"- 信度：α {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}。\n"
+           f"- 结构：{structure_zh}。\n"
+           f"- 弱条目：{'、'.join(weak_items) if weak_items else '无'}。\n- 结论：分数可以用于下一章的分析"
+           + ("（解读含弱条目的维度时要谨慎）。" if weak_items else "。"),
+        en=f"- Reliability: alpha {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}.\n"
+           f"- Structure: {structure_en}.\n"
+           f"- Weak items: {', '.join(weak_items) if weak_items else 'none'}.\n- Conclusion: the scores can be used for the analyses of the next chapter"
+           + (" (read the dimension holding the weak item with care)." if weak_items else "."))

@@ -38,13 +38,14 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import dimension_grid, open_survey, select, visible, withheld_groups
+from kitlib.report.chapter import available, dimension_grid, open_survey, select, visible, withheld_groups
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
+info = kl.instrument(survey)  # which analyses the questionnaire supports; the others print a note
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -55,81 +56,124 @@ say(lang,
     en=f"Data: **{book.title.get('en', book.name)}**, {len(survey)} rows{(' (' + scope + ')') if scope else ''}.")
 
 # %% [markdown]
-# ## 五个维度的差距 / Gaps of the five dimensions
+# ## 各维度的差距 / Gaps of the dimensions
+#
+# 只测感知（SERVPERF）的问卷没有期望题：本章改为报告各维度的感知得分及其置信区间。 / A perceptions-only (SERVPERF) questionnaire has no expectation items: this chapter then reports the perception score of each dimension with its confidence interval.
 
 # %%
-gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
-dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
-dimensions[["n", "E", "P", "gap", "ci_low", "ci_high", "p", "d_z"]]
+has_gaps = available(info, "gaps", lang)
+has_scores = info.has_perceptions  # without perception items the note above says so
+if has_gaps:
+    gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+    result, measure = gaps, "gap"
+    columns = ["n", "E", "P", "gap", "ci_low", "ci_high", "p", "d_z"]
+elif has_scores:
+    scores = kl.perception_scores(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
+    result, measure = scores, "mean"
+    columns = ["n_items", "n", "mean", "ci_low", "ci_high", "score_0_100"]
+if has_scores:
+    dimensions = result.dimensions.assign(label=result.dimensions[f"label_{lang}"]).set_index("label")
+    display(dimensions[columns])
 
 # %%
-kl.plot.gap_bars(gaps, lang=lang)
-plt.show()
+if has_gaps:
+    kl.plot.gap_bars(gaps, lang=lang)
+    plt.show()
+elif has_scores:
+    kl.plot.perception_bars(scores, lang=lang)
+    plt.show()
 
 # %%
-target = kl.largest_gap(gaps)
-worst = target.label(lang)
-best = dimensions["gap"].idxmax()
-significant = dimensions[dimensions["p"] < alpha_level]
-negative = significant[significant["gap"] < 0]
-say(lang,
-    zh=f"差距最大的维度是 **{worst}**（{dimensions.at[worst, 'gap']:.2f} 分，d_z = {dimensions.at[worst, 'd_z']:.2f}），"
-       f"最小的是 **{best}**（{dimensions.at[best, 'gap']:.2f}）。在 α = {alpha_level} 水平上，"
-       f"{len(negative)} / {len(dimensions)} 个维度显著低于期望。",
-    en=f"The largest gap is in **{worst}** ({dimensions.at[worst, 'gap']:.2f} points, d_z = {dimensions.at[worst, 'd_z']:.2f}), "
-       f"the smallest in **{best}** ({dimensions.at[best, 'gap']:.2f}). At α = {alpha_level}, "
-       f"{len(negative)} of {len(dimensions)} dimensions fall significantly short of expectations.")
+if has_scores:
+    target = kl.largest_gap(result)
+    worst = target.label(lang)
+    best = dimensions[measure].idxmax()
+if has_gaps:
+    significant = dimensions[dimensions["p"] < alpha_level]
+    negative = significant[significant["gap"] < 0]
+    say(lang,
+        zh=f"差距最大的维度是 **{worst}**（{dimensions.at[worst, 'gap']:.2f} 分，d_z = {dimensions.at[worst, 'd_z']:.2f}），"
+           f"最小的是 **{best}**（{dimensions.at[best, 'gap']:.2f}）。在 α = {alpha_level} 水平上，"
+           f"{len(negative)} / {len(dimensions)} 个维度显著低于期望。",
+        en=f"The largest gap is in **{worst}** ({dimensions.at[worst, 'gap']:.2f} points, d_z = {dimensions.at[worst, 'd_z']:.2f}), "
+           f"the smallest in **{best}** ({dimensions.at[best, 'gap']:.2f}). At α = {alpha_level}, "
+           f"{len(negative)} of {len(dimensions)} dimensions fall significantly short of expectations.")
+elif has_scores:
+    low, high = scores.scale
+    say(lang,
+        zh=f"感知得分最低的维度是 **{worst}**（{dimensions.at[worst, 'mean']:.2f} 分，{1 - alpha_level:.0%} 置信区间 "
+           f"{dimensions.at[worst, 'ci_low']:.2f} ~ {dimensions.at[worst, 'ci_high']:.2f}），最高的是 **{best}**"
+           f"（{dimensions.at[best, 'mean']:.2f}）；量表 {low:g}–{high:g} 分。",
+        en=f"The lowest perception score is in **{worst}** ({dimensions.at[worst, 'mean']:.2f} points, {1 - alpha_level:.0%} CI "
+           f"{dimensions.at[worst, 'ci_low']:.2f} to {dimensions.at[worst, 'ci_high']:.2f}), the highest in **{best}** "
+           f"({dimensions.at[best, 'mean']:.2f}); scale {low:g}–{high:g}.")
 
 # %% [markdown]
 # ## 加权总分 / Weighted overall score
 #
-# 每位受访者把 100 分分配给五个维度；加权差距 = Σ 权重 × 维度差距。 / Each respondent allocates 100 points to the five dimensions; the weighted gap is Σ weight × dimension gap.
+# 每位受访者把 100 分分配给各维度；加权差距 = Σ 权重 × 维度差距。 / Each respondent allocates 100 points to the dimensions; the weighted gap is Σ weight × dimension gap.
 
 # %%
-overall = gaps.overall.set_index("score")
-display(overall[["n", "E", "P", "gap", "ci_low", "ci_high"]])
-if "weighted" in overall.index:
-    unweighted, weighted = overall.at["unweighted", "gap"], overall.at["weighted", "gap"]
-    heavier = weighted < unweighted
-    say(lang,
-        zh=f"未加权总差距 {unweighted:.2f}，加权后 {weighted:.2f}。"
-           + ("加权后差距更大：内部客户最看重的维度恰恰是做得差的维度。" if heavier
-              else "加权后差距更小：最大的差距出现在内部客户不太看重的维度。"),
-        en=f"Unweighted overall gap {unweighted:.2f}, weighted {weighted:.2f}. "
-           + ("The weighted gap is larger: the dimensions receivers value most are the ones falling short." if heavier
-              else "The weighted gap is smaller: the biggest shortfalls lie in dimensions receivers value less."))
-else:
-    say(lang, zh="数据中没有重要性分配列，因此没有加权总分。",
-        en="The data have no importance-allocation columns, so there is no weighted score.")
+if has_scores:
+    overall = result.overall.set_index("score")
+    display(overall[["n", "E", "P", "gap", "ci_low", "ci_high"] if has_gaps else ["n", "mean", "ci_low", "ci_high", "score_0_100"]])
+if has_scores and "weighted" in overall.index:
+    unweighted, weighted = overall.at["unweighted", measure], overall.at["weighted", measure]
+    if has_gaps:
+        heavier = weighted < unweighted
+        say(lang,
+            zh=f"未加权总差距 {unweighted:.2f}，加权后 {weighted:.2f}。"
+               + ("加权后差距更大：内部客户最看重的维度恰恰是做得差的维度。" if heavier
+                  else "加权后差距更小：最大的差距出现在内部客户不太看重的维度。"),
+            en=f"Unweighted overall gap {unweighted:.2f}, weighted {weighted:.2f}. "
+               + ("The weighted gap is larger: the dimensions receivers value most are the ones falling short." if heavier
+                  else "The weighted gap is smaller: the biggest shortfalls lie in dimensions receivers value less."))
+    else:
+        say(lang, zh=f"未加权总体感知得分 {unweighted:.2f}，按重要性加权 {weighted:.2f}。",
+            en=f"Unweighted overall perception score {unweighted:.2f}, importance-weighted {weighted:.2f}.")
+elif has_scores:
+    say(lang, zh="数据中没有覆盖每个维度的重要性分配列，因此没有加权总分。",
+        en="The data have no importance-allocation columns for every dimension, so there is no weighted score.")
 
 # %% [markdown]
 # ## 条目层面 / Items
 #
-# 蛇形图：每个条目的期望 E 与感知 P。 / Snake chart: expectation E and perception P of every item.
+# 蛇形图：每个条目的期望 E 与感知 P（只测感知时列出得分最低的条目）。 / Snake chart: expectation E and perception P of every item (perceptions only: the lowest-rated items).
 
 # %%
-kl.plot.snake_chart(gaps, lang=lang)
-plt.show()
+if has_gaps:
+    kl.plot.snake_chart(gaps, lang=lang)
+    plt.show()
 
 # %%
-items = gaps.items.assign(label=gaps.items[f"label_{lang}"])
-worst_items = items.nsmallest(5, "gap").set_index("P_item")[["label", "E", "P", "gap", "p"]]
-display(worst_items)
-say(lang,
-    zh="差距最大的五个条目：" + "；".join(f"{key}（{row.gap:.2f}）" for key, row in worst_items.iterrows()) + "。",
-    en="The five items with the largest gaps: " + "; ".join(f"{key} ({row.gap:.2f})" for key, row in worst_items.iterrows()) + ".")
+if has_scores:
+    item_key = "P_item" if has_gaps else "item"
+    items = result.items.assign(label=result.items[f"label_{lang}"])
+    worst_items = items.nsmallest(5, measure).set_index(item_key)[["label", "E", "P", "gap", "p"] if has_gaps else ["label", "n", "mean", "ci_low", "ci_high"]]
+    display(worst_items)
+    say(lang,
+        zh=("差距最大的五个条目：" if has_gaps else "感知得分最低的五个条目：")
+           + "；".join(f"{key}（{row[measure]:.2f}）" for key, row in worst_items.iterrows()) + "。",
+        en=("The five items with the largest gaps: " if has_gaps else "The five lowest-rated items: ")
+           + "; ".join(f"{key} ({row[measure]:.2f})" for key, row in worst_items.iterrows()) + ".")
 
 # %% [markdown]
 # ## 各服务部门 / By provider
 
 # %%
-if provider or survey.data["provider"].nunique() < 2:
+if not has_scores:
+    pass
+elif "provider" not in survey.data:
+    say(lang, zh=info.note("groups", "zh"), en=info.note("groups", "en"))
+elif provider or survey.data["provider"].nunique() < 2:
     say(lang, zh="本次只分析一个服务部门，跳过部门比较。", en="A single provider is analysed here, so there is no comparison.")
 else:
-    by_provider = visible(kl.servqual_gaps(survey, by="provider", min_group_size=min_group_size).dimensions)
-    grid = dimension_grid(by_provider, "provider", "gap", book, lang).rename_axis(index=pick(lang, "服务部门", "provider"))
+    grouped = (kl.servqual_gaps if has_gaps else kl.perception_scores)(survey, by="provider", min_group_size=min_group_size)
+    by_provider = visible(grouped.dimensions)
+    grid = dimension_grid(by_provider, "provider", measure, book, lang).rename_axis(index=pick(lang, "服务部门", "provider"))
     limit = grid.abs().max().max()
-    display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
+    display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit if has_gaps else info.scale[0],
+                                                          vmax=limit if has_gaps else info.scale[1], axis=None))
     weakest, weakest_gap = kl.weakest_cell(grid)
     say(lang,
         zh=f"最需要改进的组合：**{weakest[0]}** 的 **{weakest[1]}**（{weakest_gap:.2f}）。",
@@ -138,31 +182,35 @@ else:
 # %% [markdown]
 # ## 谁对谁不满意？ / Who is dissatisfied with whom?
 #
-# 服务部门 × 业务部门的总差距；人数太少的格子留空，人数太少的业务部门整列不显示。 / Overall gap of every provider × receiving department; cells with too few respondents stay blank and departments too small to show are left out.
+# 服务部门 × 业务部门的总差距（只测感知时为感知得分）；人数太少的格子留空，人数太少的业务部门整列不显示。 / Overall gap (perceptions only: perception score) of every provider × receiving department; cells with too few respondents stay blank and departments too small to show are left out.
 
 # %%
-matrix = kl.provider_matrix(survey, value="gap", min_group_size=min_group_size)
-hidden = withheld_groups(survey, "department", min_group_size) if "department" in survey.data else set()
-table = matrix.values.drop(columns=[name for name in matrix.values.columns if name in hidden])
-table = (table.dropna(how="all").dropna(axis=1, how="all")
-         .rename(index=lambda value: book.value_label(matrix.rows, value, lang),
-                 columns=lambda value: book.value_label(matrix.columns, value, lang))
-         .rename_axis(index=pick(lang, "服务部门", "provider"), columns=pick(lang, "业务部门", "department")))
-if table.shape[0] and table.shape[1]:
-    limit = table.abs().max().max()
-    display(table.style.format("{:.2f}", na_rep="–").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
-    pair, pair_gap = kl.weakest_cell(table)
-    say(lang,
-        zh=f"{len(hidden)} 个业务部门因人数太少未显示。最不满意的组合：**{pair[1]}** 对 **{pair[0]}**（{pair_gap:.2f}）。",
-        en=f"{len(hidden)} department(s) are too small to show. The least satisfied pair: **{pair[1]}** with **{pair[0]}** ({pair_gap:.2f}).")
+if has_scores and available(info, "matrix", lang):
+    matrix = kl.provider_matrix(survey, value=info.matrix_value, min_group_size=min_group_size)
+    hidden = withheld_groups(survey, "department", min_group_size)
+    table = matrix.values.drop(columns=[name for name in matrix.values.columns if name in hidden])
+    table = (table.dropna(how="all").dropna(axis=1, how="all")
+             .rename(index=lambda value: book.value_label(matrix.rows, value, lang),
+                     columns=lambda value: book.value_label(matrix.columns, value, lang))
+             .rename_axis(index=pick(lang, "服务部门", "provider"), columns=pick(lang, "业务部门", "department")))
+    if table.shape[0] and table.shape[1]:
+        limit = table.abs().max().max()
+        display(table.style.format("{:.2f}", na_rep="–").background_gradient(
+            cmap="RdBu", vmin=-limit if has_gaps else info.scale[0], vmax=limit if has_gaps else info.scale[1], axis=None))
+        pair, pair_gap = kl.weakest_cell(table)
+        say(lang,
+            zh=f"{len(hidden)} 个业务部门因人数太少未显示。最不满意的组合：**{pair[1]}** 对 **{pair[0]}**（{pair_gap:.2f}）。",
+            en=f"{len(hidden)} department(s) are too small to show. The least satisfied pair: **{pair[1]}** with **{pair[0]}** ({pair_gap:.2f}).")
 
 # %% [markdown]
 # ## 服务部门的自我评价 / The provider's self-view
 #
-# 服务部门员工用同样的 22 个感知条目给自己打分。自评差距 = 内部客户感知 − 自评；负值表示服务部门把自己看得比客户看到的更好（盲点）。 / Provider staff rate themselves on the same perception items; self-view gap = receivers' P − self P, negative = a blind spot.
+# 服务部门员工用同样的感知条目给自己打分。自评差距 = 内部客户感知 − 自评；负值表示服务部门把自己看得比客户看到的更好（盲点）。 / Provider staff rate themselves on the same perception items; self-view gap = receivers' P − self P, negative = a blind spot.
 
 # %%
-if survey.self_assessment is None or survey.self_assessment.empty:
+if not has_scores:
+    pass
+elif survey.self_assessment is None or survey.self_assessment.empty:
     say(lang, zh="这份数据没有服务部门自评，跳过本节。", en="These data have no provider self-assessment; this section is skipped.")
 else:
     self_view = visible(kl.self_view_gap(survey, min_group_size=min_group_size, confidence=1 - alpha_level))
@@ -181,10 +229,19 @@ else:
 # ## 小结 / Summary
 
 # %%
-say(lang,
-    zh=f"- 最大差距：**{worst}**（{target.gap:.2f}）。\n"
-       f"- 先从这个维度里差距最大的条目入手（{target.item}：{target.item_label_zh}，{target.item_gap:.2f}），制定可测量的改进目标。\n"
-       "- 下一章用 KANO 判断哪些功能是“必须做好”的，哪些是“做了会惊喜”的。",
-    en=f"- Largest gap: **{worst}** ({target.gap:.2f}).\n"
-       f"- Start with the item that falls shortest in it ({target.item}: {target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
-       "- The next chapter uses KANO to tell features that must work from features that delight.")
+if has_gaps:
+    say(lang,
+        zh=f"- 最大差距：**{worst}**（{target.gap:.2f}）。\n"
+           f"- 先从这个维度里差距最大的条目入手（{target.item}：{target.item_label_zh}，{target.item_gap:.2f}），制定可测量的改进目标。\n"
+           "- 下一章用 KANO 判断哪些功能是“必须做好”的，哪些是“做了会惊喜”的。",
+        en=f"- Largest gap: **{worst}** ({target.gap:.2f}).\n"
+           f"- Start with the item that falls shortest in it ({target.item}: {target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
+           "- The next chapter uses KANO to tell features that must work from features that delight.")
+elif has_scores:
+    say(lang,
+        zh=f"- 感知得分最低：**{worst}**（{target.gap:.2f}）。\n"
+           f"- 先从这个维度里得分最低的条目入手（{target.item}：{target.item_label_zh}，{target.item_gap:.2f}），制定可测量的改进目标。\n"
+           "- 下一章用 KANO 判断哪些功能是“必须做好”的，哪些是“做了会惊喜”的。",
+        en=f"- Lowest perception score: **{worst}** ({target.gap:.2f}).\n"
+           f"- Start with its lowest-rated item ({target.item}: {target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
+           "- The next chapter uses KANO to tell features that must work from features that delight.")

@@ -37,13 +37,14 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import open_survey, select, visible
+from kitlib.report.chapter import available, open_survey, select, visible
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
+info = kl.instrument(survey)  # which analyses the questionnaire supports; the others print a note
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -57,7 +58,7 @@ say(lang,
 # ## NPS
 
 # %%
-has_nps = bool(book.items("nps"))
+has_nps = info.has_nps
 if not has_nps:
     say(lang, zh="这份问卷没有推荐意愿（NPS）题目，跳过本节。", en="This questionnaire has no recommendation (NPS) question; this section is skipped.")
 
@@ -74,8 +75,8 @@ if has_nps:
            + ("Detractors outnumber promoters." if result.nps < 0 else "Promoters outnumber detractors."))
 
 # %%
-if has_nps:
-    compare = "department" if provider else "provider"
+compare = "department" if provider else "provider"
+if has_nps and compare in survey.data:
     table = visible(kl.nps_table(survey, by=compare, min_group_size=min_group_size, confidence=1 - alpha_level))
     if len(table) >= 2:
         table = table.sort_values("nps")
@@ -97,37 +98,39 @@ if has_nps:
 # CSI = Σ 权重 × 维度感知得分（换算到 0–100）。 / CSI = Σ weight × dimension perception score rescaled to 0–100.
 
 # %%
-index = kl.csi(survey)
-display(index.dimensions.assign(label=index.dimensions[f"label_{lang}"]).set_index("label").drop(
-    columns=["dimension", "label_zh", "label_en"]))
-largest = index.dimensions.sort_values("weight").iloc[-1]
-say(lang,
-    zh=f"CSI = **{index.csi:.1f}** / 100（n = {index.n}）。权重最大的维度是 **{largest['label_zh']}**（权重 {largest['weight']:.2f}），"
-       "它的得分对 CSI 影响最大。",
-    en=f"CSI = **{index.csi:.1f}** / 100 (n = {index.n}). The most heavily weighted dimension is **{largest['label_en']}** "
-       f"(weight {largest['weight']:.2f}); its score moves the CSI most.")
+has_csi = available(info, "csi", lang)
+if has_csi:
+    index = kl.csi(survey)
+    display(index.dimensions.assign(label=index.dimensions[f"label_{lang}"]).set_index("label").drop(
+        columns=["dimension", "label_zh", "label_en"]))
+    largest = index.dimensions.sort_values("weight").iloc[-1]
+    say(lang,
+        zh=f"CSI = **{index.csi:.1f}** / 100（n = {index.n}）。权重最大的维度是 **{largest['label_zh']}**（权重 {largest['weight']:.2f}），"
+           "它的得分对 CSI 影响最大。",
+        en=f"CSI = **{index.csi:.1f}** / 100 (n = {index.n}). The most heavily weighted dimension is **{largest['label_en']}** "
+           f"(weight {largest['weight']:.2f}); its score moves the CSI most.")
 
 # %% [markdown]
 # ## IPA 重要性—绩效分析 / Importance–performance analysis
 
 # %%
-has_allocation = any(book.columns[c].dimension for c in book.items("importance"))
-if not has_allocation and not book.items("overall"):
-    raise kl.KitError("IPA needs importance: the 100-point allocation columns or an overall-satisfaction column")
-grid = kl.ipa(survey, importance="stated" if has_allocation else "derived")
-table = grid.table.assign(label=grid.table[f"label_{lang}"], where=grid.table[f"quadrant_{lang}"])
-kl.plot.ipa_grid(grid, lang=lang)
-plt.show()
-table.set_index("label")[["importance", "performance", "where"]]
+has_ipa = available(info, "ipa", lang)  # importance: the 100-point allocation, else derived from overall satisfaction
+if has_ipa:
+    grid = kl.ipa(survey, importance=info.ipa_importance)
+    table = grid.table.assign(label=grid.table[f"label_{lang}"], where=grid.table[f"quadrant_{lang}"])
+    kl.plot.ipa_grid(grid, lang=lang)
+    plt.show()
+    display(table.set_index("label")[["importance", "performance", "where"]])
 
 # %%
-focus = table[table["quadrant"] == "concentrate"]
-overkill = table[table["quadrant"] == "overkill"]
-join = "、" if lang == "zh" else ", "
-say(lang,
-    zh=f"重点改进（重要但做得不好）：**{join.join(focus['label']) or '无'}**；"
-       f"可能过度投入（不太重要但做得好）：{join.join(overkill['label']) or '无'}。"
-       f"重要性来自{'受访者的 100 分分配' if grid.importance_kind == 'stated' else '与总体满意度的相关（推导重要性）'}。",
-    en=f"Concentrate here (important but weak): **{join.join(focus['label']) or 'none'}**; "
-       f"possible overkill (less important but strong): {join.join(overkill['label']) or 'none'}. "
-       f"Importance is {'the respondents’ 100-point allocation' if grid.importance_kind == 'stated' else 'derived from the correlation with overall satisfaction'}.")
+if has_ipa:
+    focus = table[table["quadrant"] == "concentrate"]
+    overkill = table[table["quadrant"] == "overkill"]
+    join = "、" if lang == "zh" else ", "
+    say(lang,
+        zh=f"重点改进（重要但做得不好）：**{join.join(focus['label']) or '无'}**；"
+           f"可能过度投入（不太重要但做得好）：{join.join(overkill['label']) or '无'}。"
+           f"重要性来自{'受访者的 100 分分配' if grid.importance_kind == 'stated' else '与总体满意度的相关（推导重要性）'}。",
+        en=f"Concentrate here (important but weak): **{join.join(focus['label']) or 'none'}**; "
+           f"possible overkill (less important but strong): {join.join(overkill['label']) or 'none'}. "
+           f"Importance is {'the respondents’ 100-point allocation' if grid.importance_kind == 'stated' else 'derived from the correlation with overall satisfaction'}.")

@@ -37,13 +37,14 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import open_survey, select
+from kitlib.report.chapter import available, open_survey, select
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
+info = kl.instrument(survey)  # which analyses the questionnaire supports; the others print a note
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -65,8 +66,11 @@ if wave and len(waves) >= 2:
     say(lang, zh=f"参数 wave = {wave} 只选了一次调查；趋势比较使用全部波次。",
         en=f"The parameter wave = {wave} selects one survey; the trend comparison uses all waves.")
 trend_survey = select(full_survey, provider=provider, department=department, min_group_size=min_group_size)
-has_trend = len(waves) >= 2
-if not has_trend:
+trend_info = kl.instrument(trend_survey)
+has_trend = len(waves) >= 2 and trend_info.supports("trend")
+if len(waves) >= 2 and not has_trend:
+    say(lang, zh=trend_info.note("trend", "zh"), en=trend_info.note("trend", "en"))
+elif not has_trend:
     say(lang,
         zh="这份数据只有**一次**调查，无法比较前后变化。PDCA 的“检查”需要在改进之后用同一问卷再调查一次；"
            "现在能做的是把本次结果作为**基线**：记录各维度差距、NPS 和 CSI，定出目标值，下次调查时用本章比较。",
@@ -79,10 +83,14 @@ if has_trend:
     result = kl.trend(trend_survey, min_group_size=min_group_size, confidence=1 - alpha_level)
     changes = result.changes.assign(label=result.changes[f"label_{lang}"]).set_index("label")
     display(changes[["mean_before", "mean_after", "diff", "ci_low", "ci_high", "p", "significant"]])
-else:
+elif trend_info.has_gaps:
     baseline_gaps = kl.servqual_gaps(trend_survey, min_group_size=min_group_size)
     baseline = baseline_gaps.dimensions
     display(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "E", "P", "gap"]])
+elif trend_info.has_perceptions:  # perceptions only (SERVPERF): the baseline is the perception score
+    baseline_gaps = kl.perception_scores(trend_survey, min_group_size=min_group_size)
+    baseline = baseline_gaps.dimensions
+    display(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "mean", "ci_low", "ci_high"]])
 
 # %%
 if has_trend:
@@ -100,10 +108,10 @@ if has_trend:
     say(lang,
         zh=f"{first} → {last}：{len(improved)} 项指标显著提高（{join.join(improved.index) or '无'}），"
            f"{len(worsened)} 项显著下降（{join.join(worsened.index) or '无'}）。"
-           + (f"五个维度中提高最多的是 **{top.index[0]}**（{top['diff'].iloc[0]:+.2f} 分）。" if len(top) else ""),
+           + (f"各维度中提高最多的是 **{top.index[0]}**（{top['diff'].iloc[0]:+.2f} 分）。" if len(top) else ""),
         en=f"{first} → {last}: {len(improved)} measure(s) improved significantly ({join.join(improved.index) or 'none'}), "
            f"{len(worsened)} declined significantly ({join.join(worsened.index) or 'none'}). "
-           + (f"Among the five dimensions, **{top.index[0]}** improved most ({top['diff'].iloc[0]:+.2f} points)." if len(top) else ""))
+           + (f"Among the dimensions, **{top.index[0]}** improved most ({top['diff'].iloc[0]:+.2f} points)." if len(top) else ""))
 
 # %% [markdown]
 # ## PDCA 下一步 / The next PDCA step
@@ -117,8 +125,13 @@ if has_trend:
         zh="有效的改进应固化为标准；没有改善或下降的维度回到“计划”阶段，重新分析原因（第 02、03 章）。",
         en="Standardise the improvements that worked; take the dimensions that did not improve, or declined, back to *Plan* "
            "and analyse their causes again (chapters 02 and 03).")
-else:
+elif available(trend_info, "pdca", lang):
     target = kl.largest_gap(baseline_gaps)
-    say(lang,
-        zh=f"基线建议：以差距最大的 **{target.label_zh}**（{target.gap:.2f}）为第一个 PDCA 目标。",
-        en=f"Baseline suggestion: make the largest gap, **{target.label_en}** ({target.gap:.2f}), the first PDCA target.")
+    if target.measure == "gap":
+        say(lang,
+            zh=f"基线建议：以差距最大的 **{target.label_zh}**（{target.gap:.2f}）为第一个 PDCA 目标。",
+            en=f"Baseline suggestion: make the largest gap, **{target.label_en}** ({target.gap:.2f}), the first PDCA target.")
+    else:
+        say(lang,
+            zh=f"基线建议：以感知得分最低的 **{target.label_zh}**（{target.gap:.2f}）为第一个 PDCA 目标。",
+            en=f"Baseline suggestion: make the lowest-rated dimension, **{target.label_en}** ({target.gap:.2f}), the first PDCA target.")

@@ -21,13 +21,15 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
+from kitlib.report.chapter import available, dimension_grid, open_survey, record_summary, select, visible, withheld_groups
+from kitlib.stats import mean_interval
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
+info = kl.instrument(survey)  # which sections this questionnaire can feed; the others are replaced by a note
 
 # %%
 title = book.title.get(lang) or book.name
@@ -46,50 +48,91 @@ say(lang,
     en=f"# {title}\n\n**Scope**: {'; '.join(restricted) if restricted else 'all data'}. {len(survey)} rows"
        f"{f' ({excluded} rows with invalid data excluded)' if excluded else ''}{', all survey waves pooled (changes: see *Before and after*)' if pooled else ''}; "
        f"groups of fewer than {min_group_size} respondents are not shown.")
+say(lang, zh=f"问卷：{info.describe('zh')}。", en=f"Questionnaire: {info.describe('en')}.")
 
 # %%
-gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
-dimensions = gaps.dimensions.assign(label=gaps.dimensions[f"label_{lang}"]).set_index("label")
-target = kl.largest_gap(gaps)
-worst, worst_key = target.label(lang), target.dimension
-overall = gaps.overall.set_index("score")["gap"]
+gaps = kl.servqual_gaps(survey, min_group_size=min_group_size, confidence=1 - alpha_level) if info.has_gaps else None
+scores = kl.perception_scores(survey, min_group_size=min_group_size, confidence=1 - alpha_level) if info.has_perceptions else None
+focus_result = gaps if gaps is not None else scores  # gaps (P − E), or perceptions only (SERVPERF)
+target = kl.largest_gap(focus_result) if focus_result is not None else None
+worst, worst_key = (target.label(lang), target.dimension) if target else (None, None)
+measure = "gap" if gaps is not None else "mean"
+dimensions = focus_result.dimensions.assign(label=focus_result.dimensions[f"label_{lang}"]).set_index("label") if target else None
+overall = focus_result.overall.set_index("score")[measure] if target else None
 nps_columns = book.items("nps")
-nps_result = kl.nps(survey.data[nps_columns[0]].dropna(), confidence=1 - alpha_level) if nps_columns else None
-csi_value = kl.csi(survey).csi
-say(lang,
-    zh="## 关键数字\n\n"
-       f"- 服务质量总差距（P − E）：**{overall['unweighted']:.2f}**"
-       + (f"，按重要性加权 **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\n"
-       f"- 差距最大的维度：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）\n"
-       + (f"- NPS：**{nps_result.nps:+.0f}**（{1 - alpha_level:.0%} 置信区间 {nps_result.ci_low:+.0f} ~ {nps_result.ci_high:+.0f}，n = {nps_result.n}）\n"
-          if nps_result else "- NPS：问卷中没有推荐意愿题\n")
-       + f"- CSI 满意度指数：**{csi_value:.1f}** / 100",
-    en="## Key figures\n\n"
-       f"- Overall service-quality gap (P − E): **{overall['unweighted']:.2f}**"
-       + (f", importance-weighted **{overall['weighted']:.2f}**" if "weighted" in overall else "") + "\n"
-       f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f})\n"
-       + (f"- NPS: **{nps_result.nps:+.0f}** ({1 - alpha_level:.0%} CI {nps_result.ci_low:+.0f} to {nps_result.ci_high:+.0f}, n = {nps_result.n})\n"
-          if nps_result else "- NPS: the questionnaire has no recommendation question\n")
-       + f"- CSI: **{csi_value:.1f}** / 100")
+nps_result = kl.nps(survey.data[nps_columns[0]].dropna(), confidence=1 - alpha_level) if info.has_nps else None
+csi_value = kl.csi(survey).csi if info.supports("csi") else None
+satisfaction = mean_interval(survey.data[book.items("overall")[0]], 1 - alpha_level) if info.has_overall else None
+low, high = info.scale or (None, None)
+lines_zh, lines_en = [], []
+if gaps is not None:
+    lines_zh += [f"- 服务质量总差距（P − E）：**{overall['unweighted']:.2f}**"
+                 + (f"，按重要性加权 **{overall['weighted']:.2f}**" if "weighted" in overall else ""),
+                 f"- 差距最大的维度：**{worst}**（{dimensions.at[worst, 'gap']:.2f}）"]
+    lines_en += [f"- Overall service-quality gap (P − E): **{overall['unweighted']:.2f}**"
+                 + (f", importance-weighted **{overall['weighted']:.2f}**" if "weighted" in overall else ""),
+                 f"- Largest gap: **{worst}** ({dimensions.at[worst, 'gap']:.2f})"]
+elif target:
+    lines_zh += [f"- 总体感知得分（{low:g}–{high:g} 分）：**{overall['unweighted']:.2f}**"
+                 + (f"，按重要性加权 **{overall['weighted']:.2f}**" if "weighted" in overall else ""),
+                 f"- 感知得分最低的维度：**{worst}**（{dimensions.at[worst, 'mean']:.2f}）"]
+    lines_en += [f"- Overall perception score ({low:g}–{high:g}): **{overall['unweighted']:.2f}**"
+                 + (f", importance-weighted **{overall['weighted']:.2f}**" if "weighted" in overall else ""),
+                 f"- Lowest-rated dimension: **{worst}** ({dimensions.at[worst, 'mean']:.2f})"]
+if nps_result:
+    lines_zh.append(f"- NPS：**{nps_result.nps:+.0f}**（{1 - alpha_level:.0%} 置信区间 {nps_result.ci_low:+.0f} ~ {nps_result.ci_high:+.0f}，n = {nps_result.n}）")
+    lines_en.append(f"- NPS: **{nps_result.nps:+.0f}** ({1 - alpha_level:.0%} CI {nps_result.ci_low:+.0f} to {nps_result.ci_high:+.0f}, n = {nps_result.n})")
+else:
+    lines_zh.append("- NPS：问卷中没有推荐意愿题")
+    lines_en.append("- NPS: the questionnaire has no recommendation question")
+if satisfaction:
+    scale = book.columns[book.items("overall")[0]]
+    lines_zh.append(f"- 总体满意度（{scale.scale_min:g}–{scale.scale_max:g} 分）：**{satisfaction.mean:.2f}**"
+                    f"（{1 - alpha_level:.0%} 置信区间 {satisfaction.ci_low:.2f} ~ {satisfaction.ci_high:.2f}，n = {satisfaction.n}）")
+    lines_en.append(f"- Overall satisfaction ({scale.scale_min:g}–{scale.scale_max:g}): **{satisfaction.mean:.2f}** "
+                    f"({1 - alpha_level:.0%} CI {satisfaction.ci_low:.2f} to {satisfaction.ci_high:.2f}, n = {satisfaction.n})")
+if csi_value is not None:
+    lines_zh.append(f"- CSI 满意度指数：**{csi_value:.1f}** / 100")
+    lines_en.append(f"- CSI: **{csi_value:.1f}** / 100")
+say(lang, zh="## 关键数字\n\n" + "\n".join(lines_zh), en="## Key figures\n\n" + "\n".join(lines_en))
 
 # %%
 cutoffs = kl.ScaleCutoffs()
 say(lang,
     zh="## 量表可信吗？\n\n只有量表可靠，下面的分数才值得解读。标准：每个维度 Cronbach's α ≥ "
-       f"{cutoffs.alpha:.2f}；条目的校正后条目—总分相关 r_drop ≥ {cutoffs.r_drop:.2f}；五因子验证性因子分析（CFA）"
+       f"{cutoffs.alpha:.2f}；条目的校正后条目—总分相关 r_drop ≥ {cutoffs.r_drop:.2f}；验证性因子分析（CFA，至少 3 个条目的维度）"
        f"CFI ≥ {cutoffs.cfi:.2f}、TLI ≥ {cutoffs.tli:.2f}、RMSEA ≤ {cutoffs.rmsea:.2f}、SRMR ≤ {cutoffs.srmr:.2f}"
        "（Hu & Bentler, 1999, *Structural Equation Modeling* 6(1), 1–55）。",
     en="## Can we trust the scales?\n\nThe scores below are worth reading only if the scales hold up. Cut-offs: Cronbach's α ≥ "
        f"{cutoffs.alpha:.2f} per dimension; corrected item-total correlation r_drop ≥ {cutoffs.r_drop:.2f} per item; "
-       f"five-factor confirmatory factor analysis (CFA) CFI ≥ {cutoffs.cfi:.2f}, TLI ≥ {cutoffs.tli:.2f}, "
+       f"confirmatory factor analysis (CFA, dimensions of at least three items) CFI ≥ {cutoffs.cfi:.2f}, TLI ≥ {cutoffs.tli:.2f}, "
        f"RMSEA ≤ {cutoffs.rmsea:.2f}, SRMR ≤ {cutoffs.srmr:.2f} "
        "(Hu & Bentler, 1999, *Structural Equation Modeling* 6(1), 1–55).")
 
 # %%
-perceptions = survey.servqual("P")
-model = {name: book.servqual_model("P")[name] for name in dimension_order(book)}
-check = kl.check_scales(perceptions, model, cutoffs, confidence=1 - alpha_level)
-if check.verdict == "not_checked":
+check = None
+if available(info, "reliability", lang):
+    perceptions = survey.servqual("P")
+    scaled = {name: book.servqual_model("P")[name] for name in info.scaled_dimensions}
+    model = {name: scaled[name] for name in info.cfa_dimensions}
+    for line in info.scale_notes(lang):
+        say(lang, zh=line, en=line)
+    if available(info, "cfa", lang):
+        check = kl.check_scales(perceptions, model, cutoffs, confidence=1 - alpha_level)
+    else:
+        alphas = kl.reliability(perceptions, scaled, ci=1 - alpha_level)
+        display(pd.DataFrame({"α": alphas["alpha"], "ω": alphas["omega_total"], "n": alphas["n"]})
+                .rename(index=lambda name: book.label(name, lang)).rename_axis(None)
+                .style.format({"α": "{:.2f}", "ω": "{:.2f}", "n": "{:.0f}"}))
+        low_alpha = [book.label(name, lang) for name in alphas.index[alphas["alpha"] < cutoffs.alpha]]
+        say(lang,
+            zh=f"α 在 {alphas['alpha'].min():.2f}–{alphas['alpha'].max():.2f} 之间"
+               + (f"（低于 {cutoffs.alpha:.2f}：{join.join(low_alpha)}）。" if low_alpha else f"，全部 ≥ {cutoffs.alpha:.2f}。"),
+            en=f"Alpha ranges {alphas['alpha'].min():.2f}–{alphas['alpha'].max():.2f}"
+               + (f" (below {cutoffs.alpha:.2f}: {join.join(low_alpha)})." if low_alpha else f", all ≥ {cutoffs.alpha:.2f}."))
+if check is None:
+    pass
+elif check.verdict == "not_checked":
     say(lang,
         zh=f"只有 {check.n_complete} 份完整的感知题答卷（至少需要 {cutoffs.min_n_cfa} 份），本报告不检验量表；请以全部数据的报告为准。",
         en=f"Only {check.n_complete} complete sets of perception answers (at least {cutoffs.min_n_cfa} needed), so this report does not "
@@ -129,35 +172,60 @@ else:
               if is_weak else f", still at least {cutoffs.r_drop:.2f}: no action needed."))
 
 # %%
-say(lang, zh="## 服务差距", en="## Service gaps")
-kl.plot.gap_bars(gaps, lang=lang)
-plt.show()
-shortfalls = dimensions[(dimensions["p"] < alpha_level) & (dimensions["gap"] < 0)]
-say(lang,
-    zh=f"{len(shortfalls)} / {len(dimensions)} 个维度显著低于期望（α = {alpha_level}）。最需改进：**{worst}**。",
-    en=f"{len(shortfalls)} of {len(dimensions)} dimensions fall significantly short of expectations (α = {alpha_level}). "
-       f"Most in need of improvement: **{worst}**.")
+if gaps is not None:
+    say(lang, zh="## 服务差距", en="## Service gaps")
+    kl.plot.gap_bars(gaps, lang=lang)
+    plt.show()
+    shortfalls = dimensions[(dimensions["p"] < alpha_level) & (dimensions["gap"] < 0)]
+    say(lang,
+        zh=f"{len(shortfalls)} / {len(dimensions)} 个维度显著低于期望（α = {alpha_level}）。最需改进：**{worst}**。",
+        en=f"{len(shortfalls)} of {len(dimensions)} dimensions fall significantly short of expectations (α = {alpha_level}). "
+           f"Most in need of improvement: **{worst}**.")
+elif available(info, "gaps", lang) or target is None:
+    pass
+else:
+    say(lang, zh="## 感知得分", en="## Perception scores")
+    kl.plot.perception_bars(scores, lang=lang)
+    plt.show()
+    best = dimensions["mean"].idxmax()
+    say(lang,
+        zh=f"感知得分最低的维度：**{worst}**（{dimensions.at[worst, 'mean']:.2f}，{1 - alpha_level:.0%} 置信区间 "
+           f"{dimensions.at[worst, 'ci_low']:.2f} ~ {dimensions.at[worst, 'ci_high']:.2f}），最高：**{best}**（{dimensions.at[best, 'mean']:.2f}）；"
+           f"量表 {low:g}–{high:g} 分。最需改进：**{worst}**。",
+        en=f"Lowest-rated dimension: **{worst}** ({dimensions.at[worst, 'mean']:.2f}, {1 - alpha_level:.0%} CI "
+           f"{dimensions.at[worst, 'ci_low']:.2f} to {dimensions.at[worst, 'ci_high']:.2f}); highest: **{best}** "
+           f"({dimensions.at[best, 'mean']:.2f}); scale {low:g}–{high:g}. Most in need of improvement: **{worst}**.")
 
 # %%
 compare = "department" if provider or not department else "provider"
-by_group = visible(kl.servqual_gaps(survey, by=compare, min_group_size=min_group_size).dimensions)
-if by_group.empty or by_group[compare].nunique() < 2:
+if target is None or compare not in survey.data:
+    by_group = pd.DataFrame({compare: []})
+elif gaps is not None:
+    by_group = visible(kl.servqual_gaps(survey, by=compare, min_group_size=min_group_size).dimensions)
+else:
+    by_group = visible(kl.perception_scores(survey, by=compare, min_group_size=min_group_size).dimensions)
+if target is None:
+    pass
+elif by_group.empty or by_group[compare].nunique() < 2:
     say(lang, zh="可比较的组不足两个，略去分组比较。", en="Fewer than two groups can be shown, so there is no group comparison.")
 else:
-    grid = dimension_grid(by_group, compare, "gap", book, lang).rename_axis(index=scope_text[compare])
-    limit = grid.abs().max().max()
-    say(lang, zh=f"### 各{scope_text[compare]}的差距（P − E）", en=f"### Gap (P − E) by {scope_text[compare]}")
-    display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
+    grid = dimension_grid(by_group, compare, measure, book, lang).rename_axis(index=scope_text[compare])
+    if gaps is not None:
+        limit = grid.abs().max().max()
+        say(lang, zh=f"### 各{scope_text[compare]}的差距（P − E）", en=f"### Gap (P − E) by {scope_text[compare]}")
+        display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=-limit, vmax=limit, axis=None))
+    else:
+        say(lang, zh=f"### 各{scope_text[compare]}的感知得分", en=f"### Perception score by {scope_text[compare]}")
+        display(grid.style.format("{:.2f}").background_gradient(cmap="RdBu", vmin=low, vmax=high, axis=None))
     weakest_pair, weakest_value = kl.weakest_cell(grid)
     say(lang,
         zh=f"最弱的组合：**{weakest_pair[0]}** 的 **{weakest_pair[1]}**（{weakest_value:.2f}）。",
         en=f"Weakest combination: **{weakest_pair[0]}** on **{weakest_pair[1]}** ({weakest_value:.2f}).")
 
 # %%
-has_allocation = any(book.columns[column].dimension for column in book.items("importance"))
 focus = []
-if has_allocation or book.items("overall"):
-    grid_result = kl.ipa(survey, importance="stated" if has_allocation else "derived", min_group_size=min_group_size)
+if target is not None and available(info, "ipa", lang):
+    grid_result = kl.ipa(survey, importance=info.ipa_importance, min_group_size=min_group_size)
     say(lang, zh="### 重点改进在哪里？（IPA）", en="### Where to concentrate (IPA)")
     kl.plot.ipa_grid(grid_result, lang=lang)
     plt.show()
@@ -176,8 +244,8 @@ if has_allocation or book.items("overall"):
 # %%
 from dataclasses import replace
 
-if not provider and not department and {"provider", "department"} <= set(survey.data.columns):
-    matrix = kl.provider_matrix(survey, value="gap", min_group_size=min_group_size)
+if not provider and not department and info.matrix_value:
+    matrix = kl.provider_matrix(survey, value=info.matrix_value, min_group_size=min_group_size)
     withheld = {"provider": withheld_groups(survey, "provider", min_group_size),
                 "department": withheld_groups(survey, "department", min_group_size)}
     cells = matrix.cells[~matrix.cells["provider"].astype(str).isin(withheld["provider"])
@@ -192,16 +260,18 @@ if not provider and not department and {"provider", "department"} <= set(survey.
         row_name, column_name = book.value_label("provider", pair[0], lang), book.value_label("department", pair[1], lang)
         hidden_count = len(withheld["provider"]) + len(withheld["department"])
         grey = bool(table.isna().any().any())
+        lowest_zh = "差距最大的组合" if matrix.value == "gap" else f"{matrix.label_zh}最低的组合"
+        lowest_en = "The largest gap is" if matrix.value == "gap" else f"The lowest {matrix.label_en.lower()} is"
         say(lang,
-            zh=f"差距最大的组合：**{column_name}** 对 **{row_name}**（{table.loc[pair]:.2f}；所有显示组合的平均为 "
+            zh=f"{lowest_zh}：**{column_name}** 对 **{row_name}**（{table.loc[pair]:.2f}；所有显示组合的平均为 "
                f"{table.stack().mean():.2f}）。{hidden_count} 个部门因人数太少（或为防止反推）未显示" + ("；灰色格子同理。" if grey else "。"),
-            en=f"The largest gap is between **{column_name}** and its provider **{row_name}** ({pair_gap:.2f}; mean of all shown "
+            en=f"{lowest_en} between **{column_name}** and its provider **{row_name}** ({pair_gap:.2f}; mean of all shown "
                f"pairs {table.stack().mean():.2f}). {hidden_count} group(s) too small to show (or hidden to protect one) are left out"
                + ("; grey cells likewise." if grey else "."))
 
 # %%
-if nps_columns:
-    nps_by = "department" if provider else "provider"
+nps_by = "department" if provider else "provider"
+if info.has_nps and nps_by in survey.data:
     all_groups = kl.nps_table(survey, by=nps_by, min_group_size=min_group_size, confidence=1 - alpha_level)
     nps_groups = visible(all_groups).sort_values("nps")
     if len(nps_groups) >= 2:
@@ -223,7 +293,7 @@ if nps_columns:
 
 # %%
 must = pd.DataFrame(columns=["label", "worse"])
-if book.kano_pairs():
+if available(info, "kano", lang):
     kano = kl.kano_table(survey, min_group_size=min_group_size)
     shown_kano = visible(kano)
     say(lang, zh="## KANO 功能", en="## KANO features")
@@ -252,7 +322,7 @@ if book.kano_pairs():
                   if len(must) else "There is no must-be feature."))
 
 # %%
-if survey.self_assessment is not None and not survey.self_assessment.empty:
+if info.has_perceptions and survey.self_assessment is not None and not survey.self_assessment.empty:
     self_view = visible(kl.self_view_gap(survey, min_group_size=min_group_size, confidence=1 - alpha_level))
     if not self_view.empty:
         by_dimension = self_view.groupby(f"label_{lang}")["self_view_gap"].mean().sort_values()
@@ -265,7 +335,7 @@ if survey.self_assessment is not None and not survey.self_assessment.empty:
 # %%
 wave_column = survey.wave_column()
 changes = None
-if wave_column and survey.data[wave_column].nunique() >= 2:
+if available(info, "trend", lang):
     trend_result = kl.trend(survey, min_group_size=min_group_size, confidence=1 - alpha_level)
     changes = visible(trend_result.changes).set_index("measure")
     first, last = (book.value_label(wave_column, name, lang) for name in (trend_result.waves[0], trend_result.waves[-1]))
@@ -288,45 +358,62 @@ if wave_column and survey.data[wave_column].nunique() >= 2:
            f"no significant change: {join.join(steady[f'label_{lang}']) or 'none'}. (Brackets: later minus earlier wave.)")
 
 # %%
-plan = kl.improvement_plan(gaps, kano if book.kano_pairs() else None, trend_result.changes if changes is not None else None)
-must_names = list(plan.must_be[f"label_{lang}"][:3])
-kpis = [pick(lang, f"{worst}差距（{target.gap:.2f}）", f"{worst} gap ({target.gap:.2f})")]
-kpis += [pick(lang, f"NPS（{nps_result.nps:+.0f}）", f"NPS ({nps_result.nps:+.0f})")] if nps_result else []
-kpis += [pick(lang, f"CSI（{csi_value:.1f}）", f"CSI ({csi_value:.1f})")]
-if changes is not None and worst_key in changes.index:
-    worst_change = changes.loc[worst_key]
-    moved = bool(worst_change["significant"])
-    check_zh = (f"{first} → {last} 期间{worst}的感知得分变化 {worst_change['diff']:+.2f}（{'显著' if moved else '不显著'}），"
-                "复测看它是否继续改善。")
-    check_en = (f"From {first} to {last} the {worst} perception changed by {worst_change['diff']:+.2f} "
-                f"({'significant' if moved else 'not significant'}); the re-survey shows whether it keeps improving.")
-    better = [book.label(name, lang) for name in plan.standardise]
-    rest = [book.label(name, lang) for name in plan.replan]
-    act_zh = ((f"把带来显著改善（{join.join(better)}）的做法写入服务标准" if better else "没有维度显著改善")
-              + (f"；{join.join(rest)}回到“计划”。" if rest else "。"))
-    act_en = ((f"make the practices behind the significant improvements ({join.join(better)}) standard" if better
-               else "no dimension improved significantly") + (f"; take {join.join(rest)} back to *Plan*." if rest else "."))
-else:
-    check_zh = check_en = ""
-    act_zh = f"若复测时{worst}的差距显著缩小，把措施写入服务标准；否则回到“计划”重新分析原因。"
-    act_en = f"if the re-survey shows the {worst} gap significantly smaller, make the measures standard practice; otherwise go back to *Plan*."
-say(lang,
-    zh="## 下一步（PDCA）\n\n"
-       f"1. **计划 Plan**：以差距最大的**{worst}**（{target.gap:.2f}）为改进目标，从其中差距最大的条目 "
-       f"{target.item}（{target.item_label_zh}，{target.item_gap:.2f}）入手，定出可测量的目标值。\n"
-       + (f"2. **执行 Do**：逐项核实并保证必备型功能：{join.join(must_names)}。\n" if must_names
-          else f"2. **执行 Do**：针对{worst}的条目落实改进措施。\n")
-       + f"3. **检查 Check**：用同一问卷复测，比较：{join.join(kpis)}。{check_zh}\n"
-       f"4. **处理 Act**：{act_zh}",
-    en="## What to do next (PDCA)\n\n"
-       f"1. **Plan**: target the largest gap, **{worst}** ({target.gap:.2f}); start with its item of largest gap "
-       f"{target.item} ({target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
-       + (f"2. **Do**: check and secure the must-be features: {join.join(must_names)}.\n" if must_names
-          else f"2. **Do**: carry out the improvements on the {worst} items.\n")
-       + f"3. **Check**: re-survey with the same questionnaire and compare {join.join(kpis)}. {check_en}\n"
-       f"4. **Act**: {act_en[0].upper() + act_en[1:]}")
+if available(info, "pdca", lang):
+    plan = kl.improvement_plan(focus_result, kano if info.has_kano else None, trend_result.changes if changes is not None else None)
+    must_names = list(plan.must_be[f"label_{lang}"][:3])
+    is_gap = target.measure == "gap"
+    kpis = [pick(lang, f"{worst}差距（{target.gap:.2f}）", f"{worst} gap ({target.gap:.2f})") if is_gap
+            else pick(lang, f"{worst}感知得分（{target.gap:.2f}）", f"{worst} perception score ({target.gap:.2f})")]
+    kpis += [pick(lang, f"NPS（{nps_result.nps:+.0f}）", f"NPS ({nps_result.nps:+.0f})")] if nps_result else []
+    kpis += [pick(lang, f"CSI（{csi_value:.1f}）", f"CSI ({csi_value:.1f})")] if csi_value is not None else []
+    if changes is not None and worst_key in changes.index:
+        worst_change = changes.loc[worst_key]
+        moved = bool(worst_change["significant"])
+        check_zh = (f"{first} → {last} 期间{worst}的感知得分变化 {worst_change['diff']:+.2f}（{'显著' if moved else '不显著'}），"
+                    "复测看它是否继续改善。")
+        check_en = (f"From {first} to {last} the {worst} perception changed by {worst_change['diff']:+.2f} "
+                    f"({'significant' if moved else 'not significant'}); the re-survey shows whether it keeps improving.")
+        better = [book.label(name, lang) for name in plan.standardise]
+        rest = [book.label(name, lang) for name in plan.replan]
+        act_zh = ((f"把带来显著改善（{join.join(better)}）的做法写入服务标准" if better else "没有维度显著改善")
+                  + (f"；{join.join(rest)}回到“计划”。" if rest else "。"))
+        act_en = ((f"make the practices behind the significant improvements ({join.join(better)}) standard" if better
+                   else "no dimension improved significantly") + (f"; take {join.join(rest)} back to *Plan*." if rest else "."))
+    else:
+        check_zh = check_en = ""
+        act_zh = (f"若复测时{worst}的差距显著缩小" if is_gap else f"若复测时{worst}的感知得分显著提高") + "，把措施写入服务标准；否则回到“计划”重新分析原因。"
+        act_en = (f"if the re-survey shows the {worst} gap significantly smaller" if is_gap
+                  else f"if the re-survey shows the {worst} perception score significantly higher") + \
+            ", make the measures standard practice; otherwise go back to *Plan*."
+    plan_zh = (f"以差距最大的**{worst}**（{target.gap:.2f}）为改进目标，从其中差距最大的条目 "
+               f"{target.item}（{target.item_label_zh}，{target.item_gap:.2f}）入手" if is_gap else
+               f"以感知得分最低的**{worst}**（{target.gap:.2f}）为改进目标，从其中得分最低的条目 "
+               f"{target.item}（{target.item_label_zh}，{target.item_gap:.2f}）入手")
+    plan_en = (f"target the largest gap, **{worst}** ({target.gap:.2f}); start with its item of largest gap "
+               f"{target.item} ({target.item_label_en}, {target.item_gap:.2f})" if is_gap else
+               f"target the lowest-rated dimension, **{worst}** ({target.gap:.2f}); start with its lowest-rated item "
+               f"{target.item} ({target.item_label_en}, {target.item_gap:.2f})")
+    say(lang,
+        zh="## 下一步（PDCA）\n\n"
+           f"1. **计划 Plan**：{plan_zh}，定出可测量的目标值。\n"
+           + (f"2. **执行 Do**：逐项核实并保证必备型功能：{join.join(must_names)}。\n" if must_names
+              else f"2. **执行 Do**：针对{worst}的条目落实改进措施。\n")
+           + f"3. **检查 Check**：用同一问卷复测，比较：{join.join(kpis)}。{check_zh}\n"
+           f"4. **处理 Act**：{act_zh}",
+        en="## What to do next (PDCA)\n\n"
+           f"1. **Plan**: {plan_en} and set a measurable target.\n"
+           + (f"2. **Do**: check and secure the must-be features: {join.join(must_names)}.\n" if must_names
+              else f"2. **Do**: carry out the improvements on the {worst} items.\n")
+           + f"3. **Check**: re-survey with the same questionnaire and compare {join.join(kpis)}. {check_en}\n"
+           f"4. **Act**: {act_en[0].upper() + act_en[1:]}")
 
 # %%
-record_summary(summary_path, title=title, n=len(survey), csi=csi_value, nps=nps_result.nps if nps_result else None,
-               largest_gap_dimension=worst, largest_gap=float(dimensions.at[worst, "gap"]),
-               overall_gap=float(overall["unweighted"]))
+record_summary(summary_path, title=title, n=len(survey), instrument=info.kind, csi=csi_value,
+               nps=nps_result.nps if nps_result else None,
+               largest_gap_dimension=worst if gaps is not None else None,
+               largest_gap=float(dimensions.at[worst, "gap"]) if gaps is not None else None,
+               overall_gap=float(overall["unweighted"]) if gaps is not None else None,
+               lowest_dimension=worst if gaps is None else None,
+               lowest_perception=float(dimensions.at[worst, "mean"]) if gaps is None and target else None,
+               overall_perception=float(overall["unweighted"]) if gaps is None and target else None,
+               overall_satisfaction=satisfaction.mean if satisfaction else None)

@@ -155,3 +155,53 @@ def test_kano_table_by_department_suppresses_small_groups(make_survey):
 
 def test_kano_codes_is_the_integer_form():
     assert kano_codes(np.array([1, 2, 5]), np.array([5, 5, 1])).tolist() == [1, 2, 4]
+
+
+# ---------------------------------------------------------------- denominators and CS intervals (R: fixtures/r/drivers.R)
+CS_TOLERANCE = 1e-6
+
+
+@pytest.fixture(scope="module")
+def r_kano(reference):
+    return reference("drivers")["kano"]
+
+
+@pytest.mark.parametrize("denominator", ["AOMI", "all"])
+@pytest.mark.parametrize("confidence", [0.95, 0.90])
+@pytest.mark.parametrize("interval", ["wilson", "normal"])
+def test_better_worse_and_intervals_match_r(r_kano, denominator, confidence, interval):
+    survey = kl.load_case("it_firm")
+    feature_of = {f_column.split("_")[0]: feature for feature, (f_column, _) in survey.codebook.kano_pairs().items()}
+    table = kl.kano_table(survey, denominator=denominator, confidence=confidence, interval=interval).set_index("feature")
+    for row in r_kano:
+        ours = table.loc[feature_of[row["feature"]]]
+        assert [ours[c] for c in "AOMIRQ"] == [row["counts"][c] for c in "AOMIRQ"]
+        expected = row[f"{denominator}_{round(100 * confidence):02d}"]
+        better, worse = expected["better"], expected["worse"]
+        assert ours["better"] == pytest.approx(better["p"], abs=CS_TOLERANCE)
+        assert ours["worse"] == pytest.approx(-worse["p"], abs=CS_TOLERANCE)
+        assert ours["better_ci_low"] == pytest.approx(better[f"{interval}_low"], abs=CS_TOLERANCE)
+        assert ours["better_ci_high"] == pytest.approx(better[f"{interval}_high"], abs=CS_TOLERANCE)
+        assert ours["worse_ci_low"] == pytest.approx(-worse[f"{interval}_high"], abs=CS_TOLERANCE)
+        assert ours["worse_ci_high"] == pytest.approx(-worse[f"{interval}_low"], abs=CS_TOLERANCE)
+
+
+def test_denominator_all_counts_reverse_and_questionable():
+    counts = pd.DataFrame([{"A": 10, "O": 30, "M": 40, "I": 15, "R": 3, "Q": 2}])
+    aomi = summarize_kano_counts(counts)
+    everything = summarize_kano_counts(counts, denominator="all")
+    assert aomi["better"].iloc[0] == pytest.approx(40 / 95) and aomi["worse"].iloc[0] == pytest.approx(-70 / 95)
+    assert everything["better"].iloc[0] == pytest.approx(40 / 100) and everything["worse"].iloc[0] == pytest.approx(-70 / 100)
+    assert aomi["category"].iloc[0] == everything["category"].iloc[0]
+    with pytest.raises(kl.OptionError, match="denominator"):
+        summarize_kano_counts(counts, denominator="AOM")
+    with pytest.raises(kl.OptionError, match="interval"):
+        summarize_kano_counts(counts, interval="exact")
+
+
+def test_wilson_interval_stays_inside_zero_one_at_the_edges():
+    counts = pd.DataFrame([{"A": 0, "O": 0, "M": 12, "I": 0, "R": 0, "Q": 0}, {"A": 0, "O": 0, "M": 0, "I": 0, "R": 0, "Q": 0}])
+    table = summarize_kano_counts(counts)
+    assert table.loc[0, "better_ci_low"] == 0 and 0 < table.loc[0, "better_ci_high"] < 0.3
+    assert table.loc[0, "worse_ci_low"] == -1 and -1 < table.loc[0, "worse_ci_high"] < -0.7
+    assert table.loc[1, ["better_ci_low", "better_ci_high", "worse_ci_low", "worse_ci_high"]].isna().all()

@@ -59,3 +59,95 @@ def test_nps_table_per_group_with_suppression(make_survey):
     assert (table["suppression"] == "complementary").sum() == 1
     overall = kl.nps_table(survey)
     assert overall["n"].iat[0] == len(survey.data)
+
+
+# ---------------------------------------------------------------- adjusted Wald and differences (R: fixtures/r/drivers.R)
+NPS_TOLERANCE = 1e-6
+
+
+@pytest.fixture(scope="module")
+def r_nps(reference):
+    return reference("drivers")["nps"]
+
+
+def _nps_inputs():
+    it_firm = kl.load_case("it_firm").data
+    small = [10, 9, 8, 7, 6, 3, 10, 10]
+    return {
+        "it_firm": it_firm["nps"], "it_firm_90": it_firm["nps"], "it_firm_HR": it_firm.loc[it_firm["provider"] == "HR", "nps"],
+        "small": small, "all_promoters": [10, 10, 9, 10, 9],
+        "it_support_vs_hr": (it_firm.loc[it_firm["provider"] == "IT Support", "nps"], it_firm.loc[it_firm["provider"] == "HR", "nps"]),
+        "finance_vs_procurement": (it_firm.loc[it_firm["provider"] == "Finance", "nps"],
+                                   it_firm.loc[it_firm["provider"] == "Procurement", "nps"]),
+        "small_two": (small, [3, 4, 10, 8, 9, 6]),
+    }
+
+
+def test_wald_and_adjusted_wald_intervals_match_r(r_nps):
+    inputs = _nps_inputs()
+    for row in r_nps["one_sample"]:
+        wald = kl.nps(inputs[row["key"]], row["conf"])
+        adjusted = kl.nps(inputs[row["key"]], row["conf"], interval="adjusted_wald")
+        for result in (wald, adjusted):
+            assert (result.n, result.promoters, result.detractors) == (row["n"], row["promoters"], row["detractors"])
+            assert result.nps == pytest.approx(row["nps"], abs=NPS_TOLERANCE)
+            assert result.se == pytest.approx(row["se"], abs=NPS_TOLERANCE)
+        assert wald.ci_low == pytest.approx(max(-100, row["wald_low"]), abs=NPS_TOLERANCE), row["key"]
+        assert wald.ci_high == pytest.approx(min(100, row["wald_high"]), abs=NPS_TOLERANCE), row["key"]
+        assert adjusted.ci_low == pytest.approx(max(-100, row["adjusted_low"]), abs=NPS_TOLERANCE), row["key"]
+        assert adjusted.ci_high == pytest.approx(min(100, row["adjusted_high"]), abs=NPS_TOLERANCE), row["key"]
+        assert adjusted.interval == "adjusted_wald" and "adjusted Wald" in repr(adjusted)
+
+
+def test_adjusted_wald_does_not_collapse_for_unanimous_groups():
+    wald = kl.nps([10, 10, 9, 10, 9])
+    adjusted = kl.nps([10, 10, 9, 10, 9], interval="adjusted_wald")
+    assert wald.ci_low == wald.ci_high == 100
+    assert adjusted.ci_low < 100 and adjusted.ci_high == 100
+
+
+def test_nps_difference_matches_r(r_nps):
+    inputs = _nps_inputs()
+    for row in r_nps["two_sample"]:
+        a, b = inputs["small_two" if row["key"] == "small" else row["key"]]
+        for interval in ("wald", "adjusted_wald"):
+            expected = row[interval]
+            result = kl.nps_difference(a, b, confidence=row["conf"], interval=interval)
+            assert result.a.nps == pytest.approx(row["nps_a"], abs=NPS_TOLERANCE)
+            assert result.b.nps == pytest.approx(row["nps_b"], abs=NPS_TOLERANCE)
+            assert (result.a.n, result.b.n) == (row["n_a"], row["n_b"])
+            assert result.difference == pytest.approx(row["nps_a"] - row["nps_b"], abs=NPS_TOLERANCE)
+            for field in ("se", "z", "p", "ci_low", "ci_high"):
+                assert getattr(result, field) == pytest.approx(expected[field], abs=NPS_TOLERANCE), (row["key"], interval, field)
+            assert (result.ci_low + result.ci_high) / 2 == pytest.approx(expected["difference"], abs=NPS_TOLERANCE)
+            assert result.significant == (expected["p"] < 1 - row["conf"])
+
+
+def test_nps_difference_accepts_results_and_is_frozen():
+    a, b = [10, 9, 9, 8, 10, 3], [3, 6, 9, 7, 5, 10]
+    from_scores = kl.nps_difference(a, b)
+    from_results = kl.nps_difference(kl.nps(a), kl.nps(b))
+    assert from_scores.difference == from_results.difference and from_scores.p == from_results.p
+    assert kl.nps_difference(b, a).difference == -from_scores.difference
+    assert "NPS difference" in repr(from_scores)
+    with pytest.raises(AttributeError):
+        from_scores.p = 0.5
+    same = kl.nps_difference([10, 10], [10, 10])
+    assert same.se == 0 and same.p == 1.0
+
+
+def test_interval_option_is_checked():
+    with pytest.raises(kl.OptionError, match="interval"):
+        kl.nps([10, 9], interval="wilson")
+    with pytest.raises(kl.OptionError, match="interval"):
+        kl.nps_difference([10, 9], [3, 4], interval="score")
+    with pytest.raises(kl.AnalysisInputError):
+        kl.nps_difference([], [3, 4])
+
+
+def test_nps_table_passes_the_interval(make_survey):
+    survey = make_survey()
+    plain = kl.nps_table(survey)
+    adjusted = kl.nps_table(survey, interval="adjusted_wald")
+    assert plain["nps"].tolist() == adjusted["nps"].tolist()
+    assert not np.allclose(plain["ci_low"], adjusted["ci_low"])

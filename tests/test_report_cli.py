@@ -13,10 +13,10 @@ import pytest
 
 import kitlib as kl
 from kitlib.atomic import write_atomically
+from kitlib.cli import main
 from kitlib.errors import AnalysisInputError, KitError
 from kitlib.report import ReportJob, run_jobs
 from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
-from kitlib.report.cli import main
 from kitlib.report.execute import notebook_to_html
 from kitlib.report.grid import plan, slug
 from kitlib.report.index import summary_table, write_index

@@ -16,7 +16,7 @@ Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of R
 
 import importlib
 
-from kitlib.data import CASES, Codebook, Survey, case_dir, load_case, load_codebook, load_survey
+from kitlib.data import CASES, Codebook, CodebookDraft, Survey, case_dir, draft_codebook, load_case, load_codebook, load_survey
 from kitlib.errors import (
     AnalysisInputError,
     CodebookError,
@@ -53,27 +53,37 @@ from kitlib.psychometrics import (
 )
 from kitlib.service import (
     CSIResult,
+    DriverResult,
     GapFocus,
     GapResult,
     ImprovementPlan,
+    Instrument,
     IPAResult,
+    NPSDifference,
     NPSResult,
+    PerceptionResult,
     ProviderMatrix,
     TrendResult,
     classify_changes,
     csi,
+    driver_importance,
+    drivers,
     improvement_plan,
+    instrument,
     ipa,
     kano_classify,
     kano_table,
     largest_gap,
     nps,
+    nps_difference,
     nps_table,
+    perception_scores,
     provider_matrix,
     self_view_gap,
     servqual_gaps,
     summarize_kano_counts,
     trend,
+    uncertain_quadrants,
     weakest_cell,
 )
 from kitlib.stats import paired_test, welch_test
@@ -82,12 +92,20 @@ from kitlib.stats import paired_test, welch_test
 paired_gap_test = paired_test
 
 __all__ = [
+    "DriverResult",
+    "drivers",
+    "driver_importance",
+    "NPSDifference",
+    "nps_difference",
+    "uncertain_quadrants",
     "AnalysisInputError",
     "case_dir",
     "CASES",
     "cfa",
+    "draft_codebook",
     "CFAResult",
     "Codebook",
+    "CodebookDraft",
     "CodebookError",
     "Comments",
     "csi",
@@ -96,7 +114,11 @@ __all__ = [
     "ImprovementPlan",
     "classify_changes",
     "improvement_plan",
+    "Instrument",
+    "instrument",
     "largest_gap",
+    "PerceptionResult",
+    "perception_scores",
     "weakest_cell",
     "DataFileError",
     "DataValidationError",
@@ -148,6 +170,11 @@ __all__ = [
     "ValidityResult",
     "welch_test",
 ]
+
+# Measurement invariance (multi-group CFA) and lavaan model syntax.
+from kitlib.psychometrics import InvarianceResult, ModelSpec, invariance, parse_model  # noqa: E402
+
+__all__ += ["InvarianceResult", "ModelSpec", "invariance", "parse_model"]
 
 __version__ = "0.1.0"
 

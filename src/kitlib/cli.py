@@ -1,16 +1,18 @@
-"""The ``kitlib`` command line: ``kitlib report`` runs the case reports in parallel.
+"""The ``kitlib`` command line.
 
 Usage::
 
     kitlib report                              # every case, one report each, into reports/
     kitlib report --case bank --by provider    # one report per provider of the bank case
     kitlib report --data my.csv --codebook my.yaml --lang en --out out/
+    kitlib codebook draft export.xlsx -o codebook.yaml    # draft a codebook from a raw export, to review
+    kitlib codebook check codebook.yaml --data export.xlsx  # check a codebook (and the data against it)
 
 Exit code 0 when every report succeeded, 1 when any failed, 2 on bad arguments.
 
 Example
 -------
->>> from kitlib.report.cli import parser
+>>> from kitlib.cli import parser
 >>> parser().parse_args(["report", "--case", "bank"]).case
 ['bank']
 
@@ -24,13 +26,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kitlib.atomic import write_atomically
 from kitlib.data.cases import CASES
 from kitlib.errors import KitError
 from kitlib.report.execute import FORMATS, default_workers, run_jobs
 from kitlib.report.grid import GROUP_COLUMNS, plan
 from kitlib.report.index import summary_table, write_index
 
-__all__ = ["main", "parser", "report"]
+__all__ = ["codebook", "main", "parser", "report"]
 
 
 def _parameter(text: str) -> tuple[str, object]:
@@ -68,7 +71,56 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--fresh-kernels", action="store_true",
                         help="start a new kernel for every report (default: one warm kernel per worker, reset between reports)")
     report.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    codebook = commands.add_parser("codebook", help="draft or check a codebook")
+    codebook_commands = codebook.add_subparsers(dest="codebook_command", required=True)
+    draft = codebook_commands.add_parser("draft", help="draft a commented codebook from a raw export (CSV/XLSX/SPSS)")
+    draft.add_argument("file", help="the raw survey export")
+    draft.add_argument("-o", "--output", help="where to write the YAML (default: print it)")
+    check = codebook_commands.add_parser("check", help="check a codebook, and optionally a data file against it")
+    check.add_argument("codebook", help="the codebook YAML")
+    check.add_argument("--data", help="a data file to load with it")
+    for command in (draft, check):
+        command.add_argument("--sheet", help="XLSX sheet (name or 0-based position)")
+        command.add_argument("--header-row", type=int, help="row number of the header (1-based), if not found automatically")
+        command.add_argument("--encoding", help="text encoding of a CSV, if not UTF-8/UTF-16/GB18030 (e.g. big5)")
     return main_parser
+
+
+def _sheet(value):
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def codebook(args) -> int:
+    """Run ``kitlib codebook draft|check``; return the exit code (2 on any KitError)."""
+    from kitlib.data.codebook import load_codebook
+    from kitlib.data.draft import draft_codebook
+    from kitlib.data.readers import load_survey
+
+    options = {"sheet": _sheet(args.sheet), "header_row": args.header_row, "encoding": args.encoding}
+    try:
+        if args.codebook_command == "draft":
+            drafted = draft_codebook(args.file, **options)
+            if args.output:
+                write_atomically(args.output, drafted.yaml)
+                print(f"wrote {args.output}: {drafted!r}")
+                for note in drafted.notes:
+                    print(f"review: {note}")
+            else:
+                print(drafted.yaml, end="")
+            return 0
+        book = load_codebook(args.codebook)
+        print(f"ok: {book!r}; roles {book.roles or '-'}")
+        if args.data:
+            survey = load_survey(args.data, book, on_invalid="exclude", **options)
+            actions = survey.quality["action"].value_counts().to_dict()
+            print(f"ok: {survey!r}; quality report: {actions}")
+            flagged = survey.quality[survey.quality["action"] != "recoded"]
+            if len(flagged):
+                print(flagged.head(20).to_string(index=False))
+        return 0
+    except KitError as error:
+        print(f"kitlib codebook {args.codebook_command}: {error}", file=sys.stderr)
+        return 2
 
 
 def report(args) -> int:
@@ -108,7 +160,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if args.command == "report":
         return report(args)
-    return 2
+    return codebook(args)
 
 
 if __name__ == "__main__":

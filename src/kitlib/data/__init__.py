@@ -22,7 +22,8 @@ DDI Alliance (2014). *Data Documentation Initiative — Codebook 2.5*.
 
 from kitlib.data.cases import CASES, case_dir, load_case
 from kitlib.data.codebook import Codebook, load_codebook
+from kitlib.data.draft import CodebookDraft, draft_codebook
 from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
 
-__all__ = ["CASES", "Codebook", "Survey", "case_dir", "load_case", "load_codebook", "load_survey"]
+__all__ = ["CASES", "Codebook", "CodebookDraft", "Survey", "case_dir", "draft_codebook", "load_case", "load_codebook", "load_survey"]

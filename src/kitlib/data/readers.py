@@ -16,156 +16,87 @@ Groves, R. M. et al. (2009). *Survey Methodology* (2nd ed.), ch. 10. Wiley.
 
 from __future__ import annotations
 
-import csv
-import io
+import difflib
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kitlib.data.codebook import NUMERIC_KINDS, Codebook, load_codebook
+from kitlib.data.files import read_table
 from kitlib.data.survey import QUALITY_COLUMNS, Survey
 from kitlib.errors import (
     CodebookError,
     DataFileError,
     DataValidationError,
     DuplicateRespondentError,
-    EncodingError,
     MissingColumnError,
     NonNumericError,
     OptionError,
     OutOfRangeError,
 )
 
-__all__ = ["decode_text", "load_survey", "read_table"]
+__all__ = ["fold_key", "load_survey", "normalize_text"]
 
-TEXT_ENCODINGS = ("utf-8", "gb18030")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 INTEGER_KINDS = ("servqual_E", "servqual_P", "kano_functional", "kano_dysfunctional", "nps", "overall")
-FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 STRAIGHTLINE_MIN_ITEMS = 10
 ALLOCATION_TOTAL = 100.0
 ALLOCATION_TOLERANCE = 1.0
 
 
-def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
-    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030; return ``(text, encoding)``."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    else:
-        candidates = TEXT_ENCODINGS
-    for encoding in candidates:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError as error:
-            failure = error
-    line = raw[: failure.start].count(b"\n") + 1
-    raise EncodingError(
-        f"file {path}: cannot read line {line} as {' or '.join(candidates)} text "
-        f"(byte 0x{raw[failure.start]:02x} at offset {failure.start}). "
-        "Save the file as 'CSV UTF-8' in Excel, or as GB18030/GBK, and try again."
-    )
+#: Characters that print as nothing (zero-width spaces and joiners, soft hyphen, BOM, bidi marks).
+INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 
 
-def _check_header(header: list[str], path: Path) -> None:
-    seen, duplicated = set(), []
-    for name in header:
-        if name in seen:
-            duplicated.append(name)
-        seen.add(name)
-    if duplicated:
-        raise DataFileError(f"file {path}: the header names column(s) {', '.join(map(repr, duplicated))} more than once")
-    if any(name == "" for name in header):
-        position = header.index("") + 1
-        raise DataFileError(f"file {path}: header column {position} has no name")
+def normalize_text(values: pd.Series) -> pd.Series:
+    """Text cells as analyses compare them: NFKC (full-width → half-width), invisible characters removed,
+    runs of white space collapsed to one space, stripped; blanks become missing.
 
+    Example
+    -------
+    >>> normalize_text(pd.Series(["Ｓａｌｅｓ\u200b ", "  IT  Support", ""])).tolist()
+    ['Sales', 'IT Support', <NA>]
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
-    text, encoding = decode_text(path.read_bytes(), path)
-    if not text.strip():
-        raise DataFileError(f"file {path} is empty")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = [name.strip() for name in rows[0]]
-    _check_header(header, path)
-    width = len(header)
-    ragged = [number for number, row in enumerate(rows[1:], start=FIRST_DATA_ROW) if row and len(row) != width]
-    if ragged:
-        raise DataFileError(
-            f"file {path}: {', '.join(map(str, ragged[:5]))}{' …' if len(ragged) > 5 else ''} "
-            f"({len(ragged)} rows) do not have {width} fields like the header. "
-            "Check for stray commas or unquoted text."
-        )
-    body = [row for row in rows[1:] if row]
-    frame = pd.DataFrame(body, columns=header, dtype="object")
-    return frame, encoding
-
-
-def _read_excel(path: Path) -> pd.DataFrame:
-    try:
-        sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DataFileError(f"file {path} is not a readable Excel workbook ({error})") from None
-    if sheet.empty:
-        raise DataFileError(f"file {path} is empty")
-    cells = sheet.map(lambda value: "" if pd.isna(value) else str(value))
-    header = [name.strip() for name in cells.iloc[0]]
-    _check_header(header, path)
-    frame = cells.iloc[1:].reset_index(drop=True)
-    frame.columns = header
-    return frame
-
-
-def read_table(path) -> tuple[pd.DataFrame, str | None]:
-    """Read a CSV/TSV or XLSX file as text cells; return ``(frame, encoding)``.
-
-    Never modifies the file.  Raises :class:`DataFileError` (or
-    :class:`EncodingError`) with the file name instead of a pandas traceback.
+    References
+    ----------
+    Unicode Standard Annex #15: Unicode Normalization Forms (NFKC). https://unicode.org/reports/tr15/
     """
-    path = Path(path)
-    if not path.exists():
-        raise DataFileError(f"file {path} does not exist")
-    if not path.is_file():
-        raise DataFileError(f"{path} is not a file")
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path), None
-    if suffix in TEXT_SUFFIXES:
-        return _read_csv(path)
-    if suffix == ".xls":
-        raise DataFileError(f"file {path}: old .xls workbooks are not supported; save it as .xlsx or CSV UTF-8")
-    raise DataFileError(f"file {path}: unknown file type '{suffix}'; use .csv, .tsv or .xlsx")
+    text = values.astype("string").str.normalize("NFKC").str.replace(INVISIBLE, "", regex=True)
+    text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.mask(text == "")
+
+
+def fold_key(values: pd.Series) -> pd.Series:
+    """:func:`normalize_text` without case and without any space: values equal here are spelling variants."""
+    return normalize_text(values).str.casefold().str.replace(" ", "", regex=False)
 
 
 class _Validator:
     """Collects problems per row; raises or excludes at the end of each check."""
 
-    def __init__(self, frame: pd.DataFrame, codebook: Codebook, path: Path, on_invalid: str):
+    def __init__(self, frame: pd.DataFrame, codebook: Codebook, path: Path, on_invalid: str, row_numbers):
         self.frame = frame
         self.codebook = codebook
         self.path = path
         self.on_invalid = on_invalid
+        self.row_numbers = np.asarray(row_numbers)
         self.report: list[dict] = []
         self.excluded: set = set()
+
+    def header(self, column: str) -> str:
+        """The name the user sees in the file for ``column``."""
+        spec = self.codebook.columns.get(column)
+        return spec.file_header if spec is not None else column
 
     def respondent(self, index) -> object:
         column = self.codebook.respondent_id
         return self.frame.at[index, column] if column else None
 
     def note(self, index, column, value, issue, action) -> None:
-        self.report.append(
-            {
-                "row": int(index) + FIRST_DATA_ROW,
-                "respondent": self.respondent(index),
-                "column": column,
-                "value": value,
-                "issue": issue,
-                "action": action,
-            }
-        )
+        self.report.append({"row": None if index is None else int(self.row_numbers[index]),
+                            "respondent": None if index is None else self.respondent(index),
+                            "column": column, "value": value, "issue": issue, "action": action})
 
     def problem(self, error_type: type[DataValidationError], column, mask: pd.Series, issue: str) -> None:
         """Rows where ``mask`` is true break a rule: raise, or exclude them."""
@@ -173,31 +104,114 @@ class _Validator:
         if len(bad) == 0:
             return
         if self.on_invalid == "raise":
-            raise error_type(issue, path=self.path, column=column, rows=[int(i) + FIRST_DATA_ROW for i in bad])
+            raise error_type(issue, path=self.path, column=self.header(column), rows=[int(self.row_numbers[i]) for i in bad])
         for index in bad:
             value = self.frame.at[index, column] if column in self.frame else None
             self.note(index, column, value, issue, "excluded")
         self.excluded.update(bad)
 
 
+def _rename_to_ids(frame: pd.DataFrame, codebook: Codebook, path: Path) -> pd.DataFrame:
+    """Columns named by the codebook's ids (a column's ``header`` is its name in the file)."""
+    rename = {c.file_header: c.id for c in codebook.columns.values() if c.file_header in frame.columns and c.file_header != c.id}
+    clashes = [new for old, new in rename.items() if new in frame.columns and new not in rename]
+    if clashes:
+        raise DataFileError(f"file {path}: column(s) {', '.join(map(repr, clashes))} exist in the file and are also the codebook "
+                            "id of another header; rename one of them")
+    return frame.rename(columns=rename)
+
+
 def _require_columns(frame: pd.DataFrame, codebook: Codebook, path: Path) -> None:
-    missing = [c.id for c in codebook.columns.values() if c.required and c.id not in frame.columns]
+    missing = [c.file_header for c in codebook.columns.values() if c.required and c.id not in frame.columns]
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        known = list(map(str, frame.columns))
+        hints = []
+        for name in missing[:3]:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"'{name}' → '{close[0]}'?")
         raise MissingColumnError(
             f"{len(missing)} column(s) the codebook requires are missing: {shown}. "
-            f"The file has: {', '.join(map(str, frame.columns[:12]))}{' …' if frame.shape[1] > 12 else ''}",
+            f"The file has: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}"
+            + (f". Did you mean: {'; '.join(hints)} (set 'header:' in the codebook)" if hints else ""),
             path=path,
         )
 
 
-def _to_numbers(validator: _Validator, column) -> pd.Series:
-    text = validator.frame[column.id].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
-    empty = text.isin(["", "nan", "NaN", "NA", "N/A"])
-    numbers = pd.to_numeric(text.where(~empty), errors="coerce")
-    validator.problem(
-        NonNumericError, column.id, numbers.isna() & ~empty, "is not a number (expected values on the item's scale)"
-    )
+def _answer_lookup(column) -> dict:
+    """Normalised text → code: the codes themselves and their zh/en labels (case-insensitive)."""
+    lookup = {}
+    for code, label in column.answers.items():
+        for text in (str(code), label.get("zh", ""), label.get("en", "")):
+            key = unicodedata.normalize("NFKC", str(text)).strip().casefold()
+            if key:
+                lookup[key] = float(code)
+    return lookup
+
+
+def _declared_missing(codes) -> tuple[set, set]:
+    """Split missing-value codes into numbers and normalised texts."""
+    numbers, texts = set(), set()
+    for code in codes:
+        try:
+            numbers.add(float(code))
+        except (TypeError, ValueError):
+            texts.add(unicodedata.normalize("NFKC", str(code)).strip().casefold())
+    return numbers, texts
+
+
+def _to_numbers(validator: _Validator, column, raw: pd.Series) -> pd.Series:
+    """The answers of a numeric column as floats: codes, text labels and declared missing codes resolved.
+
+    Numbers parse in pandas' C code; only cells that are not plain numbers (text labels, full-width
+    digits, missing codes, junk) take the slower text path, so large files load quickly.
+    """
+    missing_numbers, missing_texts = _declared_missing(validator.codebook.missing_codes(column.id))
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        numbers = raw.astype(float)
+        empty = numbers.isna()
+        unresolved = pd.Series(False, index=raw.index)
+    else:
+        text = raw.astype("string")
+        empty = text.isna() | (text.str.strip() == "")
+        numbers = pd.to_numeric(text.where(~empty), errors="coerce").astype(float)
+        unresolved = numbers.isna() & ~empty
+    declared_missing = pd.Series(False, index=raw.index)
+    if unresolved.any():
+        cells = raw[unresolved]
+        keys = pd.Series(pd.unique(cells.astype(str)))
+        normalised = normalize_text(keys).fillna("").str.casefold()
+        lookup = _answer_lookup(column)
+        resolved = {}
+        is_missing = {}
+        for key, norm in zip(keys, normalised):
+            if norm in missing_texts or norm == "":
+                is_missing[key] = True
+                continue
+            if norm in lookup:
+                resolved[key] = lookup[norm]
+                continue
+            try:
+                resolved[key] = float(norm)
+            except ValueError:
+                pass
+        as_text = cells.astype(str)
+        numbers.loc[unresolved] = as_text.map(resolved).astype(float)
+        declared_missing.loc[unresolved] = as_text.isin(list(is_missing))
+    if missing_numbers:
+        coded = numbers.isin(missing_numbers)
+        declared_missing |= coded
+        numbers = numbers.mask(coded)
+    if declared_missing.any():
+        shown = pd.Series(raw[declared_missing].astype(str)).value_counts()
+        validator.note(None, column.id, "; ".join(f"{value!r}: {count}" for value, count in shown.items()),
+                       f"{int(declared_missing.sum())} answer(s) coded as missing (declared missing codes)", "recoded")
+    allowed = (f"; the codebook's answer labels: {', '.join(label.get('zh') or label.get('en') for label in column.answers.values())}"
+               if column.answers else "")
+    validator.problem(NonNumericError, column.id, numbers.isna() & ~empty & ~declared_missing,
+                      "is not a number (expected values on the item's scale" + allowed + "; declare codes such as 不适用 "
+                      "under 'missing:' in the codebook)")
     if column.kind in INTEGER_KINDS:
         fractional = numbers.notna() & (numbers != np.round(numbers))
         validator.problem(OutOfRangeError, column.id, fractional, "is not a whole number; answers are scale points")
@@ -206,31 +220,69 @@ def _to_numbers(validator: _Validator, column) -> pd.Series:
     if column.kind.startswith("kano_"):
         issue = "holds KANO codes outside 1..5 (1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike)"
     else:
-        issue = f"holds values outside the scale {low:g}..{high:g}"
+        issue = f"holds values outside the scale {low:g}..{high:g} (declare codes such as 99 under 'missing:')"
     validator.problem(OutOfRangeError, column.id, outside, issue)
-    return numbers.astype(float)
+    return numbers
 
 
-def _check_respondents(validator: _Validator, codebook: Codebook) -> None:
+def _group_values(validator: _Validator, column, values: pd.Series) -> pd.Series:
+    """Normalised group values; spelling variants (case, width, spaces, invisible characters) flagged or merged."""
+    values = normalize_text(values).astype(object).where(lambda s: s.notna(), None)
+    present = values.dropna()
+    if present.empty:
+        return values
+    counts = present.value_counts()
+    keys = fold_key(pd.Series(counts.index, index=counts.index))
+    declared = {fold: name for name in column.labels for fold in fold_key(pd.Series([str(name)]))}
+    canonical: dict[str, str] = {}
+    for fold, spellings in keys.groupby(keys):
+        names = list(spellings.index)
+        if fold in declared:
+            target = str(declared[fold])
+        else:
+            target = max(names, key=lambda name: (counts[name], name))
+        for name in names:
+            if name != target:
+                canonical[name] = target
+    for variant, target in canonical.items():
+        action = "recoded" if column.map_variants else "flagged"
+        issue = (f"'{variant}' differs from '{target}' only by case, width, spaces or invisible characters"
+                 + ("; merged into it" if column.map_variants else "; set map_variants: true in the codebook to merge them"))
+        validator.note(None, column.id, f"{variant} ({int(counts[variant])} rows)", issue, action)
+    if column.map_variants and canonical:
+        values = values.replace(canonical)
+    if column.labels:
+        known = set(declared)
+        unknown = [name for name, fold in keys.items() if fold not in known and name not in canonical]
+        for name in unknown:
+            validator.note(None, column.id, f"{name} ({int(counts[name])} rows)",
+                           "value is not among the codebook's declared labels for this column", "flagged")
+    return values
+
+
+def _check_respondents(validator: _Validator, data: pd.DataFrame, codebook: Codebook) -> None:
     column = codebook.respondent_id
     if column is None:
         return
-    ids = validator.frame[column].astype(str).str.strip()
-    validator.problem(DataValidationError, column, ids == "", "respondent id is empty")
-    keys = [column] + [c for c in (codebook.rated_unit, *codebook.items("wave")) if c]
-    duplicated = validator.frame.duplicated(subset=keys, keep=False) & (ids != "")
-    unit = f" for the same {', '.join(keys[1:])}" if len(keys) > 1 else ""
-    validator.problem(DuplicateRespondentError, column, duplicated, f"the same respondent appears more than once{unit}")
+    ids = data[column]
+    validator.problem(DataValidationError, column, ids.isna(), "respondent id is empty")
+    keys = [column] + [c for c in (codebook.role("provider"), codebook.role("wave")) if c and c in data]
+    duplicated = data.duplicated(subset=keys, keep=False) & ids.notna()
+    unit = f" for the same {', '.join(validator.header(k) for k in keys[1:])}" if len(keys) > 1 else ""
+    validator.problem(DuplicateRespondentError, column, duplicated,
+                      f"the same respondent appears more than once{unit} (compared after trimming spaces and width)")
 
 
 def _flag_answer_patterns(validator: _Validator, data: pd.DataFrame, codebook: Codebook) -> None:
     perceptions = codebook.items("servqual_P")
     if len(perceptions) >= STRAIGHTLINE_MIN_ITEMS:
-        answers = data[perceptions]
-        straight = answers.notna().all(axis=1) & (answers.nunique(axis=1) == 1)
-        for index in data.index[straight]:
-            validator.note(index, "servqual_P", answers.at[index, perceptions[0]], "same answer to every perception item (straight-lining)", "flagged")
-    weights = [c for c in codebook.items("importance") if codebook.columns[c].dimension]
+        answers = data[perceptions].to_numpy(dtype=float)
+        complete = ~np.isnan(answers).any(axis=1)
+        straight = complete & (np.nanmax(answers, axis=1, initial=-np.inf) == np.nanmin(answers, axis=1, initial=np.inf))
+        for position in np.flatnonzero(straight):
+            index = data.index[position]
+            validator.note(index, "servqual_P", answers[position, 0], "same answer to every perception item (straight-lining)", "flagged")
+    weights = [c for c in codebook.items("importance") if codebook.columns[c].dimension and c in data]
     if weights:
         totals = data[weights].sum(axis=1, min_count=len(weights))
         off = totals.notna() & ((totals - ALLOCATION_TOTAL).abs() > ALLOCATION_TOLERANCE)
@@ -242,14 +294,16 @@ def _flag_answer_patterns(validator: _Validator, data: pd.DataFrame, codebook: C
         validator.note(index, "(items)", int(missing[index]), "missing answers (kept; analyses drop them as needed)", "flagged")
 
 
-def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessment=None) -> Survey:
+def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessment=None, sheet=None, header_row=None,
+                encoding=None) -> Survey:
     """Read a survey file and validate it against its YAML codebook.
 
     Parameters
     ----------
     path : str or Path
-        CSV (UTF-8, UTF-8 with BOM or GB18030, detected automatically), TSV
-        or XLSX file; one row per respondent x rated provider.
+        CSV/TSV (UTF-8 with or without BOM, UTF-16, GB18030; other encodings with ``encoding=``),
+        XLSX, or SPSS ``.sav``; one row per respondent x rated provider.  Title rows above the
+        header and the extra header rows of survey-platform exports are found automatically.
     codebook : str, Path or Codebook, optional
         The codebook.  Default: ``codebook.yaml`` next to the data file.
     on_invalid : {"raise", "exclude"}
@@ -261,18 +315,33 @@ def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessme
     self_assessment : str or Path, optional
         A CSV/XLSX of provider self-ratings of the perception items, validated
         against the same codebook columns (see the gap model).
+    sheet, header_row, encoding : optional
+        Passed to :func:`kitlib.data.files.read_table`: the XLSX sheet (name or 0-based
+        position), the header's row number (1-based) and the text encoding, when the
+        automatic choice is not the right one.
 
     Returns
     -------
     Survey
-        Validated data (reverse-keyed items recoded), codebook and data-quality
-        report.  The input file is never modified.
+        Validated data (columns named by the codebook's ids; role columns named
+        ``provider``, ``department``, ``wave``; text answers mapped to their codes;
+        declared missing codes blank; reverse-keyed items recoded), codebook and
+        data-quality report.  The input file is never modified.
 
     Raises
     ------
     DataFileError, EncodingError, CodebookError, MissingColumnError,
-    NonNumericError, OutOfRangeError, DuplicateRespondentError
+    NonNumericError, OutOfRangeError, DuplicateRespondentError, OptionError
         All subclasses of :class:`kitlib.KitError`.
+
+    Notes
+    -----
+    Text cells are compared after NFKC normalisation, removal of invisible
+    characters and trimming (:func:`normalize_text`), so ``"Sales "`` and
+    ``"Ｓａｌｅｓ"`` are the same group and a trailing space cannot hide a duplicate
+    respondent.  Group values that still differ from another only by case or
+    spaces are flagged in ``survey.quality`` (merged with ``map_variants: true``).
+    Row numbers in messages are the rows the user sees in the file.
 
     Example
     -------
@@ -289,57 +358,61 @@ def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessme
     if on_invalid not in ("raise", "exclude"):
         raise OptionError(f"on_invalid must be 'raise' or 'exclude', not {on_invalid!r}")
     path = Path(path)
-    frame, encoding = read_table(path)
+    table = read_table(path, sheet=sheet, header_row=header_row, encoding=encoding)
     if codebook is None:
         codebook = path.parent / "codebook.yaml"
         if not codebook.exists():
             raise CodebookError(f"no codebook given and no codebook.yaml next to {path}")
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook)
+    frame = _rename_to_ids(table.frame, codebook, path)
     _require_columns(frame, codebook, path)
-    validator = _Validator(frame, codebook, path, on_invalid)
-    data = frame.copy()
-    for column in codebook.columns.values():
-        if column.id not in frame:
-            continue
-        if column.kind in NUMERIC_KINDS:
-            data[column.id] = _to_numbers(validator, column)
+    validator = _Validator(frame, codebook, path, on_invalid, table.row_numbers)
+    for flag in table.cell_flags.itertuples(index=False):
+        validator.report.append({"row": flag.row, "respondent": None, "column": flag.column, "value": flag.value,
+                                 "issue": flag.issue, "action": "flagged"})
+    columns = {}
+    for name in frame.columns:
+        spec = codebook.columns.get(name)
+        if spec is None:
+            columns[name] = frame[name]
+        elif spec.kind in NUMERIC_KINDS:
+            columns[name] = _to_numbers(validator, spec, frame[name])
+        elif spec.kind in ("group", "wave"):
+            columns[name] = _group_values(validator, spec, frame[name])
         else:
-            data[column.id] = frame[column.id].astype(str).str.strip().replace("", pd.NA)
-    _check_respondents(validator, codebook)
+            text = frame[name]
+            columns[name] = normalize_text(text).astype(object).where(lambda s: s.notna(), None) if spec.kind == "id" \
+                else text.astype(object).where(text.astype(str).str.strip() != "", None)
+    data = pd.DataFrame(columns, index=frame.index)
+    _check_respondents(validator, data, codebook)
     data = data.drop(index=sorted(validator.excluded))
     for column in codebook.columns.values():
         if column.reverse and column.id in data:
             data[column.id] = column.scale_min + column.scale_max - data[column.id]
-            validator.report.append(
-                {"row": None, "respondent": None, "column": column.id, "value": None,
-                 "issue": "reverse-keyed item recoded as min + max - x", "action": "recoded"}
-            )
+            validator.note(None, column.id, None, "reverse-keyed item recoded as min + max - x", "recoded")
     _flag_answer_patterns(validator, data, codebook)
-    extra = [c for c in data.columns if c not in codebook.columns]
-    for name in extra:
-        validator.report.append(
-            {"row": None, "respondent": None, "column": name, "value": None,
-             "issue": "column not described in the codebook (kept as text)", "action": "flagged"}
-        )
+    for name in (c for c in data.columns if c not in codebook.columns):
+        validator.note(None, name, None, "column not described in the codebook (kept as text)", "flagged")
     quality = pd.DataFrame(validator.report, columns=QUALITY_COLUMNS)
     assessment = None
     if self_assessment is not None:
         assessment = _load_self_assessment(Path(self_assessment), codebook)
-    return Survey(data.reset_index(drop=True), codebook, quality, str(path), encoding, assessment)
+    return Survey(data.reset_index(drop=True), codebook, quality, str(path), table.encoding, assessment)
 
 
 def _load_self_assessment(path: Path, codebook: Codebook) -> pd.DataFrame:
-    frame, _ = read_table(path)
+    table = read_table(path)
+    frame = _rename_to_ids(table.frame, codebook, path)
     perceptions = codebook.items("servqual_P")
-    keys = [c for c in (codebook.rated_unit,) if c]
-    missing = [c for c in keys + perceptions if c not in frame.columns]
+    keys = [c for c in (codebook.role("provider"),) if c]
+    missing = [codebook.columns[c].file_header for c in keys + perceptions if c not in frame.columns]
     if missing:
         raise MissingColumnError(f"self-assessment lacks column(s) {', '.join(missing)}", path=path)
-    validator = _Validator(frame, codebook, path, "raise")
-    data = frame[keys].copy()
+    validator = _Validator(frame, codebook, path, "raise", table.row_numbers)
+    data = pd.DataFrame({key: _group_values(validator, codebook.columns[key], frame[key]) for key in keys}, index=frame.index)
     for item in perceptions:
         column = codebook.columns[item]
-        values = _to_numbers(validator, column)
+        values = _to_numbers(validator, column, frame[item])
         data[item] = column.scale_min + column.scale_max - values if column.reverse else values
     return data

@@ -25,6 +25,7 @@ from kitlib.plot.kano import kano_map
 from kitlib.plot.loadings import loading_heatmap
 from kitlib.plot.net_promoter import nps_bar
 from kitlib.plot.provider_receiver import provider_heatmap
+from kitlib.plot.scores import perception_bars
 from kitlib.plot.snake import snake_chart
 from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.plot.waves import trend_chart
@@ -36,6 +37,7 @@ __all__ = [
     "loading_heatmap",
     "nps_bar",
     "PALETTE",
+    "perception_bars",
     "provider_heatmap",
     "scree",
     "set_theme",

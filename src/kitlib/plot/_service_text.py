@@ -47,6 +47,8 @@ WORDS = Catalog({
     "passives": {"zh": "被动者 (7-8)", "en": "Passives (7-8)"},
     "detractors": {"zh": "贬损者 (0-6)", "en": "Detractors (0-6)"},
     "share": {"zh": "占比", "en": "Share"},
+    "perception_title": {"zh": "各维度感知得分", "en": "Perception score by dimension"},
+    "perception_axis": {"zh": "平均感知得分（{low:g}–{high:g} 分）", "en": "Mean perception ({low:g}–{high:g})"},
     "ci_whiskers": {"zh": "误差线：{level:.0%} 置信区间", "en": "Whiskers: {level:.0%} confidence interval"},
     "ci_note": {"zh": "方括号内为 NPS 的置信区间", "en": "Brackets: confidence interval of the NPS"},
     "all": {"zh": "全部", "en": "All"},

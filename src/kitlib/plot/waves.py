@@ -79,13 +79,19 @@ def trend_chart(result, lang: str = "en", group: dict | None = None):
     small = [w for w in result.waves if sizes is not None and sizes.get(w, 0) < min_n]
     waves = [w for w in result.waves if w not in small]
     wave_names = dict(zip(levels["wave"], value_labels(levels, "wave", lang)))
-    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 5.4), gridspec_kw={"width_ratios": [2.2, 1, 1]})
+    separate = ("servqual_gap", "nps")
+    present = set(levels.loc[levels["mean"].notna(), "measure"])
+    kinds = [("levels", [m for m in levels["measure"].unique() if m not in separate and m in present], 2.2, "trend_levels", "score"),
+             ("gap", ["servqual_gap"] if "servqual_gap" in present else [], 1, "trend_gap", "gap"),
+             ("nps", ["nps"] if "nps" in present else [], 1, "trend_nps", None)]
+    kinds = [kind for kind in kinds if kind[1]] or kinds[:1]  # only the panels the survey has measures for
+    figure, panels = plt.subplots(1, len(kinds), figsize=(5.4 + 3.8 * len(kinds), 5.4),
+                                  gridspec_kw={"width_ratios": [kind[2] for kind in kinds]}, squeeze=False)
+    panels = panels[0]
     x = np.arange(len(waves))
     significant = changes[changes["significant"] == True]  # noqa: E712 (object column with NaN)
     starred = set(zip(significant["measure"], significant["wave_after"]))
-    separate = ("servqual_gap", "nps")
-    panels = ((left, [m for m in levels["measure"].unique() if m not in separate]), (middle, ["servqual_gap"]), (right, ["nps"]))
-    for panel, measures in panels:
+    for panel, (kind, measures, _, title_key, axis_key) in zip(panels, kinds):
         for number, measure in enumerate(measures):
             rows = levels[levels["measure"] == measure].set_index("wave").reindex(waves)
             if rows["mean"].isna().all():
@@ -102,16 +108,13 @@ def trend_chart(result, lang: str = "en", group: dict | None = None):
         panel.set_xticks(x, [wave_names.get(w, str(w)) for w in waves])
         panel.set_xlim(-0.35, len(waves) - 0.65)
         panel.set_xlabel(say("wave", lang))
-    left.set_title(say("trend_levels", lang), fontsize=11)
-    middle.set_title(say("trend_gap", lang), fontsize=11)
-    right.set_title(say("trend_nps", lang), fontsize=11)
-    left.set_ylabel(say("score", lang))
-    middle.set_ylabel(say("gap", lang))
-    right.set_ylabel("NPS")
-    for panel in (middle, right):
-        panel.axhline(0, color="#777777", linewidth=0.8)
-    handles, labels = left.get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.01, 0.06), ncol=min(len(labels), 6), fontsize=9, frameon=False)
+        panel.set_title(say(title_key, lang), fontsize=11)
+        panel.set_ylabel(say(axis_key, lang) if axis_key else "NPS")
+        if kind != "levels":
+            panel.axhline(0, color="#777777", linewidth=0.8)
+    handles, labels = panels[0].get_legend_handles_labels()
+    if kinds[0][0] == "levels" and labels:
+        figure.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.01, 0.06), ncol=min(len(labels), 6), fontsize=9, frameon=False)
     figure.suptitle(title)
     notes = [say("significant", lang, alpha=round(result.alpha, 6))] + ([hidden_groups_note(len(small), min_n, lang)] if small else [])
     figure.text(0.01, 0.01, "；".join(notes) if lang == "zh" else "; ".join(notes), fontsize=8, color=FOOTNOTE_COLOR)

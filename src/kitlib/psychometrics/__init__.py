@@ -45,3 +45,15 @@ __all__ = [
     "cfa", "efa", "factorability", "htmt", "item_analysis", "parallel_analysis", "reliability",
     "check_scales", "structure_match", "validity",
 ]
+
+# Ordinal CFA (WLSMV) and ordinal reliability from polychoric correlations (:mod:`.ordinal`, :mod:`.polychoric`).
+from kitlib.psychometrics.ordinal import OrdinalCFAResult, cfa_wlsmv, ordinal_reliability  # noqa: E402
+from kitlib.psychometrics.polychoric import PolychoricResult, polychoric_correlations  # noqa: E402
+
+__all__ += ["OrdinalCFAResult", "PolychoricResult", "cfa_wlsmv", "ordinal_reliability", "polychoric_correlations"]
+
+# Measurement invariance across groups and lavaan model syntax (:mod:`.invariance`, :mod:`.model_syntax`).
+from kitlib.psychometrics.measurement_invariance import InvarianceResult, invariance  # noqa: E402
+from kitlib.psychometrics.model_syntax import ModelSpec, parse_model  # noqa: E402
+
+__all__ += ["InvarianceResult", "ModelSpec", "invariance", "parse_model"]

@@ -144,7 +144,7 @@ def validity(df: pd.DataFrame, model: dict[str, list[str]]) -> ValidityResult:
     model = check_model(df, model, min_items=2, what="validity")
     if len(model) < 2:
         raise AnalysisInputError("validity compares factors with each other; the model needs at least two factors")
-    fitted = cfa(df, model)
+    fitted = cfa(df, model, missing="listwise")
     lam, psi = fitted.parameters.lam, fitted.parameters.psi
     sample_cov = fitted.sample_cov
     corr = fitted.factor_corr

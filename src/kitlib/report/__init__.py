@@ -1,6 +1,6 @@
 """Batch reports: run the case report notebook for every case / group with papermill.
 
-``kitlib report`` (see :mod:`kitlib.report.cli`) builds a grid of report jobs
+``kitlib report`` (see :mod:`kitlib.cli`) builds a grid of report jobs
 (:mod:`kitlib.report.grid`), executes them in parallel worker processes
 (:mod:`kitlib.report.execute`), converts each executed notebook to HTML with
 the code hidden and writes an ``index.html`` (:mod:`kitlib.report.index`).

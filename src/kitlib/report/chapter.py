@@ -33,8 +33,8 @@ from kitlib.i18n import pick, say
 from kitlib.privacy import suppress_small_groups
 from kitlib.report.grid import group_counts
 
-__all__ = ["dimension_grid", "dimension_order", "group_counts", "open_survey", "pick", "record_summary", "say", "select",
-           "visible", "withheld_groups"]
+__all__ = ["available", "dimension_grid", "dimension_order", "group_counts", "open_survey", "pick", "record_summary", "say",
+           "select", "visible", "withheld_groups"]
 
 
 
@@ -50,6 +50,28 @@ def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str =
     if not case:
         raise KitError("set either 'case' (it_firm, manufacturer, bank) or 'data_path' in the parameters cell")
     return load_case(case, on_invalid="exclude")
+
+
+def available(info, section: str, lang: str) -> bool:
+    """Whether the survey supports ``section``; if not, display the one-line note saying why.
+
+    ``info`` is :func:`kitlib.instrument` of the survey; ``section`` one of
+    :data:`kitlib.service.capabilities.SECTIONS`.  Chapters and the report
+    write ``if available(info, "gaps", lang): ...`` so that a section the
+    questionnaire cannot feed is replaced by its note, never by an error.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> available(kl.instrument(kl.load_case("bank")), "trend", "en")
+    True
+    """
+    if info.supports(section):
+        return True
+    from IPython.display import Markdown, display
+
+    display(Markdown(info.note(section, lang)))
+    return False
 
 
 def withheld_groups(survey: Survey, by: str, min_group_size: int = 5) -> set[str]:

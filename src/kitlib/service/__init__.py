@@ -5,11 +5,14 @@ module                          functions
 ==============================  ===============================================================
 :mod:`.gaps`                    :func:`servqual_gaps`, :func:`self_view_gap`
 :mod:`.kano`                    :func:`kano_classify`, :func:`kano_table`, :func:`summarize_kano_counts`
-:mod:`.net_promoter`            :func:`nps`, :func:`nps_table`
+:mod:`.net_promoter`            :func:`nps`, :func:`nps_table`, :func:`nps_difference`
+:mod:`.key_drivers`             :func:`drivers` (Shapley/LMG, relative weights), :func:`driver_importance`, :func:`uncertain_quadrants`
 :mod:`.indices`                 :func:`csi`, :func:`ipa`
 :mod:`.waves`                   :func:`trend`
 :mod:`.provider_receiver`       :func:`provider_matrix`
 :mod:`.pdca`                    :func:`largest_gap`, :func:`improvement_plan`, :func:`classify_changes`
+:mod:`.performance`             :func:`perception_scores` (perceptions-only / SERVPERF surveys)
+:mod:`.capabilities`            :func:`instrument`: which analyses a questionnaire supports
 ==============================  ===============================================================
 
 Every grouped analysis counts respondents per group and hides groups below
@@ -27,17 +30,21 @@ References
 Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of Retailing*, 64(1), 12–40.
 """
 
+from kitlib.service.capabilities import Instrument, instrument
 from kitlib.service.gaps import GapResult, self_view_gap, servqual_gaps
 from kitlib.service.indices import CSIResult, IPAResult, csi, ipa
 from kitlib.service.kano import kano_classify, kano_table, summarize_kano_counts
-from kitlib.service.net_promoter import NPSResult, nps, nps_table
+from kitlib.service.key_drivers import DriverResult, driver_importance, drivers, uncertain_quadrants
+from kitlib.service.net_promoter import NPSDifference, NPSResult, nps, nps_difference, nps_table
 from kitlib.service.pdca import GapFocus, ImprovementPlan, classify_changes, improvement_plan, largest_gap, weakest_cell
+from kitlib.service.performance import PerceptionResult, perception_scores
 from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
 from kitlib.service.waves import TrendResult, trend
 
 __all__ = [
-    "CSIResult", "GapFocus", "GapResult", "IPAResult", "ImprovementPlan", "NPSResult", "ProviderMatrix", "TrendResult",
+    "DriverResult", "NPSDifference", "driver_importance", "drivers", "nps_difference", "uncertain_quadrants",
+    "CSIResult", "GapFocus", "GapResult", "IPAResult", "ImprovementPlan", "Instrument", "NPSResult", "PerceptionResult", "ProviderMatrix", "TrendResult",
     "classify_changes", "improvement_plan", "largest_gap", "weakest_cell",
-    "csi", "ipa", "kano_classify", "kano_table", "nps", "nps_table", "provider_matrix",
+    "csi", "instrument", "ipa", "kano_classify", "perception_scores", "kano_table", "nps", "nps_table", "provider_matrix",
     "self_view_gap", "servqual_gaps", "summarize_kano_counts", "trend",
 ]

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from kitlib.errors import AnalysisInputError
+from kitlib._checks import check_confidence
+from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service import _shared as svc
 
-__all__ = ["kano_classify", "kano_codes", "kano_table", "summarize_kano_counts"]
+__all__ = ["kano_classify", "kano_codes", "kano_table", "summarize_kano_counts", "cs_interval", "DENOMINATORS", "CS_INTERVALS"]
 
 CATEGORIES = ("A", "O", "M", "I", "R", "Q")
 CATEGORY_NAMES = {
@@ -170,12 +172,77 @@ DYSFUNCTIONAL_SCORES = np.array([np.nan, -2, -1, 0, 2, 4])
 CATEGORY_LABELS = {  # capitalised: table values and chart legends
     letter: {"zh": names["zh"], "en": names["en"].capitalize()} for letter, names in CATEGORY_NAMES.items()
 }
+#: Denominators of Better/Worse: Berger et al. (1993) "AOMI", or every classified answer ("all").
+DENOMINATORS = {"AOMI": ("A", "O", "M", "I"), "all": CATEGORIES}
+#: Intervals of the Better/Worse proportions.
+CS_INTERVALS = ("wilson", "normal")
+CS_INTERVAL_COLUMNS = ["better_ci_low", "better_ci_high", "worse_ci_low", "worse_ci_high"]
 
 
-def summarize_kano_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    """Add ``n, category, better, worse, fong_difference, fong_threshold, fong_significant`` to A/O/M/I/R/Q counts.
+def cs_interval(successes, n, confidence: float = 0.95, interval: str = "wilson") -> tuple[np.ndarray, np.ndarray]:
+    """Confidence interval of the proportion ``successes / n`` (arrays; NaN where n = 0).
 
-    Works on counts or shares (only ratios and, for Fong's test, the totals matter).
+    Parameters
+    ----------
+    successes, n : array-like
+        Counts (e.g. A + O and the Better denominator).
+    confidence : float, default 0.95
+    interval : {"wilson", "normal"}, default "wilson"
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Lower and upper bounds in [0, 1].
+
+    Notes
+    -----
+    With p̂ = x / n and z = Φ⁻¹(1 − α/2):
+
+        Wilson:  (p̂ + z²/2n ± z · sqrt(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)
+        normal:  p̂ ± z · sqrt(p̂(1 − p̂)/n),  clipped to [0, 1]
+
+    Wilson equals R's ``prop.test(x, n, correct = FALSE)$conf.int`` and keeps
+    its coverage for small n and proportions near 0 or 1, where the normal
+    (Wald) interval collapses to a point.
+
+    Example
+    -------
+    >>> low, high = cs_interval([40], [100])
+    >>> round(float(low[0]), 4), round(float(high[0]), 4)
+    (0.3094, 0.498)
+
+    References
+    ----------
+    Wilson, E. B. (1927). *Journal of the American Statistical Association*, 22(158), 209–212.
+    Agresti, A., & Coull, B. A. (1998). *The American Statistician*, 52(2), 119–126.
+    """
+    if interval not in CS_INTERVALS:
+        raise OptionError(f"interval must be one of {', '.join(map(repr, CS_INTERVALS))}, not {interval!r}")
+    check_confidence(confidence)
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, x / n, np.nan)
+        if interval == "wilson":
+            centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+            half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+        else:
+            centre, half = p, z * np.sqrt(p * (1 - p) / n)
+    low = np.where(x == 0, 0.0, np.clip(centre - half, 0.0, 1.0))  # exact bounds at the edges, no rounding residue
+    high = np.where(x == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def summarize_kano_counts(counts: pd.DataFrame, denominator: str = "AOMI", confidence: float = 0.95,
+                          interval: str = "wilson") -> pd.DataFrame:
+    """Add ``n, category, better, worse, better_ci_low, better_ci_high, worse_ci_low, worse_ci_high,
+    fong_difference, fong_threshold, fong_significant`` to A/O/M/I/R/Q counts.
+
+    Works on counts or shares (only ratios and, for Fong's test, the totals
+    matter) — except the intervals, which need counts.  ``denominator``
+    (``"AOMI"`` or ``"all"``), ``confidence`` and ``interval`` (``"wilson"`` or
+    ``"normal"``) are explained in :func:`kano_table`.
 
     Example
     -------
@@ -183,6 +250,11 @@ def summarize_kano_counts(counts: pd.DataFrame) -> pd.DataFrame:
     >>> summarize_kano_counts(table)[["category", "better", "worse"]].values.tolist()
     [['M', 0.4, -0.8]]
     """
+    if denominator not in DENOMINATORS:
+        raise OptionError(f"denominator must be 'AOMI' (Berger et al. 1993) or 'all' (A+O+M+I+R+Q), not {denominator!r}")
+    if interval not in CS_INTERVALS:
+        raise OptionError(f"interval must be one of {', '.join(map(repr, CS_INTERVALS))}, not {interval!r}")
+    check_confidence(confidence)
     missing = [c for c in CATEGORIES if c not in counts.columns]
     if missing:
         raise AnalysisInputError(f"KANO counts need columns {', '.join(CATEGORIES)}; missing {', '.join(missing)}")
@@ -196,11 +268,14 @@ def summarize_kano_counts(counts: pd.DataFrame) -> pd.DataFrame:
     best = np.argmax(ordered, axis=1)  # first maximum in tie-break order
     category = np.array(TIE_BREAK_ORDER, dtype=object)[best]
     out["category"] = np.where(n > 0, category, None)
-    a, o, m, i = (out[c].to_numpy(dtype=float) for c in ("A", "O", "M", "I"))
-    core = a + o + m + i
+    a, o, m = (out[c].to_numpy(dtype=float) for c in ("A", "O", "M"))
+    core = out[list(DENOMINATORS[denominator])].to_numpy(dtype=float).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["better"] = np.where(core > 0, (a + o) / core, np.nan)
         out["worse"] = np.where(core > 0, -(o + m) / core, np.nan)
+        out["better_ci_low"], out["better_ci_high"] = cs_interval(a + o, core, confidence, interval)
+        worse_low, worse_high = cs_interval(o + m, core, confidence, interval)
+        out["worse_ci_low"], out["worse_ci_high"] = -worse_high, -worse_low
         top_two = -np.sort(-values, axis=1)[:, :2]
         first, second = top_two[:, 0], top_two[:, 1]
         out["fong_difference"] = first - second
@@ -209,7 +284,8 @@ def summarize_kano_counts(counts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
+def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOMI", confidence: float = 0.95,
+               interval: str = "wilson") -> pd.DataFrame:
     """KANO classification of every feature (optionally per group).
 
     Parameters
@@ -221,6 +297,14 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
         Group columns; groups below ``min_group_size`` respondents (and
         their give-away siblings) are blanked.
     min_group_size : int, default 5
+    denominator : {"AOMI", "all"}, default "AOMI"
+        Denominator of Better and Worse: A + O + M + I (Berger et al. 1993)
+        or every classified answer A + O + M + I + R + Q (used by some
+        published tables; gives smaller coefficients when R or Q occur).
+    confidence : float, default 0.95
+        Level of the Better/Worse intervals.
+    interval : {"wilson", "normal"}, default "wilson"
+        Wilson score or normal-approximation interval of the proportions.
 
     Returns
     -------
@@ -228,7 +312,8 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
         One row per feature (and group): ``feature, label_zh, label_en,
         A, O, M, I, R, Q, n`` (answered pairs), ``category`` (mode, ties
         M > O > A > I > R > Q), ``category_zh``, ``category_en``, ``better``,
-        ``worse``, ``fong_difference``, ``fong_threshold``, ``fong_significant``,
+        ``worse``, ``better_ci_low``, ``better_ci_high``, ``worse_ci_low``,
+        ``worse_ci_high``, ``fong_difference``, ``fong_threshold``, ``fong_significant``,
         ``functional_score``, ``dysfunctional_score``, ``importance`` (NaN if
         not asked); ``group_n, suppressed, suppression`` (without ``by`` the
         whole survey is the group).
@@ -246,8 +331,21 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
     first" rule (Berger et al. 1993; Matzler & Hinterhuber 1998), because failing
     a must-be costs most.  Customer-satisfaction coefficients (Berger et al. 1993):
 
-        Better = (A + O) / (A + O + M + I)        in [0, 1]
-        Worse  = −(O + M) / (A + O + M + I)       in [−1, 0]
+        Better = (A + O) / D        in [0, 1]
+        Worse  = −(O + M) / D       in [−1, 0]
+
+    with D = A + O + M + I (``denominator="AOMI"``, Berger et al. 1993;
+    Sauerwein et al. 1996) or D = A + O + M + I + R + Q (``"all"``).  Better
+    and −Worse are proportions of the D answers, so their intervals are those
+    of a binomial proportion x / D (x = A + O, resp. O + M; the Worse bounds
+    are negated and swapped), z = Φ⁻¹(1 − α/2):
+
+        Wilson:  (p̂ + z²/2D ± z · sqrt(p̂(1 − p̂)/D + z²/4D²)) / (1 + z²/D)
+        normal:  p̂ ± z · sqrt(p̂(1 − p̂)/D),  clipped to [0, 1]
+
+    Wilson (default) equals R's ``prop.test(x, D, correct = FALSE)$conf.int``
+    and behaves well for small D and coefficients near 0 or 1; the two
+    coefficients of a feature share their answers and are not independent.
 
     Fong's (1996) test says whether the two most frequent categories differ:
     with counts a ≥ b among n answers, the classification is *not* significant
@@ -270,6 +368,10 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
     ----------
     Berger, C. et al. (1993). *Center for Quality of Management Journal*, 2(4), 3–36.
     Fong, D. (1996). *Center for Quality of Management Journal*, 5(3), 21–24.
+    Sauerwein, E., Bailom, F., Matzler, K., & Hinterhuber, H. H. (1996). The Kano model: how to
+    delight your customers. *Preprints of the IX International Working Seminar on Production
+    Economics*, 1, 313–327.
+    Wilson, E. B. (1927). *Journal of the American Statistical Association*, 22(158), 209–212.
     """
     survey, min_group_size, keys = svc.check_inputs(survey, "kano_table", min_group_size, by)
     pairs = survey.codebook.kano_pairs()
@@ -304,14 +406,14 @@ def kano_table(survey, by=None, min_group_size: int = 5) -> pd.DataFrame:
         if keys:
             block = pd.concat([group_frame, block], axis=1)
         rows.append(block)
-    table = summarize_kano_counts(pd.concat(rows, ignore_index=True))
+    table = summarize_kano_counts(pd.concat(rows, ignore_index=True), denominator, confidence, interval)
     table["category_zh"] = table["category"].map(lambda c: CATEGORY_LABELS[c]["zh"] if c else None)
     table["category_en"] = table["category"].map(lambda c: CATEGORY_LABELS[c]["en"] if c else None)
     order = keys + ["feature", "label_zh", "label_en", *CATEGORIES, "n", "category", "category_zh", "category_en",
-                    "better", "worse", "fong_difference", "fong_threshold", "fong_significant",
+                    "better", "worse", *CS_INTERVAL_COLUMNS, "fong_difference", "fong_threshold", "fong_significant",
                     "functional_score", "dysfunctional_score", "importance"]
     table = table[order]
-    numbers = [*CATEGORIES, "n", "better", "worse", "fong_difference", "fong_threshold",
+    numbers = [*CATEGORIES, "n", "better", "worse", *CS_INTERVAL_COLUMNS, "fong_difference", "fong_threshold",
                "functional_score", "dysfunctional_score", "importance"]
     table = svc.suppress_groups(table, data, keys, min_group_size, numbers)
     hidden = table["suppressed"].to_numpy(bool)

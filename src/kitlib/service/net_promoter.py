@@ -30,13 +30,16 @@ import pandas as pd
 from scipy import stats
 
 from kitlib._checks import check_confidence
-from kitlib.errors import AnalysisInputError
+from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service import _shared as svc
 
-__all__ = ["nps", "nps_table", "NPSResult"]
+__all__ = ["nps", "nps_table", "NPSResult", "nps_difference", "NPSDifference", "INTERVALS", "PSEUDO_OBSERVATIONS"]
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
+INTERVALS = ("wald", "adjusted_wald")
+#: Pseudo-observations (detractors, passives, promoters) of the adjusted Wald interval (Rocks 2016; R package NPS).
+PSEUDO_OBSERVATIONS = (0.75, 1.5, 0.75)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class NPSResult:
     detractors: int
     n: int
     confidence: float = 0.95
+    interval: str = "wald"
 
     @property
     def promoter_share(self) -> float:
@@ -67,12 +71,13 @@ class NPSResult:
 
     def __repr__(self) -> str:
         return (
-            f"NPS {self.nps:+.1f} ({self.confidence:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}; "
+            f"NPS {self.nps:+.1f} ({self.confidence:.0%} {'adjusted Wald ' if self.interval == 'adjusted_wald' else ''}"
+            f"CI {self.ci_low:+.1f} to {self.ci_high:+.1f}; "
             f"n={self.n}: {self.promoters} promoters, {self.passives} passives, {self.detractors} detractors)"
         )
 
 
-def nps(scores, confidence: float = 0.95) -> NPSResult:
+def nps(scores, confidence: float = 0.95, interval: str = "wald") -> NPSResult:
     """Net Promoter Score of 0–10 answers, with standard error and confidence interval.
 
     Parameters
@@ -80,12 +85,16 @@ def nps(scores, confidence: float = 0.95) -> NPSResult:
     scores : array-like of numbers 0..10
         Missing answers (NaN) are ignored.
     confidence : float, default 0.95
+    interval : {"wald", "adjusted_wald"}, default "wald"
+        ``"adjusted_wald"``: Rocks' (2016) adjusted Wald interval, better
+        coverage for small groups and NPS near ±100 (see Notes).
 
     Returns
     -------
     NPSResult
         ``nps`` (−100..100), ``se`` (in NPS points), ``ci_low``, ``ci_high``,
-        ``promoters``, ``passives``, ``detractors`` (counts), ``n``.
+        ``promoters``, ``passives``, ``detractors`` (counts), ``n``,
+        ``interval``.
 
     Raises
     ------
@@ -101,6 +110,17 @@ def nps(scores, confidence: float = 0.95) -> NPSResult:
         Var(p₊ − p₋) = (p₊ + p₋ − (p₊ − p₋)²) / n       (trinomial)
         CI = NPS ± z · 100 · sqrt(Var),  clipped to [−100, 100]
 
+    The **adjusted Wald** interval (Rocks 2016; ``NPS::nps_test(test =
+    "adjusted.wald")`` with its default ``pseudo_observations = c(0.75, 1.5,
+    0.75)``) adds 3 pseudo-observations — ¾ detractor, 1½ passive, ¾
+    promoter — to the counts and applies the Wald formula to them:
+
+        ñ = n + 3,  p̃₊ = (n₊ + ¾) / ñ,  p̃₋ = (n₋ + ¾) / ñ,  D̃ = p̃₊ − p̃₋
+        CI = 100 · (D̃ ± z · sqrt((p̃₊ + p̃₋ − D̃²) / ñ)),  clipped to [−100, 100]
+
+    The interval is centred on the adjusted D̃ (pulled towards 0); ``nps``
+    and ``se`` stay the plain estimate and its trinomial standard error.
+
     Example
     -------
     >>> nps([9, 10, 0]).n
@@ -108,8 +128,10 @@ def nps(scores, confidence: float = 0.95) -> NPSResult:
 
     References
     ----------
-    Rocks, B. (2016). *The American Statistician*, 70(4), 365–372 (trinomial variance).
+    Rocks, B. (2016). *The American Statistician*, 70(4), 365–372 (trinomial variance, adjusted Wald).
     """
+    if interval not in INTERVALS:
+        raise OptionError(f"interval must be one of {', '.join(map(repr, INTERVALS))}, not {interval!r}")
     try:
         values = np.asarray(scores, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -124,16 +146,142 @@ def nps(scores, confidence: float = 0.95) -> NPSResult:
     n = values.size
     promoters = int((values >= PROMOTER_MIN).sum())
     detractors = int((values <= DETRACTOR_MAX).sum())
+    score, se = _score_and_se(detractors, n - promoters - detractors, promoters)
+    centre, interval_se = _score_and_se(*_interval_counts(detractors, n - promoters - detractors, promoters, interval))
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    return NPSResult(
+        nps=float(score), se=float(se),
+        ci_low=float(max(-100.0, centre - z * interval_se)), ci_high=float(min(100.0, centre + z * interval_se)),
+        promoters=promoters, passives=n - promoters - detractors, detractors=detractors, n=n, confidence=confidence,
+        interval=interval,
+    )
+
+
+def _score_and_se(detractors: float, passives: float, promoters: float) -> tuple[float, float]:
+    """NPS and its trinomial standard error (NPS points) from the three counts."""
+    n = detractors + passives + promoters
     p_promoters, p_detractors = promoters / n, detractors / n
     difference = p_promoters - p_detractors
     variance = (p_promoters + p_detractors - difference**2) / n
-    se = 100 * np.sqrt(variance)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    score = 100 * difference
-    return NPSResult(
-        nps=float(score), se=float(se),
-        ci_low=float(max(-100.0, score - z * se)), ci_high=float(min(100.0, score + z * se)),
-        promoters=promoters, passives=n - promoters - detractors, detractors=detractors, n=n, confidence=confidence,
+    return 100 * difference, 100 * float(np.sqrt(max(variance, 0.0)))
+
+
+def _interval_counts(detractors, passives, promoters, interval: str) -> tuple[float, float, float]:
+    """The counts an interval is computed from (plus the pseudo-observations for ``adjusted_wald``)."""
+    if interval == "adjusted_wald":
+        extra_d, extra_p, extra_pro = PSEUDO_OBSERVATIONS
+        return detractors + extra_d, passives + extra_p, promoters + extra_pro
+    return detractors, passives, promoters
+
+
+@dataclass(frozen=True)
+class NPSDifference:
+    """Difference of two independent NPS (a − b) with its z test and confidence interval."""
+
+    difference: float
+    se: float
+    z: float
+    p: float
+    ci_low: float
+    ci_high: float
+    a: NPSResult
+    b: NPSResult
+    confidence: float = 0.95
+    interval: str = "wald"
+
+    @property
+    def significant(self) -> bool:
+        """Whether the two-sided p-value is below 1 − confidence."""
+        return bool(self.p < 1 - self.confidence)
+
+    def __repr__(self) -> str:
+        kind = "adjusted Wald " if self.interval == "adjusted_wald" else ""
+        return (
+            f"NPS difference {self.difference:+.1f} (a {self.a.nps:+.1f}, n={self.a.n}; b {self.b.nps:+.1f}, n={self.b.n}); "
+            f"SE {self.se:.2f}, z = {self.z:.3f}, p = {self.p:.4f}; {self.confidence:.0%} {kind}CI "
+            f"{self.ci_low:+.1f} to {self.ci_high:+.1f}"
+        )
+
+
+def nps_difference(a, b, confidence: float = 0.95, interval: str = "wald") -> NPSDifference:
+    """Test the difference between the NPS of two independent groups or waves (a − b).
+
+    Parameters
+    ----------
+    a, b : array-like of numbers 0..10, or NPSResult
+        Answers of the two groups (different respondents); missing answers
+        are ignored.  An :func:`nps` result may be passed instead.
+    confidence : float, default 0.95
+    interval : {"wald", "adjusted_wald"}, default "wald"
+        ``"adjusted_wald"`` adds the pseudo-observations of :func:`nps` to each
+        group before the difference, its SE and the test are computed.
+
+    Returns
+    -------
+    NPSDifference
+        ``difference`` (NPS points, a − b), ``se``, ``z``, ``p`` (two-sided),
+        ``ci_low``, ``ci_high``, ``a`` and ``b`` (the two :class:`NPSResult`),
+        ``significant``.
+
+    Raises
+    ------
+    AnalysisInputError
+        A group without answers, or answers outside 0..10.
+    OptionError
+        Bad ``confidence`` or ``interval``.
+
+    Notes
+    -----
+    With shares p₊, p₋ among n answers in each group, D = p₊ − p₋ and the
+    trinomial variance V = p₊ + p₋ − D²,
+
+        Δ = 100 · (D_a − D_b)
+        SE = 100 · sqrt(V_a / n_a + V_b / n_b)
+        z = Δ / SE,   p = 2 · (1 − Φ(|z|)),   CI = Δ ± z_{1−α/2} · SE
+
+    (the two-sample Wald test of ``NPS::nps_test(x, y)``, Rocks 2016, with the
+    signed rather than absolute difference).  With ``interval="adjusted_wald"``
+    D, V and n of each group come from the counts plus (¾, 1½, ¾)
+    pseudo-observations, as ``nps_test(test = "adjusted.wald")``: z, p and
+    the CI (centred on the adjusted Δ̃) use them, while ``difference``,
+    ``a.nps`` and ``b.nps`` stay the plain scores.  The CI of a difference is
+    not clipped (it lies in [−200, 200]).  The groups must be independent
+    (different respondents); the same panel answering twice needs a paired
+    analysis.
+
+    Example
+    -------
+    >>> result = nps_difference([10, 9, 9, 8, 10], [3, 6, 9, 7, 5])
+    >>> result.difference
+    120.0
+
+    References
+    ----------
+    Rocks, B. (2016). *The American Statistician*, 70(4), 365–372.
+    """
+    if interval not in INTERVALS:
+        raise OptionError(f"interval must be one of {', '.join(map(repr, INTERVALS))}, not {interval!r}")
+    check_confidence(confidence)
+    groups = [group if isinstance(group, NPSResult) else nps(group, confidence, interval) for group in (a, b)]
+    centres, variances = [], []
+    for group in groups:
+        counts = _interval_counts(group.detractors, group.passives, group.promoters, interval)
+        score, se = _score_and_se(*counts)
+        centres.append(score)
+        variances.append(se**2)
+    difference = centres[0] - centres[1]
+    se = float(np.sqrt(variances[0] + variances[1]))
+    z_crit = stats.norm.ppf(0.5 + confidence / 2)
+    if se > 0:
+        z = difference / se
+        p = float(2 * stats.norm.sf(abs(z)))
+    else:  # both groups unanimous: no sampling variation
+        z = 0.0 if difference == 0 else float(np.sign(difference) * np.inf)
+        p = 1.0 if difference == 0 else 0.0
+    return NPSDifference(
+        difference=float(groups[0].nps - groups[1].nps),
+        se=se, z=float(z), p=p, ci_low=float(difference - z_crit * se), ci_high=float(difference + z_crit * se),
+        a=groups[0], b=groups[1], confidence=confidence, interval=interval,
     )
 
 
@@ -142,7 +290,7 @@ STAT_COLUMNS = ["n", "nps", "se", "ci_low", "ci_high", "promoters", "passives", 
                 "promoter_share", "passive_share", "detractor_share"]
 
 
-def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95) -> pd.DataFrame:
+def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95, interval: str = "wald") -> pd.DataFrame:
     """One row per group (or one row overall) with NPS, CI and the promoter/passive/detractor split.
 
     Parameters
@@ -153,6 +301,8 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
     min_group_size : int, default 5
         Groups below it (and complementary siblings) are blanked.
     confidence : float, default 0.95
+    interval : {"wald", "adjusted_wald"}, default "wald"
+        Interval of each group's NPS, see :func:`nps`.
 
     Returns
     -------
@@ -184,7 +334,7 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
         if len(answered) == 0:
             rows.append({**dict(zip(keys, name)), "n": 0})
             continue
-        result = nps(answered, confidence)
+        result = nps(answered, confidence, interval)
         rows.append({**dict(zip(keys, name)), "n": result.n, "nps": result.nps, "se": result.se,
                      "ci_low": result.ci_low, "ci_high": result.ci_high, "promoters": result.promoters,
                      "passives": result.passives, "detractors": result.detractors,

@@ -3,7 +3,8 @@
 ===============================  ===============================================================
 function                         rule
 ===============================  ===============================================================
-:func:`largest_gap`              the dimension (and its item) furthest below expectations
+:func:`largest_gap`              the dimension (and its item) furthest below expectations; on a
+                                 perceptions-only (SERVPERF) survey the lowest perception mean
 :func:`weakest_cell`             the group × dimension (or provider × receiver) cell with the
                                  lowest value of a grid
 :func:`classify_changes`         a wave-to-wave change is an improvement / a decline when it is
@@ -38,6 +39,7 @@ import pandas as pd
 
 from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service.gaps import GapResult
+from kitlib.service.performance import PerceptionResult
 
 __all__ = ["GapFocus", "ImprovementPlan", "classify_changes", "improvement_plan", "largest_gap", "weakest_cell"]
 
@@ -52,10 +54,13 @@ class GapFocus:
     ----------
     dimension, label_zh, label_en : str
     gap : float
-        The dimension's mean gap (P − E).
+        The dimension's mean gap (P − E); with ``measure == "perception"``
+        its mean perception (the lowest of all dimensions).
     item, item_label_zh, item_label_en : str
-        Its perception item with the largest gap.
+        Its perception item with the largest gap (lowest mean perception).
     item_gap : float
+    measure : {"gap", "perception"}
+        What ``gap`` and ``item_gap`` hold.
     """
 
     dimension: str
@@ -66,6 +71,7 @@ class GapFocus:
     item_label_zh: str
     item_label_en: str
     item_gap: float
+    measure: str = "gap"
 
     def label(self, lang: str) -> str:
         """The dimension's label in ``lang``."""
@@ -76,17 +82,20 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
     return table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
 
 
-def largest_gap(gaps: GapResult) -> GapFocus:
-    """The dimension with the most negative gap, and its item with the most negative gap.
+def largest_gap(gaps) -> GapFocus:
+    """The dimension with the most negative gap (or the lowest perception), and its worst item.
 
     Parameters
     ----------
-    gaps : GapResult
-        From :func:`kitlib.servqual_gaps` without ``by`` (one row per dimension).
+    gaps : GapResult or PerceptionResult
+        From :func:`kitlib.servqual_gaps` or, for a perceptions-only
+        (SERVPERF) survey, :func:`kitlib.perception_scores`; without ``by``
+        (one row per dimension).
 
     Returns
     -------
     GapFocus
+        ``measure`` is ``"gap"`` or ``"perception"``.
 
     Raises
     ------
@@ -95,32 +104,43 @@ def largest_gap(gaps: GapResult) -> GapFocus:
 
     Notes
     -----
-    The largest gap is the smallest (most negative) mean P − E; a tie goes
-    to the dimension listed first.  Suppressed rows are never chosen.
+    The largest gap is the smallest (most negative) mean P − E.  Without
+    expectations the largest shortfall is the smallest mean perception,
+    and its item the one with the smallest mean (SERVPERF: Cronin & Taylor
+    1992).  A tie goes to the dimension (item) listed first.  Suppressed
+    rows are never chosen.
 
     Example
     -------
     >>> import kitlib as kl
     >>> largest_gap(kl.servqual_gaps(kl.load_case("bank"))).dimension
     'responsiveness'
+    >>> largest_gap(kl.perception_scores(kl.load_case("bank"))).measure
+    'perception'
 
     References
     ----------
     Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*, ch. 2. Free Press.
+    Cronin, J. J., & Taylor, S. A. (1992). *Journal of Marketing*, 56(3), 55–68.
     """
-    if not isinstance(gaps, GapResult):
-        raise OptionError(f"largest_gap() needs a GapResult from kl.servqual_gaps, not {type(gaps).__name__}")
+    if isinstance(gaps, GapResult):
+        value, item_column, measure = "gap", "P_item", "gap"
+    elif isinstance(gaps, PerceptionResult):
+        value, item_column, measure = "mean", "item", "perception"
+    else:
+        raise OptionError("largest_gap() needs a GapResult (kl.servqual_gaps) or a PerceptionResult "
+                          f"(kl.perception_scores), not {type(gaps).__name__}")
     if gaps.by:
-        raise AnalysisInputError("largest_gap() needs an ungrouped GapResult (kl.servqual_gaps without by=)")
-    dimensions = _shown(gaps.dimensions).dropna(subset=["gap"])
+        raise AnalysisInputError("largest_gap() needs an ungrouped result (without by=)")
+    dimensions = _shown(gaps.dimensions).dropna(subset=[value])
     if dimensions.empty:
-        raise AnalysisInputError("largest_gap(): every dimension is suppressed or has no gap")
-    worst = dimensions.loc[dimensions["gap"].idxmin()]
+        raise AnalysisInputError("largest_gap(): every dimension is suppressed or has no score")
+    worst = dimensions.loc[dimensions[value].idxmin()]
     items = _shown(gaps.items)
-    items = items[items["dimension"] == worst["dimension"]].dropna(subset=["gap"])
-    item = items.loc[items["gap"].idxmin()]
-    return GapFocus(str(worst["dimension"]), str(worst["label_zh"]), str(worst["label_en"]), float(worst["gap"]),
-                    str(item["P_item"]), str(item["label_zh"]), str(item["label_en"]), float(item["gap"]))
+    items = items[items["dimension"] == worst["dimension"]].dropna(subset=[value])
+    item = items.loc[items[value].idxmin()]
+    return GapFocus(str(worst["dimension"]), str(worst["label_zh"]), str(worst["label_en"]), float(worst[value]),
+                    str(item[item_column]), str(item["label_zh"]), str(item["label_en"]), float(item[value]), measure)
 
 
 def weakest_cell(grid: pd.DataFrame) -> tuple[tuple, float]:
@@ -205,14 +225,15 @@ class ImprovementPlan:
                 f"act: standardise {self.standardise or '-'}, re-plan {self.replan or '-'})")
 
 
-def improvement_plan(gaps: GapResult, kano: pd.DataFrame | None = None, changes: pd.DataFrame | None = None,
+def improvement_plan(gaps, kano: pd.DataFrame | None = None, changes: pd.DataFrame | None = None,
                      measures=("nps", "csi")) -> ImprovementPlan:
     """The PDCA step the results call for.
 
     Parameters
     ----------
-    gaps : GapResult
-        Ungrouped :func:`kitlib.servqual_gaps`.
+    gaps : GapResult or PerceptionResult
+        Ungrouped :func:`kitlib.servqual_gaps`, or :func:`kitlib.perception_scores`
+        for a perceptions-only survey (the target is then the lowest perception).
     kano : DataFrame, optional
         :func:`kitlib.kano_table` (ungrouped); its must-be features become the *Do* list.
     changes : DataFrame, optional
@@ -226,8 +247,8 @@ def improvement_plan(gaps: GapResult, kano: pd.DataFrame | None = None, changes:
 
     Notes
     -----
-    *Plan*: the largest gap (:func:`largest_gap`), starting with its worst
-    item.  *Do*: secure the must-be features first — they cause dissatisfaction
+    *Plan*: the largest gap (:func:`largest_gap`; without expectations the
+    lowest perception), starting with its worst item.  *Do*: secure the must-be features first — they cause dissatisfaction
     when missing and earn nothing when present (Berger et al. 1993) — most
     negative Worse first.  *Check*: re-survey the same measures.  *Act*:
     dimensions whose change was a significant improvement

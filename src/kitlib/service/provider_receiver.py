@@ -62,13 +62,16 @@ def _measure(survey, value: str) -> tuple[pd.Series | None, str, str]:
     if value == "nps":
         svc.single_column(survey, "nps")
         return None, "净推荐值", "NPS"
+    if value == "perception":
+        scores = svc.dimension_scores(survey, "P")
+        return scores.mean(axis=1).where(scores.notna().all(axis=1)), "感知得分", "Perception score"
     if value == "gap":
         gaps = svc.dimension_gaps(survey)
         return gaps.mean(axis=1).where(gaps.notna().all(axis=1)), "SERVQUAL差距", "SERVQUAL gap"
     if value in dimensions:
         return svc.dimension_scores(survey, "P")[value], *svc.labels(survey, value)
     raise OptionError(
-        f"value must be 'overall', 'gap', 'nps' or a dimension ({', '.join(dimensions)}), not {value!r}"
+        f"value must be 'overall', 'gap', 'perception', 'nps' or a dimension ({', '.join(dimensions)}), not {value!r}"
     )
 
 
@@ -81,7 +84,9 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
     survey : Survey
     value : str, default "overall"
         ``"overall"`` (overall satisfaction), ``"gap"`` (unweighted SERVQUAL
-        gap), ``"nps"`` or a dimension name (its perception score).
+        gap), ``"perception"`` (unweighted mean of the perception dimension
+        scores, for perceptions-only surveys), ``"nps"`` or a dimension name
+        (its perception score).
     rows, columns : str
         Group columns for the two axes.
     min_group_size : int, default 5

@@ -56,8 +56,11 @@ class TrendResult:
 
 
 def _measures(survey) -> dict[str, pd.Series]:
-    scores = svc.dimension_scores(survey, "P")
-    measures = {d: scores[d] for d in scores.columns}
+    """Per-respondent measures: the perception dimensions (if any), the SERVQUAL gap, overall satisfaction."""
+    measures = {}
+    if survey.codebook.servqual_model("P"):
+        scores = svc.dimension_scores(survey, "P")
+        measures = {d: scores[d] for d in scores.columns}
     if survey.codebook.servqual_pairs():
         gaps = svc.dimension_gaps(survey)
         measures["servqual_gap"] = gaps.mean(axis=1).where(gaps.notna().all(axis=1))
@@ -118,8 +121,8 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
 
     Notes
     -----
-    For each measure — every SERVQUAL perception dimension, the overall
-    (unweighted) SERVQUAL gap, overall satisfaction and the NPS — the mean per
+    For each measure the survey has — every SERVQUAL perception dimension, the
+    overall (unweighted) SERVQUAL gap, overall satisfaction and the NPS — the mean per
     wave is reported with its confidence interval, and each wave is compared
     with the previous one:
 
@@ -157,6 +160,8 @@ def trend(survey, wave_column: str | None = None, by=None, min_group_size: int =
         raise AnalysisInputError(f"trend() needs at least two waves in column '{wave_column}'; found {waves}")
     measures = _measures(survey)
     nps_column = survey.codebook.items("nps")
+    if not measures and not nps_column:
+        raise AnalysisInputError("trend() needs a measure to follow: perception items, overall satisfaction or an NPS question")
     labels = {m: (MEASURE_LABELS[m]["zh"], MEASURE_LABELS[m]["en"]) if m in MEASURE_LABELS else svc.labels(survey, m)
               for m in [*measures, "nps"]}
     level_rows, change_rows = [], []
