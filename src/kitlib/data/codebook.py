@@ -167,6 +167,8 @@ class Codebook:
     roles: dict[str, str] = field(default_factory=dict)
     segments: list[str] = field(default_factory=list)
     missing: tuple = ()
+    #: Comment themes: ``{theme: {"zh", "en", "keywords": {"zh": [...], "en": [...]}, "dimension"}}`` (see docs/codebook.md).
+    themes: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
         kinds = {}
@@ -276,6 +278,19 @@ COLUMN_SCHEMA = {
         "map_variants": {"type": "boolean"},
     },
 }
+_KEYWORDS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+#: One comment theme: bilingual label, keywords per language, optional SERVQUAL (or declared) dimension.
+THEME_SCHEMA = {
+    "type": "object",
+    "required": ["keywords"],
+    "additionalProperties": False,
+    "properties": {
+        "zh": _TEXT,
+        "en": _TEXT,
+        "keywords": {"type": "object", "properties": {"zh": _KEYWORDS, "en": _KEYWORDS}, "additionalProperties": False, "minProperties": 1},
+        "dimension": {"type": "string"},
+    },
+}
 #: The JSON schema every codebook (v1 and v2) is validated against before the semantic checks.
 CODEBOOK_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -300,6 +315,7 @@ CODEBOOK_SCHEMA = {
         "features": _LABEL_TABLE,
         "kano_options": _LABEL_TABLE,
         "columns": {"type": "array", "minItems": 1, "items": COLUMN_SCHEMA},
+        "themes": {"type": "object", "additionalProperties": THEME_SCHEMA},
     },
 }
 _TYPE_WORDS = {"boolean": "true or false", "string": "text", "number": "a number", "integer": "a whole number",
@@ -523,6 +539,23 @@ def _apply_roles(columns: dict[str, Column], raw: dict, source: str) -> tuple[di
     return out, roles, segments
 
 
+def _themes(raw: dict, source: str) -> dict:
+    """The ``themes:`` mapping, each dimension checked against the declared (or SERVQUAL) dimensions."""
+    declared = set(raw.get("dimensions") or {}) or set(SERVQUAL_DIMENSIONS)
+    themes = {}
+    for name, spec in (raw.get("themes") or {}).items():
+        dimension = spec.get("dimension")
+        if dimension is not None and dimension not in declared:
+            close = difflib.get_close_matches(dimension, sorted(declared), n=1)
+            raise CodebookError(f"{source}: theme '{name}' names dimension '{dimension}', which is not declared"
+                                + (f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(sorted(declared))}"))
+        keywords = {lang: [str(word) for word in words] for lang, words in spec["keywords"].items() if words}
+        if not keywords:
+            raise CodebookError(f"{source}: theme '{name}' has no keywords")
+        themes[str(name)] = {"zh": str(spec.get("zh", name)), "en": str(spec.get("en", name)), "keywords": keywords, "dimension": dimension}
+    return themes
+
+
 def parse_codebook(raw: dict, source: str = "<codebook>") -> Codebook:
     """Build a :class:`Codebook` from an already-parsed YAML mapping (v1 or v2).
 
@@ -585,6 +618,7 @@ def parse_codebook(raw: dict, source: str = "<codebook>") -> Codebook:
         roles=roles,
         segments=segments,
         missing=tuple(raw.get("missing", ())),
+        themes=_themes(raw, source),
     )
 
 

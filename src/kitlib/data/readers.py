@@ -17,6 +17,7 @@ Groves, R. M. et al. (2009). *Survey Methodology* (2nd ed.), ch. 10. Wiley.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from pathlib import Path
 
@@ -49,9 +50,24 @@ ALLOCATION_TOLERANCE = 1.0
 INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 
 
+_INVISIBLE = re.compile(INVISIBLE)
+_SPACES = re.compile(r"\s+")
+
+
+def _normalize_one(text: str) -> str:
+    if text.isascii() and text.isprintable() and text == text.strip() and "  " not in text:
+        return text  # the common case, checked without regular expressions
+    return _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))).strip()
+
+
 def normalize_text(values: pd.Series) -> pd.Series:
     """Text cells as analyses compare them: NFKC (full-width → half-width), invisible characters removed,
     runs of white space collapsed to one space, stripped; blanks become missing.
+
+    Notes
+    -----
+    Each distinct value is normalised once (survey columns repeat few values), so
+    long files stay fast.
 
     Example
     -------
@@ -62,9 +78,10 @@ def normalize_text(values: pd.Series) -> pd.Series:
     ----------
     Unicode Standard Annex #15: Unicode Normalization Forms (NFKC). https://unicode.org/reports/tr15/
     """
-    text = values.astype("string").str.normalize("NFKC").str.replace(INVISIBLE, "", regex=True)
-    text = text.str.replace(r"\s+", " ", regex=True).str.strip()
-    return text.mask(text == "")
+    text = values.astype("string")
+    mapping = {value: _normalize_one(value) for value in text.dropna().unique()}
+    out = text.map(mapping).astype("string")
+    return out.mask(out == "")
 
 
 def fold_key(values: pd.Series) -> pd.Series:
@@ -98,8 +115,21 @@ class _Validator:
                             "respondent": None if index is None else self.respondent(index),
                             "column": column, "value": value, "issue": issue, "action": action})
 
+    def note_many(self, indices, column, values, issue, action) -> None:
+        """:meth:`note` for many rows at once (vectorised: large files flag many rows)."""
+        indices = np.asarray(indices)
+        if len(indices) == 0:
+            return
+        ids = self.codebook.respondent_id
+        respondents = self.frame[ids].to_numpy()[indices] if ids else [None] * len(indices)
+        rows = self.row_numbers[indices]
+        self.report.extend({"row": int(row), "respondent": respondent, "column": column, "value": value, "issue": issue,
+                            "action": action} for row, respondent, value in zip(rows, respondents, values))
+
     def problem(self, error_type: type[DataValidationError], column, mask: pd.Series, issue: str) -> None:
         """Rows where ``mask`` is true break a rule: raise, or exclude them."""
+        if not mask.any():
+            return
         bad = mask[mask & ~mask.index.isin(self.excluded)].index
         if len(bad) == 0:
             return
@@ -174,7 +204,7 @@ def _to_numbers(validator: _Validator, column, raw: pd.Series) -> pd.Series:
         unresolved = pd.Series(False, index=raw.index)
     else:
         text = raw.astype("string")
-        empty = text.isna() | (text.str.strip() == "")
+        empty = text.isna() | (text == "")
         numbers = pd.to_numeric(text.where(~empty), errors="coerce").astype(float)
         unresolved = numbers.isna() & ~empty
     declared_missing = pd.Series(False, index=raw.index)
@@ -185,8 +215,12 @@ def _to_numbers(validator: _Validator, column, raw: pd.Series) -> pd.Series:
         lookup = _answer_lookup(column)
         resolved = {}
         is_missing = {}
+        blank_keys = set()
         for key, norm in zip(keys, normalised):
-            if norm in missing_texts or norm == "":
+            if norm == "":
+                blank_keys.add(key)
+                continue
+            if norm in missing_texts:
                 is_missing[key] = True
                 continue
             if norm in lookup:
@@ -199,6 +233,7 @@ def _to_numbers(validator: _Validator, column, raw: pd.Series) -> pd.Series:
         as_text = cells.astype(str)
         numbers.loc[unresolved] = as_text.map(resolved).astype(float)
         declared_missing.loc[unresolved] = as_text.isin(list(is_missing))
+        empty.loc[unresolved] = as_text.isin(blank_keys).to_numpy()
     if missing_numbers:
         coded = numbers.isin(missing_numbers)
         declared_missing |= coded
@@ -290,8 +325,8 @@ def _flag_answer_patterns(validator: _Validator, data: pd.DataFrame, codebook: C
             validator.note(index, "importance", totals[index], "importance points do not add up to 100", "flagged")
     numeric = [c.id for c in codebook.columns.values() if c.kind in NUMERIC_KINDS and c.id in data]
     missing = data[numeric].isna().sum(axis=1)
-    for index in data.index[missing > 0]:
-        validator.note(index, "(items)", int(missing[index]), "missing answers (kept; analyses drop them as needed)", "flagged")
+    rows = data.index[missing > 0]
+    validator.note_many(rows, "(items)", missing[rows].astype(int).tolist(), "missing answers (kept; analyses drop them as needed)", "flagged")
 
 
 def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessment=None, sheet=None, header_row=None,
@@ -358,13 +393,16 @@ def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessme
     if on_invalid not in ("raise", "exclude"):
         raise OptionError(f"on_invalid must be 'raise' or 'exclude', not {on_invalid!r}")
     path = Path(path)
-    table = read_table(path, sheet=sheet, header_row=header_row, encoding=encoding)
+    if not path.exists():
+        raise DataFileError(f"file {path} does not exist")
     if codebook is None:
         codebook = path.parent / "codebook.yaml"
         if not codebook.exists():
             raise CodebookError(f"no codebook given and no codebook.yaml next to {path}")
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook)
+    numeric = [c.file_header for c in codebook.columns.values() if c.kind in NUMERIC_KINDS]
+    table = read_table(path, sheet=sheet, header_row=header_row, encoding=encoding, numeric=numeric)
     frame = _rename_to_ids(table.frame, codebook, path)
     _require_columns(frame, codebook, path)
     validator = _Validator(frame, codebook, path, on_invalid, table.row_numbers)
