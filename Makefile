@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: env report test lab student data bench lock browser clean
 
@@ -39,9 +39,10 @@ browser:
 lab: env
 	$(VENV)/bin/jupyter lab
 
-# The exercise sources are exercises/solutions/*.ipynb (paired .py); this writes the student notebooks.
+# The exercise sources are exercises/solutions/*.ipynb (paired .py); this writes the student notebooks
+# (solutions removed; same as `kitlib exercises release OUT` for any other folder, e.g. one to zip).
 student: env
-	$(PY) -m kitlib.exercises exercises/solutions exercises
+	$(VENV)/bin/kitlib exercises release exercises --source exercises/solutions
 
 data: env
 	$(PY) -m kitlib.casegen datasets

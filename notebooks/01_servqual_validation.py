@@ -27,6 +27,7 @@ provider = ""           # restrict to one service provider (empty: all)
 department = ""         # restrict to one receiving department (empty: all)
 wave = ""               # restrict to one survey wave (empty: all)
 alpha_level = 0.05      # significance level of the tests
+cfa_estimator = "auto"  # CFA estimator: auto (WLSMV for scales of at most 5 answer points, else ML) | ML | MLR | WLSMV
 
 # %%
 import warnings
@@ -38,7 +39,10 @@ import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
+from kitlib.formatting import format_count, format_p, mark_reverse_items, reverse_mark
 from kitlib.i18n import pick, say
+from kitlib.psychometrics.ordinal import ordinal_reliability
+from kitlib.psychometrics.scale_check import choose_estimator, fit_values, scale_cfa
 from kitlib.report.chapter import available, open_survey, select
 
 kl.plot.set_theme()
@@ -59,7 +63,7 @@ say(lang,
 # %% [markdown]
 # ## 1 信度 / Reliability
 #
-# α ≥ 0.70 一般可接受，≥ 0.80 较好。 / α ≥ 0.70 is usually acceptable, ≥ 0.80 good.
+# α ≥ 0.70 一般可接受，≥ 0.80 较好。答案等级不超过 5 个时，另给多分格相关矩阵上的有序 α 与有序 ω。 / α ≥ 0.70 is usually acceptable, ≥ 0.80 good. For scales of at most five answer points, ordinal alpha and omega (from the polychoric correlations) are shown too.
 
 # %%
 cutoffs = kl.ScaleCutoffs()  # the kit's cut-offs; e.g. kl.ScaleCutoffs(alpha=0.80) for a stricter check
@@ -72,7 +76,11 @@ if has_scales:
     model = {dimension: book.servqual_model("P")[dimension] for dimension in info.scaled_dimensions}
     structure = {dimension: model[dimension] for dimension in info.cfa_dimensions}  # the factor model
     names = {dimension: book.label(dimension, lang) for dimension in model}
-    reliability = kl.reliability(perceptions, model, ci=1 - alpha_level).rename(index=names)
+    estimator = choose_estimator(book, model, requested=cfa_estimator)  # the rule lives in the library
+    reliability = kl.reliability(perceptions, model, ci=1 - alpha_level)
+    if estimator.ordinal:
+        reliability = reliability.join(ordinal_reliability(perceptions, model)[["ordinal_alpha", "ordinal_omega_total"]])
+    reliability = reliability.rename(index=names)
     display(reliability)
 
 # %%
@@ -85,6 +93,16 @@ if has_scales:
         en=f"Alpha ranges from {reliability['alpha'].min():.2f} to {reliability['alpha'].max():.2f}; "
            f"the lowest is **{lowest}** (α = {reliability.at[lowest, 'alpha']:.2f}, ω = {reliability.at[lowest, 'omega_total']:.2f}). "
            + (f"All reach {cutoffs.alpha:.2f}." if (reliability["alpha"] >= cutoffs.alpha).all() else f"Some dimension is below {cutoffs.alpha:.2f}; check its items."))
+if has_scales and estimator.ordinal:
+    say(lang,
+        zh=f"答案只有 {estimator.points} 个等级，按有序类别计算的有序 α 在 {reliability['ordinal_alpha'].min():.2f}–"
+           f"{reliability['ordinal_alpha'].max():.2f} 之间（有序 ω {reliability['ordinal_omega_total'].min():.2f}–"
+           f"{reliability['ordinal_omega_total'].max():.2f}），比普通 α 平均高 {(reliability['ordinal_alpha'] - reliability['alpha']).mean():.2f}。"
+           "它描述的是答案背后连续反应的信度；量表总分的信度仍以普通 α 为准。",
+        en=f"With {estimator.points} answer points, ordinal alpha ranges {reliability['ordinal_alpha'].min():.2f}–"
+           f"{reliability['ordinal_alpha'].max():.2f} (ordinal omega {reliability['ordinal_omega_total'].min():.2f}–"
+           f"{reliability['ordinal_omega_total'].max():.2f}), on average {(reliability['ordinal_alpha'] - reliability['alpha']).mean():.2f} "
+           "above alpha. It describes the continuous responses behind the answers; the reliability of the sum scores is still alpha.")
 
 # %% [markdown]
 # ## 2 条目分析 / Item analysis
@@ -101,14 +119,15 @@ if item_model:  # the item-rest correlation needs at least three items in the di
     items_table["dimension"] = items_table["dimension"].map(names)
     weak = items_table[items_table["weak"]].sort_values("r_drop")
     weak_items = list(weak.index)
-    display(weak.assign(text=[book.label(item, lang) for item in weak.index])[
-        ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]])
+    display(mark_reverse_items(weak.assign(text=[book.label(item, lang) for item in weak.index])[
+        ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]], book, lang))  # reverse-keyed items marked (R)
     if weak_items:
         first = weak.iloc[0]
+        first_item = {code: reverse_mark(weak.index[0], bool(book.columns[weak.index[0]].reverse), code) for code in ("zh", "en")}
         say(lang,
-            zh=f"发现 {len(weak_items)} 个弱条目。例如 **{weak.index[0]}**（{book.label(weak.index[0], 'zh')}）："
+            zh=f"发现 {len(weak_items)} 个弱条目。例如 **{first_item['zh']}**（{book.label(weak.index[0], 'zh')}）："
                f"r_drop = {first['r_drop']:.2f}，删除后 {first['dimension']} 的 α 从 {first['alpha']:.2f} 变为 {first['alpha_if_deleted']:.2f}。",
-            en=f"{len(weak_items)} weak item(s) found. For example **{weak.index[0]}** ({book.label(weak.index[0], 'en')}): "
+            en=f"{len(weak_items)} weak item(s) found. For example **{first_item['en']}** ({book.label(weak.index[0], 'en')}): "
                f"r_drop = {first['r_drop']:.2f}; deleting it changes the alpha of {first['dimension']} from {first['alpha']:.2f} to {first['alpha_if_deleted']:.2f}.")
     else:
         say(lang, zh="没有发现弱条目。", en="No weak item found.")
@@ -123,10 +142,10 @@ if has_cfa:
     parallel = kl.parallel_analysis(items_in_structure)
     say(lang,
         zh=f"KMO = {suitability.kmo:.2f}（≥ 0.80 很适合做因子分析），Bartlett 球形检验 χ² = {suitability.bartlett_chi2:.0f}，"
-           f"df = {suitability.bartlett_df}，p = {suitability.bartlett_p:.3g}。平行分析建议 **{parallel.n_factors}** 个因子"
+           f"df = {format_count(suitability.bartlett_df)}，{format_p(suitability.bartlett_p)}。平行分析建议 **{parallel.n_factors}** 个因子"
            f"（理论上是 {len(structure)} 个）。",
         en=f"KMO = {suitability.kmo:.2f} (≥ 0.80: well suited to factor analysis); Bartlett's test χ² = {suitability.bartlett_chi2:.0f}, "
-           f"df = {suitability.bartlett_df}, p = {suitability.bartlett_p:.3g}. Parallel analysis suggests **{parallel.n_factors}** factors "
+           f"df = {format_count(suitability.bartlett_df)}, {format_p(suitability.bartlett_p)}. Parallel analysis suggests **{parallel.n_factors}** factors "
            f"(theory: {len(structure)}).")
 
 # %%
@@ -152,20 +171,25 @@ if has_cfa:
 # %% [markdown]
 # ## 4 验证性因子分析 / Confirmatory factor analysis
 #
-# 常用标准（Hu & Bentler 1999）：CFI ≥ 0.95、TLI ≥ 0.95、RMSEA ≤ 0.06、SRMR ≤ 0.08。 / Common cut-offs: CFI ≥ .95, TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08.
+# 常用标准（Hu & Bentler 1999）：CFI ≥ 0.95、TLI ≥ 0.95、RMSEA ≤ 0.06、SRMR ≤ 0.08。答案等级不超过 5 个时用 WLSMV 估计，标准用于其校正指数；参数 `cfa_estimator` 可指定 ML、MLR 或 WLSMV。 / Common cut-offs: CFI ≥ .95, TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08. Scales of at most five answer points are fitted by WLSMV and judged on its scaled indices; the parameter `cfa_estimator` sets ML, MLR or WLSMV instead.
 
 # %%
 if has_cfa:
-    confirmatory = kl.cfa(perceptions, structure)
-    fit = confirmatory.fit
-    display(fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"]].to_frame("value").T)
-    good = bool(kl.psychometrics.scale_check.fit_checks(fit, cutoffs).all())
+    confirmatory, estimator = scale_cfa(perceptions, structure, estimator, cutoffs)  # WLSMV falls back to ML+FIML if too many answers are missing
+    say(lang, zh=estimator.explain("zh"), en=estimator.explain("en"))
+    fit = fit_values(confirmatory.fit)  # scaled indices for WLSMV, robust ones for MLR
+    shown_fit = fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "n"]]
+    display(shown_fit.astype(float).to_frame(estimator.estimator).T  # p in APA style, n and df as integers
+            .assign(pvalue=format_p(shown_fit["pvalue"], with_p=False), n=format_count(shown_fit["n"]),
+                    df=format_count(shown_fit["df"])))
+    good = bool(kl.psychometrics.scale_check.fit_checks(confirmatory.fit, cutoffs).all())
     weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
+    scaled_zh, scaled_en = ("（校正指数）", " (scaled indices)") if estimator.ordinal else ("", "")
     say(lang,
-        zh=f"{len(structure)} 因子模型{'拟合良好' if good else '拟合未达到全部标准'}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
-           f"RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}。最低的标准化载荷是 **{weakest['item']}**（{weakest['std']:.2f}）。",
-        en=f"The {len(structure)}-factor model {'fits well' if good else 'does not meet every cut-off'}: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, "
-           f"RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f}. The lowest standardized loading is **{weakest['item']}** ({weakest['std']:.2f}).")
+        zh=f"{len(structure)} 因子模型（{estimator.estimator} 估计）{'拟合良好' if good else '拟合未达到全部标准'}{scaled_zh}：CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，"
+           f"RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}（n = {format_count(fit['n'])}）。最低的标准化载荷是 **{weakest['item']}**（{weakest['std']:.2f}）。",
+        en=f"The {len(structure)}-factor model ({estimator.estimator}) {'fits well' if good else 'does not meet every cut-off'}{scaled_en}: CFI = {fit['cfi']:.3f}, TLI = {fit['tli']:.3f}, "
+           f"RMSEA = {fit['rmsea']:.3f}, SRMR = {fit['srmr']:.3f} (n = {format_count(fit['n'])}). The lowest standardized loading is **{weakest['item']}** ({weakest['std']:.2f}).")
 
 # %% [markdown]
 # ## 5 效度 / Validity
@@ -223,9 +247,9 @@ elif has_scales:
 
 # %%
 if has_scales:
-    structure_zh = (f"平行分析建议 {parallel.n_factors} 个因子，CFA {'拟合良好' if good else '拟合欠佳'}（CFI {fit['cfi']:.3f}，RMSEA {fit['rmsea']:.3f}）"
+    structure_zh = (f"平行分析建议 {parallel.n_factors} 个因子，CFA（{estimator.estimator}）{'拟合良好' if good else '拟合欠佳'}（CFI {fit['cfi']:.3f}，RMSEA {fit['rmsea']:.3f}）"
                     if has_cfa else "没有做因子分析（见上文说明）")
-    structure_en = (f"parallel analysis suggests {parallel.n_factors} factors; the CFA {'fits well' if good else 'fits poorly'} "
+    structure_en = (f"parallel analysis suggests {parallel.n_factors} factors; the CFA ({estimator.estimator}) {'fits well' if good else 'fits poorly'} "
                     f"(CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f})" if has_cfa else "no factor analysis (see the note above)")
     say(lang,
         zh=f"- 信度：α {reliability['alpha'].min():.2f}–{reliability['alpha'].max():.2f}。\n"

@@ -37,6 +37,7 @@ import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
+from kitlib.formatting import format_count, format_p, mark_reverse_items, reverse_mark
 from kitlib.i18n import pick, say
 from kitlib.report.chapter import available, dimension_grid, open_survey, select, visible, withheld_groups
 
@@ -46,6 +47,15 @@ full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
 info = kl.instrument(survey)  # which analyses the questionnaire supports; the others print a note
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy for display: counts as integers, p-values in APA style (p < .001), reverse-keyed items marked (R)."""
+    rules = {"n": format_count, "p": lambda p: format_p(p, with_p=False), "pvalue": lambda p: format_p(p, with_p=False)}
+    shown = table.assign(**{column: table[column].map(rule) for column, rule in rules.items() if column in table.columns})
+    return mark_reverse_items(shown, book, lang)
+
+
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -73,7 +83,7 @@ elif has_scores:
     columns = ["n_items", "n", "mean", "ci_low", "ci_high", "score_0_100"]
 if has_scores:
     dimensions = result.dimensions.assign(label=result.dimensions[f"label_{lang}"]).set_index("label")
-    display(dimensions[columns])
+    display(readable(dimensions[columns]))
 
 # %%
 if has_gaps:
@@ -116,7 +126,7 @@ elif has_scores:
 # %%
 if has_scores:
     overall = result.overall.set_index("score")
-    display(overall[["n", "E", "P", "gap", "ci_low", "ci_high"] if has_gaps else ["n", "mean", "ci_low", "ci_high", "score_0_100"]])
+    display(readable(overall[["n", "E", "P", "gap", "ci_low", "ci_high"] if has_gaps else ["n", "mean", "ci_low", "ci_high", "score_0_100"]]))
 if has_scores and "weighted" in overall.index:
     unweighted, weighted = overall.at["unweighted", measure], overall.at["weighted", measure]
     if has_gaps:
@@ -150,12 +160,13 @@ if has_scores:
     item_key = "P_item" if has_gaps else "item"
     items = result.items.assign(label=result.items[f"label_{lang}"])
     worst_items = items.nsmallest(5, measure).set_index(item_key)[["label", "E", "P", "gap", "p"] if has_gaps else ["label", "n", "mean", "ci_low", "ci_high"]]
-    display(worst_items)
+    display(readable(worst_items))  # reverse-keyed items marked (R)
+    reverse = {c.id for c in book.columns.values() if c.reverse}
     say(lang,
         zh=("差距最大的五个条目：" if has_gaps else "感知得分最低的五个条目：")
-           + "；".join(f"{key}（{row[measure]:.2f}）" for key, row in worst_items.iterrows()) + "。",
+           + "；".join(f"{reverse_mark(key, key in reverse, 'zh')}（{row[measure]:.2f}）" for key, row in worst_items.iterrows()) + "。",
         en=("The five items with the largest gaps: " if has_gaps else "The five lowest-rated items: ")
-           + "; ".join(f"{key} ({row[measure]:.2f})" for key, row in worst_items.iterrows()) + ".")
+           + "; ".join(f"{reverse_mark(key, key in reverse, 'en')} ({row[measure]:.2f})" for key, row in worst_items.iterrows()) + ".")
 
 # %% [markdown]
 # ## 各服务部门 / By provider

@@ -8,7 +8,8 @@
 #
 # - NPS（净推荐值）：推荐者 9–10 分减去贬损者 0–6 分，以及它的置信区间 / NPS and its confidence interval;
 # - CSI（满意度指数）：按重要性加权的感知得分，换算到 0–100 / the 0–100 satisfaction index;
-# - IPA（重要性—绩效分析）：四个象限告诉你“重点改进”在哪里 / the importance-performance grid.
+# - IPA（重要性—绩效分析）：四个象限告诉你“重点改进”在哪里 / the importance-performance grid;
+# - 关键驱动分析：各维度对总体满意度与推荐意愿的贡献（含自助法置信区间），以及象限不确定的维度 / key drivers with bootstrap intervals, and units whose quadrant is uncertain.
 
 # %% [markdown]
 # ## 参数 / Parameters
@@ -25,6 +26,7 @@ provider = ""           # restrict to one service provider (empty: all)
 department = ""         # restrict to one receiving department (empty: all)
 wave = ""               # restrict to one survey wave (empty: all)
 alpha_level = 0.05      # significance level of the tests
+n_boot = 500            # bootstrap resamples of the key-driver intervals
 
 # %%
 import warnings
@@ -36,8 +38,10 @@ import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
+from kitlib.formatting import format_count, format_p
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import available, open_survey, select, visible
+from kitlib.report.chapter import available, driver_ipa_words, driver_method, driver_words, open_survey, select, visible
+from kitlib.service.key_drivers import driver_importance, uncertain_quadrants
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -68,11 +72,36 @@ if has_nps:
     result = kl.nps(scores, confidence=1 - alpha_level)
     say(lang,
         zh=f"NPS = **{result.nps:+.1f}**（{1 - alpha_level:.0%} 置信区间 {result.ci_low:+.1f} ~ {result.ci_high:+.1f}），"
-           f"n = {result.n}：推荐者 {result.promoter_share:.0%}、中立者 {result.passive_share:.0%}、贬损者 {result.detractor_share:.0%}。"
+           f"n = {format_count(result.n)}：推荐者 {result.promoter_share:.0%}、中立者 {result.passive_share:.0%}、贬损者 {result.detractor_share:.0%}。"
            + ("贬损者多于推荐者。" if result.nps < 0 else "推荐者多于贬损者。"),
         en=f"NPS = **{result.nps:+.1f}** ({1 - alpha_level:.0%} CI {result.ci_low:+.1f} to {result.ci_high:+.1f}), "
-           f"n = {result.n}: {result.promoter_share:.0%} promoters, {result.passive_share:.0%} passives, {result.detractor_share:.0%} detractors. "
+           f"n = {format_count(result.n)}: {result.promoter_share:.0%} promoters, {result.passive_share:.0%} passives, {result.detractor_share:.0%} detractors. "
            + ("Detractors outnumber promoters." if result.nps < 0 else "Promoters outnumber detractors."))
+    adjusted = kl.nps(scores, confidence=1 - alpha_level, interval="adjusted_wald")
+    say(lang,
+        zh=f"调整 Wald 区间（Rocks 2016，加 3 个伪观测，小样本或 NPS 接近 ±100 时覆盖率更好）：{adjusted.ci_low:+.1f} ~ {adjusted.ci_high:+.1f}"
+           f"（普通 Wald：{result.ci_low:+.1f} ~ {result.ci_high:+.1f}）。",
+        en=f"Adjusted Wald interval (Rocks 2016: three pseudo-observations, better coverage for small samples or an NPS near ±100): "
+           f"{adjusted.ci_low:+.1f} to {adjusted.ci_high:+.1f} (plain Wald: {result.ci_low:+.1f} to {result.ci_high:+.1f}).")
+
+# %%
+wave_column = full_survey.wave_column()
+if has_nps and wave_column:  # the change between the last two waves (all waves, whatever the wave parameter)
+    waves_survey = select(full_survey, provider=provider, department=department, min_group_size=min_group_size)
+    answers = waves_survey.data[[wave_column, book.items("nps")[0]]].dropna()
+    order = sorted(answers[wave_column].unique())
+    if len(order) >= 2:
+        before, after = order[-2], order[-1]
+        change = kl.nps_difference(answers.loc[answers[wave_column] == after].iloc[:, 1],
+                                   answers.loc[answers[wave_column] == before].iloc[:, 1], confidence=1 - alpha_level)
+        first, last = (book.value_label(wave_column, name, lang) for name in (before, after))
+        say(lang,
+            zh=f"{first} → {last}：NPS 从 {change.b.nps:+.1f}（n = {format_count(change.b.n)}）变为 {change.a.nps:+.1f}（n = {format_count(change.a.n)}），变化 "
+               f"{change.difference:+.1f}（{1 - alpha_level:.0%} 置信区间 {change.ci_low:+.1f} ~ {change.ci_high:+.1f}，{format_p(change.p)}），"
+               + ("变化显著。" if change.significant else "变化不显著，可能只是抽样波动。"),
+            en=f"{first} → {last}: NPS moved from {change.b.nps:+.1f} (n = {format_count(change.b.n)}) to {change.a.nps:+.1f} (n = {format_count(change.a.n)}), a change of "
+               f"{change.difference:+.1f} ({1 - alpha_level:.0%} CI {change.ci_low:+.1f} to {change.ci_high:+.1f}, {format_p(change.p)}): "
+               + ("a significant change." if change.significant else "not significant, possibly sampling noise."))
 
 # %%
 compare = "department" if provider else "provider"
@@ -105,9 +134,9 @@ if has_csi:
         columns=["dimension", "label_zh", "label_en"]))
     largest = index.dimensions.sort_values("weight").iloc[-1]
     say(lang,
-        zh=f"CSI = **{index.csi:.1f}** / 100（n = {index.n}）。权重最大的维度是 **{largest['label_zh']}**（权重 {largest['weight']:.2f}），"
+        zh=f"CSI = **{index.csi:.1f}** / 100（n = {format_count(index.n)}）。权重最大的维度是 **{largest['label_zh']}**（权重 {largest['weight']:.2f}），"
            "它的得分对 CSI 影响最大。",
-        en=f"CSI = **{index.csi:.1f}** / 100 (n = {index.n}). The most heavily weighted dimension is **{largest['label_en']}** "
+        en=f"CSI = **{index.csi:.1f}** / 100 (n = {format_count(index.n)}). The most heavily weighted dimension is **{largest['label_en']}** "
            f"(weight {largest['weight']:.2f}); its score moves the CSI most.")
 
 # %% [markdown]
@@ -134,3 +163,53 @@ if has_ipa:
         en=f"Concentrate here (important but weak): **{join.join(focus['label']) or 'none'}**; "
            f"possible overkill (less important but strong): {join.join(overkill['label']) or 'none'}. "
            f"Importance is {'the respondents’ 100-point allocation' if grid.importance_kind == 'stated' else 'derived from the correlation with overall satisfaction'}.")
+
+# %% [markdown]
+# ## 关键驱动分析 / Key drivers
+#
+# 把回归的 R² 分给各维度（Shapley/LMG：所有进入顺序的平均增量），自助法给出置信区间；区间重叠说明排序不确定。 / The regression's R² is split among the dimensions (Shapley/LMG: the average increase over every order of entry), with bootstrap intervals; overlapping intervals mean an uncertain ranking.
+
+# %%
+outcomes = {name: words for name, words, present in
+            (("overall", {"zh": "总体满意度", "en": "overall satisfaction"}, info.has_overall),
+             ("nps", {"zh": "推荐意愿（NPS）", "en": "the likelihood to recommend, NPS"}, info.has_nps)) if present}
+has_drivers = info.has_perceptions and len(info.dimensions) >= 2 and bool(outcomes)
+if not has_drivers:
+    say(lang, zh="*本节略去：关键驱动分析需要至少两个维度的感知题，以及总体满意度或推荐意愿题。*",
+        en="*Not shown: key-driver analysis needs perception items of at least two dimensions and an overall-satisfaction "
+           "or recommendation question.*")
+ran = set()
+if has_drivers:
+    predictors = {name: book.servqual_model("P")[name] for name in info.dimensions}
+    for outcome, words in outcomes.items():
+        try:
+            key = kl.drivers(survey, outcome, predictors, method=driver_method(len(predictors)), n_boot=n_boot,
+                             confidence=1 - alpha_level)
+        except kl.AnalysisInputError:
+            say(lang, zh=f"*{words['zh']}的关键驱动分析无法进行（完整答卷太少或维度得分共线）。*",
+                en=f"*No key-driver analysis of {words['en']}: too few complete answers, or collinear dimension scores.*")
+            continue
+        ran.add(outcome)
+        shown = key.table.sort_values("rank").rename(index=lambda name: book.label(name, lang))
+        display(shown[["share", "raw", "ci_low", "ci_high", "rank"]].rename_axis(pick(lang, words["zh"], words["en"])))
+        say(lang, **driver_words(key, words, book))
+
+# %%
+if has_ipa and "overall" in ran and not grid.suppressed:
+    importance = driver_importance(survey, "overall", method=driver_method(len(predictors)), n_boot=n_boot, confidence=1 - alpha_level,
+                                   min_group_size=min_group_size)
+    driver_grid = uncertain_quadrants(grid, importance)
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for row in driver_grid.itertuples():
+        colour = "tab:orange" if row.uncertain else "tab:blue"
+        ax.errorbar(row.driver_importance, row.performance,
+                    xerr=[[row.driver_importance - row.driver_ci_low], [row.driver_ci_high - row.driver_importance]],
+                    fmt="o", color=colour, capsize=3)
+        ax.annotate(book.label(row.unit, lang), (row.driver_importance, row.performance), textcoords="offset points", xytext=(5, 5))
+    ax.axvline(driver_grid["importance_cut"].iloc[0], color="grey", linestyle="--", linewidth=1)
+    ax.axhline(driver_grid["performance_cut"].iloc[0], color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel(pick(lang, "推导重要性（对总体满意度 R² 的贡献，含置信区间）", "Derived importance (contribution to the R² of overall satisfaction, with CI)"))
+    ax.set_ylabel(pick(lang, "表现", "Performance"))
+    ax.set_title(pick(lang, "IPA：关键驱动重要性（橙色：象限不确定）", "IPA on key-driver importance (orange: quadrant uncertain)"))
+    plt.show()
+    say(lang, **driver_ipa_words(driver_grid, book, outcomes["overall"]))

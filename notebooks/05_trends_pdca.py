@@ -7,6 +7,7 @@
 # **你将学到 / What you will learn**
 #
 # - PDCA 循环：计划（找出差距）→ 执行（改进措施）→ 检查（再次调查）→ 处理（固化或调整） / the Plan-Do-Check-Act cycle;
+# - 比较之前先检验测量不变性：量表在各次调查中含义相同，均值才可比 / measurement invariance first: means are comparable only if the scales mean the same in every wave;
 # - 比较两次调查的均值和 NPS，并判断变化是否显著 / compare two waves and test the change;
 # - 只有一次调查时能做什么 / what to do with a single wave.
 
@@ -37,7 +38,8 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.i18n import pick, say
-from kitlib.report.chapter import available, open_survey, select
+from kitlib.psychometrics.scale_check import InvarianceCheck, check_invariance
+from kitlib.report.chapter import available, invariance_words, open_survey, select
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -77,6 +79,22 @@ elif not has_trend:
         en="These data hold a **single** survey wave, so there is no before/after comparison. The *Check* step of PDCA needs "
            "a second survey with the same questionnaire after the improvement; for now, treat these results as the **baseline**: "
            "record the dimension gaps, NPS and CSI, set targets, and use this chapter after the next survey.")
+
+# %% [markdown]
+# ### 先检验测量不变性 / Measurement invariance first
+#
+# 多组验证性因子分析：形态 → 度量（载荷相等）→ 标量（载荷与截距相等）。只有标量不变性成立，各次调查的均值才可以直接比较（Chen 2007：ΔCFI ≥ −0.010，ΔRMSEA ≤ 0.015）。 / Multi-group CFA: configural → metric (equal loadings) → scalar (equal loadings and intercepts). Only under scalar invariance may the waves' means be compared directly (Chen 2007: ΔCFI ≥ −0.010, ΔRMSEA ≤ 0.015).
+
+# %%
+if has_trend and trend_info.has_perceptions:
+    wave_model = {name: book.servqual_model("P")[name] for name in trend_info.cfa_dimensions}
+    invariant = check_invariance(trend_survey.servqual("P").assign(**{wave_column: trend_survey.data[wave_column]}),
+                                 wave_model, wave_column)
+    if invariant.tested:
+        display(invariant.result.table[["chi2", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea", "verdict"]])
+    say(lang, **invariance_words(invariant, book, wave_column))
+elif has_trend:
+    say(lang, zh=InvarianceCheck(None, "no_perceptions", {}).note("zh"), en=InvarianceCheck(None, "no_perceptions", {}).note("en"))
 
 # %%
 if has_trend:

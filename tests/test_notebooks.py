@@ -52,7 +52,7 @@ pytestmark = pytest.mark.xdist_group("notebooks")
 
 
 def test_there_are_six_chapters_and_a_report():
-    assert [path.name[:2] for path in CHAPTERS] == ["00", "01", "02", "03", "04", "05"]
+    assert [path.name[:2] for path in CHAPTERS] == ["00", "01", "02", "03", "04", "05", "06"]
     assert REPORT.exists()
 
 
@@ -415,3 +415,43 @@ def test_chapters_pass_nbval_as_committed():
     finished = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-2000:]
     assert re.search(r"\d+ passed", finished.stdout) and " failed" not in finished.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", kl.CASES)
+def test_scale_check_names_its_estimator_and_ipa_has_key_drivers(executed, case):
+    """7-point cases: the report says ML and why; key drivers of overall satisfaction and NPS, with intervals."""
+    out, _ = executed
+    survey = kl.load_case(case, on_invalid="exclude")
+    from kitlib.psychometrics.scale_check import choose_estimator
+
+    choice = choose_estimator(survey.codebook, survey.codebook.servqual_model("P"))
+    assert choice.estimator == "ML"
+    key = kl.drivers(survey, "overall", {name: survey.codebook.servqual_model("P")[name] for name in kl.instrument(survey).dimensions},
+                     n_boot=0)
+    top = key.table["raw"].idxmax()
+    for name, lang in runs(REPORT, case).items():
+        text = markdown(out, name)
+        assert choice.explain(lang) in text, name
+        assert f"R² = {key.r2:.2f}" in text and f"**{survey.codebook.label(top, lang)}**" in text, name
+        assert {"en": "Key drivers of the likelihood to recommend", "zh": "推荐意愿（NPS）的关键驱动因素"}[lang] in text
+
+
+@pytest.mark.slow
+def test_wave_comparisons_are_preceded_by_an_invariance_verdict(executed):
+    out, _ = executed
+    survey = kl.load_case("bank", on_invalid="exclude")
+    data = survey.servqual("P").assign(wave=survey.data["wave"])
+    result = kl.invariance(data, survey.codebook.servqual_model("P"), group="wave")
+    delta = f"ΔCFI = {result.table.at['scalar', 'delta_cfi']:+.3f}"
+    for name in [*runs(REPORT, "bank"), "05_trends_pdca__bank"]:
+        text = markdown(out, name)
+        assert delta in text, name
+        warranted = ("comparing the waves' means is warranted" in text) or ("可以比较各次调查的均值" in text)
+        assert warranted == result.means_comparable, name
+    chapter = markdown(out, "04_nps_csi_ipa__bank")
+    answers = survey.data[["wave", "nps"]].dropna()
+    change = kl.nps_difference(answers.loc[answers["wave"] == "2026Q2", "nps"], answers.loc[answers["wave"] == "2025Q4", "nps"])
+    assert f"a change of {change.difference:+.1f}" in chapter
+    adjusted = kl.nps(answers["nps"], interval="adjusted_wald")
+    assert f"{adjusted.ci_low:+.1f} to {adjusted.ci_high:+.1f}" in chapter

@@ -158,3 +158,37 @@ def test_widgets_run_under_papermill_without_a_frontend(tmp_path):
         assert "error" not in kinds
         views = [o for o in cell["outputs"] if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
         assert views, cell["source"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_if_verdict_describes_every_reclassification(lang, case):
+    from kitlib.service.indices import QUADRANTS
+    from kitlib.widgets.importance import reclassifications, verdict_text
+
+    table = kl.ipa(case("it_firm")).table
+    seen_side_effect = False
+    for unit in table["unit"]:
+        for performance in (3.0, 4.0, 5.0, 6.0, 6.5, 7.0):
+            moved, cuts = what_if(table, unit, performance=performance)
+            text = verdict_text(table, moved, unit, lang, cuts=cuts)
+            changes = reclassifications(table, moved)
+            labels = moved.set_index("unit")[f"label_{lang}"]
+            for change in changes.itertuples():
+                assert labels[change.unit] in text
+                assert QUADRANTS[change.after][lang] in text and QUADRANTS[change.before][lang] in text
+            others = changes[changes["unit"] != unit]
+            seen_side_effect |= not others.empty
+            if others.empty:
+                assert ("其他维度的象限不变" if lang == "zh" else "No other dimension changes quadrant") in text
+    assert seen_side_effect  # the case has moves that flip another dimension through the crosshairs
+
+
+def test_ipa_what_if_panel_verdict_names_the_dimension_flipped_by_the_crosshairs(case):
+    panel = ipa_what_if(case("it_firm"), lang="en")
+    (units, _), _, performance, verdict = panel.children[0].children, *panel.children[1:4]
+    units.value = "empathy"
+    performance.value = 6.5
+    others = panel.changes[panel.changes["unit"] != "empathy"]
+    assert not others.empty
+    for unit in others["unit"]:
+        assert panel.table.set_index("unit").loc[unit, "label_en"] in verdict.value

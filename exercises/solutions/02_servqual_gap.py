@@ -7,6 +7,9 @@
 #
 # **怎么做 / How it works**: 把 `TODO` 单元格里的 `None` 或 `...` 换成你的答案，然后运行下面的检查单元格，它会立即告诉你哪里对、哪里错，并给出提示。
 # Replace the `None` / `...` in each `TODO` cell with your answer, then run the check cell below it: it tells you at once what is right and gives a hint for what is not.
+#
+# 提示分三级，一次给一级：检查默认给第一级（方向）；还需要帮助就加 `hint_level=2`（概念）或 `hint_level=3`（示范一步），例如 `check_nps(nps, scores, lang=lang, hint_level=2)`。
+# Hints come in three tiers, one at a time: the check shows the first (a nudge); for more add `hint_level=2` (the concept) or `hint_level=3` (a worked step), e.g. `check_nps(nps, scores, lang=lang, hint_level=2)`.
 
 # %% tags=["parameters"]
 lang = "zh"  # 提示语言 / language of the hints: "zh" 中文, "en" English
@@ -30,6 +33,8 @@ pd.DataFrame(book.servqual_pairs(), columns=["dimension", "E item", "P item"]).h
 # ## 任务 1 / Task 1
 # 对每个维度：每道题算 P 的平均分和 E 的平均分，题目差距 = P 平均 − E 平均；维度差距 = 该维度各题差距的平均。结果写成字典 `{维度: 差距}`。
 # For each dimension: per item, mean P minus mean E; the dimension gap is the mean of its item gaps. Give a dict `{dimension: gap}`.
+# 精度：保留 1 位小数即可（容差 ±0.05）。键可以是代码、中文名或英文名；也可以直接交 Series 或 `kl.servqual_gaps` 的结果。
+# Precision: one decimal is enough (tolerance ±0.05). Keys may be codes, Chinese or English names; a Series or the `kl.servqual_gaps` result works too.
 
 # %% tags=["solution"]
 ### BEGIN TEMPLATE

@@ -17,6 +17,9 @@
 #
 # **怎么做 / How it works**: 把 `TODO` 单元格里的 `None` 或 `...` 换成你的答案，然后运行下面的检查单元格，它会立即告诉你哪里对、哪里错，并给出提示。
 # Replace the `None` / `...` in each `TODO` cell with your answer, then run the check cell below it: it tells you at once what is right and gives a hint for what is not.
+#
+# 提示分三级，一次给一级：检查默认给第一级（方向）；还需要帮助就加 `hint_level=2`（概念）或 `hint_level=3`（示范一步），例如 `check_nps(nps, scores, lang=lang, hint_level=2)`。
+# Hints come in three tiers, one at a time: the check shows the first (a nudge); for more add `hint_level=2` (the concept) or `hint_level=3` (a worked step), e.g. `check_nps(nps, scores, lang=lang, hint_level=2)`.
 
 # %% tags=["parameters"]
 lang = "zh"  # 提示语言 / language of the hints: "zh" 中文, "en" English
@@ -27,17 +30,18 @@ n_pairs = 12
 # %%
 import kitlib as kl
 from kitlib.exercises import check_kano
+from kitlib.exercises.kano import exercise_pairs
 from kitlib.widgets import kano_classifier
 
 survey = kl.load_case(case)
-functional, dysfunctional = survey.codebook.kano_pairs()[feature]
-pairs = survey.data[[functional, dysfunctional]].dropna().astype(int).head(n_pairs)
+pairs = exercise_pairs(survey, feature, n=n_pairs)  # real answer pairs; every category (A, O, M, I, R, Q) is among them
 print(survey.codebook.label(feature, lang))
 pairs
 
 # %% [markdown]
 # ## 任务 / Task
 # 按顺序给出这 `n_pairs` 组回答的类别，例如 `["M", "O", ...]`。/ Give the category of each answer pair in order, e.g. `["M", "O", ...]`.
+# 这些回答里六种类别（包括 Q 和 R）都有。/ All six categories, Q and R included, occur among them.
 
 # %% tags=["solution"]
 ### BEGIN TEMPLATE
@@ -46,7 +50,7 @@ pairs
 ### END TEMPLATE
 ### BEGIN SOLUTION
 table = {1: "QAAAO", 2: "RIIIM", 3: "RIIIM", 4: "RIIIM", 5: "RRRRQ"}  # row = functional, column = dysfunctional
-categories = [table[f][d - 1] for f, d in pairs.itertuples(index=False)]
+categories = [table[f][d - 1] for f, d in pairs[["functional", "dysfunctional"]].itertuples(index=False)]
 categories
 ### END SOLUTION
 

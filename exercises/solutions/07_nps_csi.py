@@ -7,6 +7,9 @@
 #
 # **怎么做 / How it works**: 把 `TODO` 单元格里的 `None` 或 `...` 换成你的答案，然后运行下面的检查单元格，它会立即告诉你哪里对、哪里错，并给出提示。
 # Replace the `None` / `...` in each `TODO` cell with your answer, then run the check cell below it: it tells you at once what is right and gives a hint for what is not.
+#
+# 提示分三级，一次给一级：检查默认给第一级（方向）；还需要帮助就加 `hint_level=2`（概念）或 `hint_level=3`（示范一步），例如 `check_nps(nps, scores, lang=lang, hint_level=2)`。
+# Hints come in three tiers, one at a time: the check shows the first (a nudge); for more add `hint_level=2` (the concept) or `hint_level=3` (a worked step), e.g. `check_nps(nps, scores, lang=lang, hint_level=2)`.
 
 # %% tags=["parameters"]
 lang = "zh"  # 提示语言 / language of the hints: "zh" 中文, "en" English
@@ -26,6 +29,7 @@ scores.value_counts().sort_index()
 
 # %% [markdown]
 # ## 任务 1：NPS / Task 1: NPS (−100 … 100)
+# 以百分点表示，取整数或保留 1 位小数都可以（容差 ±0.5）。/ In percentage points, whole or to one decimal (tolerance ±0.5).
 
 # %% tags=["solution"]
 ### BEGIN TEMPLATE
@@ -42,6 +46,7 @@ check_nps(nps, scores, lang=lang)
 
 # %% [markdown]
 # ## 任务 2：CSI / Task 2: CSI (0–100)
+# 保留 1 位小数（容差 ±0.05）。/ To one decimal (tolerance ±0.05).
 # 1. 每位受访者每个维度的感知分 = 该维度已答 P 题的平均；只保留五个维度都有分的人。/ Each respondent's dimension score = mean of the answered P items; keep respondents with all five.
 # 2. 权重：每人的 `W_<维度>` 点数除以本人总点数，再对所有人取平均。/ Weights: each respondent's `W_<dimension>` points divided by their total, averaged over respondents.
 # 3. CSI = Σ 权重 × (维度平均 − 1)/6 × 100。/ CSI = Σ weight × (dimension mean − 1)/6 × 100.

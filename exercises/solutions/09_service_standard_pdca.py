@@ -7,6 +7,9 @@
 #
 # **怎么做 / How it works**: 把 `TODO` 单元格里的 `None` 或 `...` 换成你的答案，然后运行下面的检查单元格，它会立即告诉你哪里对、哪里错，并给出提示。
 # Replace the `None` / `...` in each `TODO` cell with your answer, then run the check cell below it: it tells you at once what is right and gives a hint for what is not.
+#
+# 提示分三级，一次给一级：检查默认给第一级（方向）；还需要帮助就加 `hint_level=2`（概念）或 `hint_level=3`（示范一步），例如 `check_nps(nps, scores, lang=lang, hint_level=2)`。
+# Hints come in three tiers, one at a time: the check shows the first (a nudge); for more add `hint_level=2` (the concept) or `hint_level=3` (a worked step), e.g. `check_nps(nps, scores, lang=lang, hint_level=2)`.
 
 # %% tags=["parameters"]
 lang = "zh"  # 提示语言 / language of the hints: "zh" 中文, "en" English
@@ -30,7 +33,7 @@ pd.DataFrame(ACTIVITIES).T
 # %% [markdown]
 # ## 任务 / Tasks
 # 1. `focus_dimension`：培训前（before）这一轮中该部门差距（P − E，各题差距的平均）最负的维度。/ The dimension with the most negative gap in the before-wave.
-# 2. `baseline`：该维度 P 题平均分（培训前）。/ That dimension's mean P (before).
+# 2. `baseline`：该维度 P 题平均分（培训前）。/ That dimension's mean P (before). 2 位小数（容差 ±0.005），`gap_change` 同。/ Two decimals (tolerance ±0.005), as for `gap_change`.
 # 3. `target`：你的目标值（高于基线，不超过 7）。/ Your target (above the baseline, at most 7).
 # 4. `pdca_order`：把上表四个活动（`standard`, `training`, `resurvey`, `adopt`）按 PDCA 顺序排列。/ Order the four activities as Plan, Do, Check, Act.
 # 5. `gap_change`：该维度差距的变化 = 培训后差距 − 培训前差距。/ Change in that gap = after − before.

@@ -176,6 +176,26 @@ from kitlib.psychometrics import InvarianceResult, ModelSpec, invariance, parse_
 
 __all__ += ["InvarianceResult", "ModelSpec", "invariance", "parse_model"]
 
+# Voice of the internal customer, service standards and tickets, journey and moments of truth (issue 14).
+from kitlib.service import (  # noqa: E402
+    CommentThemes,
+    SLAResult,
+    comment_sentiment,
+    comment_themes,
+    journey_map,
+    mask_personal_data,
+    moments_of_truth,
+    read_journey,
+    read_notes,
+    read_tickets,
+    satisfaction_link,
+    sla,
+    suggest_themes,
+)
+
+__all__ += ["CommentThemes", "SLAResult", "comment_sentiment", "comment_themes", "journey_map", "mask_personal_data", "moments_of_truth",
+            "read_journey", "read_notes", "read_tickets", "satisfaction_link", "sla", "suggest_themes"]
+
 __version__ = "0.1.0"
 
 # Charts, widgets and exercises pull in seaborn/ipywidgets; load them on first use (``kl.plot``)

@@ -7,6 +7,8 @@ Usage::
     kitlib report --data my.csv --codebook my.yaml --lang en --out out/
     kitlib codebook draft export.xlsx -o codebook.yaml    # draft a codebook from a raw export, to review
     kitlib codebook check codebook.yaml --data export.xlsx  # check a codebook (and the data against it)
+    kitlib class-summary submissions/ --lang en  # per exercise: passes and most common mistakes (table + chart)
+    kitlib exercises release student/            # student notebooks (no solutions) from exercises/solutions
 
 Exit code 0 when every report succeeded, 1 when any failed, 2 on bad arguments.
 
@@ -29,11 +31,11 @@ import sys
 from kitlib.atomic import write_atomically
 from kitlib.data.cases import CASES
 from kitlib.errors import KitError
-from kitlib.report.execute import FORMATS, default_workers, run_jobs
+from kitlib.report.execute import FORMATS, BatchInterrupted, batch_lock, default_workers, output_folder, run_jobs
 from kitlib.report.grid import GROUP_COLUMNS, plan
 from kitlib.report.index import summary_table, write_index
 
-__all__ = ["codebook", "main", "parser", "report"]
+__all__ = ["class_summary", "codebook", "exercises", "main", "parser", "report"]
 
 
 def _parameter(text: str) -> tuple[str, object]:
@@ -62,7 +64,8 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--workers", type=int, default=default_workers(),
                         help="parallel papermill runs (default: number of cores)")
     report.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default: zh)")
-    report.add_argument("--format", choices=FORMATS, default="html", dest="fmt", help="html (code hidden) or ipynb")
+    report.add_argument("--format", choices=FORMATS, default="html", dest="fmt",
+                        help="html (code hidden, self-contained), pdf (A4, through headless Chromium), html,pdf or ipynb")
     report.add_argument("--min-group-size", type=int, default=5, help="smallest group that is reported (default 5)")
     report.add_argument("--wave", help="restrict every report to one survey wave")
     report.add_argument("--param", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
@@ -70,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--notebook", help="report notebook to run (default: notebooks/report.ipynb)")
     report.add_argument("--fresh-kernels", action="store_true",
                         help="start a new kernel for every report (default: one warm kernel per worker, reset between reports)")
+    report.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the reports on a Dask distributed cluster (e.g. tcp://host:8786) instead of local workers")
     report.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     codebook = commands.add_parser("codebook", help="draft or check a codebook")
     codebook_commands = codebook.add_subparsers(dest="codebook_command", required=True)
@@ -83,6 +88,17 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--sheet", help="XLSX sheet (name or 0-based position)")
         command.add_argument("--header-row", type=int, help="row number of the header (1-based), if not found automatically")
         command.add_argument("--encoding", help="text encoding of a CSV, if not UTF-8/UTF-16/GB18030 (e.g. big5)")
+    summary = commands.add_parser("class-summary", help="instructor's view: passes and most common mistakes per exercise")
+    summary.add_argument("folder", help="folder of participants' executed exercise notebooks and/or kitlib-checks.jsonl files")
+    summary.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and chart (default: zh)")
+    summary.add_argument("--out", help="where to write the CSV and PNG (default: FOLDER)")
+    summary.add_argument("--top", type=int, default=3, help="mistakes listed per exercise (default 3)")
+    exercises = commands.add_parser("exercises", help="course exercises")
+    exercise_commands = exercises.add_subparsers(dest="exercises_command", required=True)
+    release = exercise_commands.add_parser("release", help="write the student notebooks (solutions removed)")
+    release.add_argument("out", help="folder for the student notebooks")
+    release.add_argument("--source", default="exercises/solutions", help="solution notebooks (default: exercises/solutions)")
+    release.add_argument("--check", action="store_true", help="write nothing; exit 1 if a student notebook is stale")
     return main_parser
 
 
@@ -142,9 +158,20 @@ def report(args) -> int:
         if count:
             print(f"note: {source}: {count} {args.by} group(s) withheld "
                   f"(fewer than {args.min_group_size} respondents or protecting such a group); no report for them")
-    results = run_jobs(jobs, args.out, workers=args.workers, notebook=args.notebook, fmt=args.fmt,
-                       fresh_kernels=args.fresh_kernels, progress=not args.no_progress)
-    index = write_index(results, args.out, lang=args.lang, withheld=withheld, min_group_size=args.min_group_size)
+    stopped = None
+    try:
+        out = output_folder(args.out)
+        with batch_lock(out):  # held until the index is written: a second batch into --out is refused
+            try:
+                results = run_jobs(jobs, out, workers=args.workers, notebook=args.notebook, fmt=args.fmt,
+                                   fresh_kernels=args.fresh_kernels, progress=not args.no_progress,
+                                   scheduler=args.scheduler)
+            except BatchInterrupted as interrupted:
+                stopped, results = interrupted, interrupted.results
+            index = write_index(results, out, lang=args.lang, withheld=withheld, min_group_size=args.min_group_size)
+    except KitError as error:
+        print(f"kitlib report: {error}", file=sys.stderr)
+        return 2
     table = summary_table(results)
     shown = table.drop(columns="error")
     print(shown.to_string(index=False, na_rep="-", float_format=lambda value: f"{value:.1f}"))
@@ -152,12 +179,44 @@ def report(args) -> int:
     for _, row in failed.iterrows():
         print(f"FAILED {row['report']}: {row['error']}", file=sys.stderr)
     print(f"{len(table) - len(failed)} ok, {len(failed)} failed; index: {index}")
+    if stopped is not None:
+        print(f"kitlib report: stopped ({stopped}); the index lists what finished", file=sys.stderr)
+        return 128 + int(stopped.signum)
     return 1 if len(failed) else 0
+
+
+def class_summary(args) -> int:
+    """Run ``kitlib class-summary FOLDER``; return the exit code (1 when there is nothing to summarise)."""
+    from kitlib.exercises.class_summary import main as summarise
+
+    try:
+        return summarise(args.folder, lang=args.lang, out=args.out, top=args.top)
+    except FileNotFoundError as error:
+        print(f"kitlib class-summary: {error}", file=sys.stderr)
+        return 2
+
+
+def exercises(args) -> int:
+    """Run ``kitlib exercises release OUT``; return the exit code."""
+    from kitlib.exercises.student_release import release
+
+    try:
+        paths = release(args.source, args.out, check=args.check)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"kitlib exercises release: {error}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"{'out of date' if args.check else 'wrote'}: {path}")
+    return 1 if args.check and paths else 0
 
 
 def main(argv=None) -> int:
     """Entry point of the ``kitlib`` console script."""
     args = parser().parse_args(argv)
+    if args.command == "class-summary":
+        return class_summary(args)
+    if args.command == "exercises":
+        return exercises(args)
     if args.command == "report":
         return report(args)
     return codebook(args)

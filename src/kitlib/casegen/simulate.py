@@ -43,6 +43,7 @@ import pandas as pd
 
 from kitlib.casegen.items import SERVQUAL_ITEMS
 from kitlib.casegen.stories import CaseStory
+from kitlib.casegen.voices import comment_texts
 from kitlib.data.codebook import KANO_CODES, SERVQUAL_DIMENSIONS
 from kitlib.service.kano import kano_classify
 
@@ -213,9 +214,10 @@ def simulate_case(story: CaseStory) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame["nps"] = _likert(1.55 * satisfaction - 1.2 + rng.normal(0, 1.0, n), 0, 10).astype(int)
     tone = np.where(satisfaction < 4.5, "low", "high")
     has_comment = rng.random(n) < COMMENT_SHARE
-    frame["comment"] = [
-        str(rng.choice(COMMENTS[t])) if c else "" for t, c in zip(tone, has_comment)
-    ]
+    for t, c in zip(tone, has_comment):  # the original draws, kept so that every later number stays the same
+        if c:
+            rng.choice(COMMENTS[t])
+    frame["comment"] = comment_texts(story.seed, frame["provider"], tone, has_comment, story.planted_theme)
     return frame, _self_assessment(rng, story)
 
 

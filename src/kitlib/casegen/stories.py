@@ -56,10 +56,14 @@ class CaseStory:
     waves: tuple = ()
     wave_effects: dict | None = None  # dimension -> shift in the last wave
     self_view_bias: float = 0.6
+    planted_theme: tuple | None = None  # (provider, comment theme) its commenters mostly write about
+    extras: tuple = ()  # further files: "tickets" (ticket log + standards), "journey" (touchpoint ratings)
 
 
 IT_FIRM = CaseStory(
     name="it_firm",
+    planted_theme=('IT Support', 'resolution'),
+    extras=("tickets",),
     seed=20260301,
     id_prefix="IT",
     title={"zh": "某软件公司内部服务满意度调查", "en": "Software firm: internal service satisfaction survey"},
@@ -117,6 +121,7 @@ IT_FIRM = CaseStory(
 
 MANUFACTURER = CaseStory(
     name="manufacturer",
+    planted_theme=('Maintenance', 'speed'),
     seed=20260415,
     id_prefix="MF",
     title={"zh": "某制造企业内部服务满意度调查", "en": "Manufacturer: internal service satisfaction survey"},
@@ -171,6 +176,8 @@ MANUFACTURER = CaseStory(
 
 BANK = CaseStory(
     name="bank",
+    planted_theme=('Operations Centre', 'process'),
+    extras=("journey",),
     seed=20260520,
     id_prefix="BK",
     title={"zh": "某城市商业银行后台服务满意度调查（培训前后两期）",

@@ -9,7 +9,7 @@ Example
 >>> from kitlib.casegen import generate_case
 >>> folder = generate_case("it_firm", tempfile.mkdtemp())
 >>> sorted(p.name for p in folder.iterdir())
-['README.md', 'codebook.yaml', 'responses.csv', 'self_assessment.csv']
+['README.md', 'codebook.yaml', 'responses.csv', 'self_assessment.csv', 'standards.csv', 'tickets.csv', 'tickets.yaml']
 
 References
 ----------
@@ -25,9 +25,11 @@ import pandas as pd
 import yaml
 
 from kitlib.atomic import write_atomically
+from kitlib.casegen import service_logs
 from kitlib.casegen.items import DIMENSION_LABELS, SERVQUAL_ITEMS
-from kitlib.casegen.simulate import CROSS_LOADING, CROSS_MAIN_LOADING, LOADING, PLANTED_SHARE, WEAK_LOADING, simulate_case
+from kitlib.casegen.simulate import COMMENT_SHARE, CROSS_LOADING, CROSS_MAIN_LOADING, LOADING, PLANTED_SHARE, WEAK_LOADING, simulate_case
 from kitlib.casegen.stories import CaseStory
+from kitlib.casegen.voices import EXTRA_COMMENT_SHARE, PLANTED_THEME_SHARE, THEMES
 from kitlib.data.codebook import SERVQUAL_DIMENSIONS
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORY_NAMES
 
@@ -91,6 +93,7 @@ def build_codebook(story: CaseStory) -> dict:
         "dimensions": DIMENSION_LABELS,
         "features": {f.id: {"zh": f.zh, "en": f.en} for f in story.features},
         "kano_options": ANSWER_OPTIONS,
+        "themes": {name: {k: v for k, v in spec.items() if v is not None} for name, spec in THEMES.items()},
         "columns": columns,
     }
 
@@ -129,6 +132,31 @@ def build_readme(story: CaseStory, responses: pd.DataFrame) -> str:
             f"- Two waves, {story.waves[0]} (before) and {story.waves[-1]} (after the training); perception shifts after: "
             + ", ".join(f"{d} {s:+.2f}" for d, s in story.wave_effects.items()) + "."
         )
+    if story.planted_theme:
+        provider, theme = story.planted_theme
+        lines.append(
+            f"- Comments (`comment`, ~{COMMENT_SHARE + EXTRA_COMMENT_SHARE:.0%} of respondents, mostly Chinese, some English) are coded by the "
+            f"`themes:` of `codebook.yaml`. **Planted theme: {provider}'s commenters write about {theme} "
+            f"({THEMES[theme]['en']} / {THEMES[theme]['zh']})** with probability {PLANTED_THEME_SHARE:.0%}, mostly negatively; "
+            "everyone else picks a theme at random, negative when their satisfaction is low. Comment texts come from a separate "
+            "seeded generator, so the numbers never depend on them."
+        )
+    if "tickets" in story.extras:
+        lines += [
+            "- `tickets.csv` (+ `tickets.yaml`, its ticket codebook, and `standards.csv`, the service standards per provider × "
+            "category × priority in hours, `*` = any): a 26-week ticket log. **IT Support meets its response targets (~95 %) "
+            "but misses its resolution targets (~60 %)**; the other providers resolve 80–92 % on time, in the order of their survey "
+            "satisfaction, so **satisfaction tracks resolution, not response**: a ticket's rating (1–5) is ~1.2 points higher when "
+            f"it is resolved on time. **Week {service_logs.OUTAGE_WEEK + 1}** (from the start) is an outage: IT Support's resolution "
+            "attainment collapses to ~20 % (a special-cause week on the p-chart).",
+        ]
+    if "journey" in story.extras:
+        stages = " → ".join(f"{s['zh']} ({s['en']})" for s in service_logs.JOURNEY_STAGES)
+        lines += [
+            f"- `journey.csv` (+ `journey.yaml`, the declared journey): satisfaction and importance (1–7) of each respondent at "
+            f"each stage {stages}. **Moment of truth: 处理 (processing)** — most important, least satisfying — for every provider, "
+            "and **受理 (acceptance) too for the Operations Centre**.",
+        ]
     lines += [
         "- Data-quality cases: ~0.2 % blank item answers, ~1 % straight-liners on the perception items, "
         "~1 % importance allocations that do not add to 100 (flagged in `survey.quality`).", "",
@@ -147,5 +175,16 @@ def write_case(story: CaseStory, out_dir) -> Path:
     write_atomically(folder / "self_assessment.csv", staff.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     codebook = yaml.safe_dump(build_codebook(story), allow_unicode=True, sort_keys=False, width=120)
     write_atomically(folder / "codebook.yaml", codebook.encode("utf-8"))
+    if "tickets" in story.extras:
+        tickets = service_logs.simulate_tickets(story.seed, [d for d, spec in story.departments.items() if spec["size"] >= 5])
+        write_atomically(folder / "tickets.csv", tickets.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        write_atomically(folder / "standards.csv", service_logs.standards_table().to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        ticket_book = yaml.safe_dump(service_logs.TICKET_CODEBOOK, allow_unicode=True, sort_keys=False, width=120)
+        write_atomically(folder / "tickets.yaml", ticket_book.encode("utf-8"))
+    if "journey" in story.extras:
+        journey = service_logs.simulate_journey(story.seed, responses[["respondent_id", "provider"]])
+        write_atomically(folder / "journey.csv", journey.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        declared = {"stages": service_logs.JOURNEY_STAGES, "scale": [1, 7]}
+        write_atomically(folder / "journey.yaml", yaml.safe_dump(declared, allow_unicode=True, sort_keys=False, width=120).encode("utf-8"))
     write_atomically(folder / "README.md", build_readme(story, responses).encode("utf-8"))
     return folder

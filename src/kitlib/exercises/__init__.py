@@ -32,9 +32,9 @@ from kitlib.exercises.ipa import check_ipa
 from kitlib.exercises.kano import check_better_worse, check_kano
 from kitlib.exercises.nps import check_nps
 from kitlib.exercises.pdca import ACTIVITIES, PDCA_ORDER, check_service_standard
-from kitlib.exercises.student_release import release
 from kitlib.exercises.reliability import check_reliability
 from kitlib.exercises.result import CheckResult, Finding
+from kitlib.exercises.student_release import release
 
 __all__ = [
     "ACTIVITIES",

@@ -20,11 +20,11 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 5. Wiley.
 from __future__ import annotations
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, read_labels, read_vector, same_vector
+from kitlib.exercises.feedback import Feedback, checker, is_unanswered, read_labels, read_vector, same_vector
 from kitlib.exercises.reference import undo_reverse_coding
 from kitlib.exercises.result import CheckResult
 
-__all__ = ["check_cleaning", "department_sizes"]
+__all__ = ["HINTS", "check_cleaning", "department_sizes"]
 
 PARTS = ("reverse_items", "recoded", "small_departments")
 
@@ -71,6 +71,42 @@ MESSAGES = {
 }
 
 
+HINTS = {
+    "reverse_items": [
+        {"zh": "哪些题目是用否定的方式提问的？codebook 把它们标了出来。",
+         "en": "Which questions are worded negatively? The codebook marks them."},
+        {"zh": "反向题就是 codebook.columns 中 reverse 为 True 的列；每道 SERVQUAL 题都有期望（E）和感知（P）两列，两列都要列出。",
+         "en": "Reverse-keyed items are the columns of codebook.columns whose reverse is True; each SERVQUAL item has an "
+               "expectation (E) and a perception (P) column, and both count."},
+        {"zh": "示范：codebook.columns[\"{item}\"].reverse 是 {flag}，题目是“{text}”。对每一列都这样检查，列出所有 reverse 为 True 的列。",
+         "en": "Worked: codebook.columns[\"{item}\"].reverse is {flag}; its text is '{text}'. Check every column this "
+               "way and list all those whose reverse is True."},
+    ],
+    "recoded": [
+        {"zh": "在否定措辞的题上打 1 分，相当于在其他题上打 {max} 分：数值要“翻过来”。",
+         "en": "A 1 on a negatively worded item means what a {max} means on the others: the values have to be flipped."},
+        {"zh": "反向计分：新值 = 最小值 + 最大值 − 原值，这里是 {min} + {max} − x = {total} − x，结果仍在 {min}..{max} 之内。",
+         "en": "Reverse coding: new = min + max − old, here {min} + {max} − x = {total} − x, so values stay within {min}..{max}."},
+        {"zh": "示范第 {row} 行：{item} 原值 = {raw}，反向计分后 = {total} − {raw} = {new}。对整列做同样的计算。",
+         "en": "Worked for row {row}: {item} raw = {raw}, recoded = {total} − {raw} = {new}. Do the same for the whole column."},
+    ],
+    "small_departments": [
+        {"zh": "数的是人还是行？再对照规则：少于 {min_n} 人。",
+         "en": "Are you counting people or rows? Then compare with the rule: fewer than {min_n} respondents."},
+        {"zh": "小单元格隐藏：不同 respondent_id 少于 {min_n} 个的部门不单独报告。一位受访者可能评价多个服务部门（一人多行），所以要去重后数人数。",
+         "en": "Small-cell suppression: a department with fewer than {min_n} distinct respondent_id values is not reported "
+               "on its own. One respondent can rate several providers (several rows), so count distinct people."},
+        {"zh": "示范“{department}”：{rows} 行，但只有 {people} 个不同的 respondent_id；{people} {relation} {min_n}，所以{verdict}。对每个部门都这样判断。",
+         "en": "Worked for '{department}': {rows} rows but {people} distinct respondent_id values; {people} {relation} "
+               "{min_n}, so it {verdict}. Decide every department the same way."},
+    ],
+}
+VERDICT = {
+    True: {"zh": "要隐藏", "en": "is suppressed"},
+    False: {"zh": "可以报告", "en": "may be reported"},
+}
+
+
 def department_sizes(survey: Survey, by: str = "department") -> tuple:
     """Respondents and rows per department: ``(distinct respondents, rows)``."""
     respondent = survey.codebook.respondent_id or "respondent_id"
@@ -78,6 +114,7 @@ def department_sizes(survey: Survey, by: str = "department") -> tuple:
     return grouped[respondent].nunique(), grouped.size()
 
 
+@checker
 def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int = 5) -> CheckResult:
     """Check the cleaning exercise.
 
@@ -108,7 +145,7 @@ def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int
     ----------
     Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley.
     """
-    feedback = Feedback("cleaning", lang, MESSAGES)
+    feedback = Feedback("cleaning", lang, MESSAGES, HINTS)
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()
@@ -116,6 +153,14 @@ def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int
     reverse = [c.id for c in book.columns.values() if c.reverse]
     perception = next(c for c in reverse if book.columns[c].kind == "servqual_P")
     raw = undo_reverse_coding(survey.data, book)
+    example = book.columns[perception]
+    feedback.step("reverse_items", item=perception, flag=True,
+                  text=getattr(example, f"text_{feedback.lang}", "") or example.id)
+    low, high = example.scale_min, example.scale_max
+    answered = raw[perception].reset_index(drop=True).dropna()
+    first_raw = answered.iloc[0] if len(answered) else low
+    feedback.step("recoded", item=perception, min=f"{low:g}", max=f"{high:g}", total=f"{low + high:g}",
+                  row=int(answered.index[0]) + 1 if len(answered) else 1, raw=f"{first_raw:g}", new=f"{low + high - first_raw:g}")
 
     given = read_labels(parts.get("reverse_items"))
     if given is None:
@@ -125,7 +170,7 @@ def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int
     elif set(given) < set(reverse) and given:
         feedback.wrong("reverse_items", "reverse_partial", mistake="reverse_partial")
     else:
-        feedback.wrong("reverse_items", "reverse_wrong")
+        feedback.wrong("reverse_items", "reverse_wrong", attempted=not is_unanswered(parts.get("reverse_items")))
 
     recoded = read_vector(parts.get("recoded"))
     column = book.columns[perception]
@@ -138,10 +183,16 @@ def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int
     elif same_vector(recoded, column.scale_max - raw[perception]):
         feedback.wrong("recoded", "off_by_one", mistake="off_by_one", item=perception)
     else:
-        feedback.wrong("recoded", "recoded_wrong", item=perception, n=len(raw))
+        feedback.wrong("recoded", "recoded_wrong", item=perception, n=len(raw),
+                       attempted=not is_unanswered(parts.get("recoded")))
 
     people, rows = department_sizes(survey)
     expected = set(people[people < min_group_size].index)
+    several = [d for d in sorted(people.index, key=str) if rows[d] != people[d]]  # shows rows ≠ people if it can
+    department = (several or sorted(people.index, key=str))[0]
+    small = bool(people[department] < min_group_size)
+    feedback.step("small_departments", min_n=min_group_size, department=department, rows=int(rows[department]),
+                  people=int(people[department]), relation="<" if small else "≥", verdict=VERDICT[small][feedback.lang])
     given = read_labels(parts.get("small_departments"))
     if given is None:
         feedback.wrong("small_departments", "missing_part", part="small_departments", expected_kind="list")
@@ -154,5 +205,6 @@ def check_cleaning(answer, survey: Survey, lang: str = "zh", min_group_size: int
     elif set(given) == set(people[people >= min_group_size].index):
         feedback.wrong("small_departments", "small_reversed", mistake="small_reversed", min_n=min_group_size)
     else:
-        feedback.wrong("small_departments", "small_wrong", min_n=min_group_size)
+        feedback.wrong("small_departments", "small_wrong", min_n=min_group_size,
+                       attempted=not is_unanswered(parts.get("small_departments")))
     return feedback.result()

@@ -21,15 +21,17 @@ experience. *Journal of Marketing*, 56(1), 6–21.
 from __future__ import annotations
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, close, fmt
+from kitlib.exercises.feedback import Feedback, checker, close, decimals_tolerance, fmt
 from kitlib.exercises.result import CheckResult
 
-__all__ = ["check_csi"]
+__all__ = ["DECIMALS", "check_csi"]
+
+DECIMALS = 1  # CSI to one decimal on 0–100: tolerance ±0.05
 
 MESSAGES = {
     "csi_ok": {
-        "zh": "CSI = {value}（0–100）：各维度 P 平均分换算为 0–100 后按重要性加权。",
-        "en": "CSI = {value} (0–100): each dimension's P mean rescaled to 0–100, weighted by importance.",
+        "zh": "CSI = {value}（0–100）：各维度 P 平均分换算为 0–100 后按重要性加权。{tolerance}",
+        "en": "CSI = {value} (0–100): each dimension's P mean rescaled to 0–100, weighted by importance. {tolerance}",
     },
     "divided_by_max": {
         "zh": "你用了 平均分 / 7 × 100，这样 1 分（最差）也有 14 分。换算要减去最小值：(平均分 − 1) / (7 − 1) × 100。",
@@ -54,6 +56,21 @@ MESSAGES = {
 }
 
 
+HINTS = {
+    "csi": [
+        {"zh": "先换算、再加权：每个维度的平均分先换到 0–100，再乘以它的权重。",
+         "en": "Rescale first, then weight: put each dimension's mean on 0–100, then multiply by its weight."},
+        {"zh": "0–100 分 = (平均 − 最小值) / (最大值 − 最小值) × 100，7 点量表即 (平均 − 1)/6 × 100；权重 = 每人点数 / 本人总点数，再取平均，权重和为 1。",
+         "en": "0–100 score = (mean − min) / (max − min) × 100, i.e. (mean − 1)/6 × 100 on a 7-point "
+               "scale; weight = each respondent's points / their total, averaged; weights sum to 1."},
+        {"zh": "示范“{dimension}”：平均 {mean} → ({mean} − 1)/6 × 100 = {score}，权重 {weight}，贡献 {score} × {weight}。其余维度照此相加。",
+         "en": "Worked for '{dimension}': mean {mean} → ({mean} − 1)/6 × 100 = {score}, weight "
+               "{weight}, contribution {score} × {weight}. Add the other dimensions the same way."},
+    ],
+}
+
+
+@checker
 def check_csi(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     """Check a CSI computed by hand against :func:`kitlib.csi` on the same survey.
 
@@ -83,15 +100,20 @@ def check_csi(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     """
     from kitlib.service.indices import csi
 
-    feedback = Feedback("csi", lang, MESSAGES)
+    feedback = Feedback("csi", lang, MESSAGES, HINTS)
     given = feedback.number(answer, "csi")
     if given is None:
         return feedback.result()
     result = csi(survey)
-    if close(given, result.csi, tol=0.05):
-        feedback.right("csi", "csi_ok", value=fmt(result.csi, 1))
+    tol = decimals_tolerance(DECIMALS)
+    if close(given, result.csi, tol=tol):
+        feedback.right("csi", "csi_ok", value=fmt(result.csi, 1), tolerance=feedback.tolerance(DECIMALS))
         return feedback.result()
     table = result.dimensions
+    row = table.iloc[0]
+    name = row["dimension"] if "dimension" in table.columns else table.index[0]
+    feedback.step("csi", dimension=survey.codebook.label(name, lang), mean=fmt(row["mean"]),
+                  score=fmt(100 * (row["mean"] - 1) / 6, 1), weight=fmt(row["weight"], 3))
     high = max(survey.codebook.columns[c].scale_max for c in survey.codebook.items("servqual_P"))
     candidates = {
         "divided_by_max": float((100 * table["mean"] / high * table["weight"]).sum()),
@@ -100,8 +122,10 @@ def check_csi(answer, survey: Survey, lang: str = "zh") -> CheckResult:
         "weights_not_normalized": 100 * result.csi,
     }
     for mistake, predicted in candidates.items():
-        if close(given, predicted, tol=0.05):
+        if close(given, predicted, tol=tol):
             feedback.wrong("csi", mistake, mistake=mistake)
             return feedback.result()
+    if feedback.coarse("csi", given, result.csi, DECIMALS):
+        return feedback.result()
     feedback.wrong("csi", "csi_wrong")
     return feedback.result()

@@ -29,11 +29,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, fmt, read_labels, read_number
+from kitlib.exercises.feedback import Feedback, checker, fmt, is_unanswered, read_labels, read_number
 from kitlib.exercises.reference import kaiser_count, undo_reverse_coding
 from kitlib.exercises.result import CheckResult
+from kitlib.formatting import format_p
 
-__all__ = ["check_factor_analysis", "fit_value", "weakest_by_loading"]
+__all__ = ["HINTS", "check_factor_analysis", "fit_value", "weakest_by_loading"]
 
 PARTS = ("n_factors", "weakest_item", "fit_acceptable")
 CFI_MIN = 0.90
@@ -46,7 +47,8 @@ MESSAGES = {
     },
     "n_kaiser": {
         "zh": "{given} 是“特征值大于 1”规则（Kaiser 准则）的结果，它常常高估因子数。看平行分析：实际特征值要大于随机数据的特征值。",
-        "en": "{given} comes from the eigenvalue-greater-than-1 (Kaiser) rule, which often over-extracts. Use parallel analysis: observed eigenvalues must beat random-data ones.",
+        "en": "{given} comes from the eigenvalue-greater-than-1 (Kaiser) rule, which often "
+              "over-extracts. Use parallel analysis: observed eigenvalues must beat random-data ones.",
     },
     "n_items": {
         "zh": "{given} 是题目数，不是因子数。因子数看平行分析结果的 n_factors。",
@@ -85,8 +87,9 @@ MESSAGES = {
         "en": "Right: CFI = {cfi} and RMSEA = {rmsea} do not meet both CFI ≥ {cfi_min} and RMSEA ≤ {rmsea_max}: the model needs work.",
     },
     "fit_chi2": {
-        "zh": "卡方检验显著（p = {p}）不代表模型不可用：样本大时卡方几乎总是显著。看 CFI（≥ {cfi_min}）和 RMSEA（≤ {rmsea_max}）：CFI = {cfi}，RMSEA = {rmsea}。",
-        "en": "A significant chi-square (p = {p}) does not reject the model: with large samples it almost always is. Judge by CFI (≥ {cfi_min}) and RMSEA (≤ {rmsea_max}): CFI = {cfi}, RMSEA = {rmsea}.",
+        "zh": "卡方检验显著（{p}）不代表模型不可用：样本大时卡方几乎总是显著。看 CFI（≥ {cfi_min}）和 RMSEA（≤ {rmsea_max}）：CFI = {cfi}，RMSEA = {rmsea}。",
+        "en": "A significant chi-square ({p}) does not reject the model: with large samples it almost always "
+              "is. Judge by CFI (≥ {cfi_min}) and RMSEA (≤ {rmsea_max}): CFI = {cfi}, RMSEA = {rmsea}.",
     },
     "fit_too_strict": {
         "zh": "CFI = {cfi} 已达到 ≥ {cfi_min}，RMSEA = {rmsea} 已达到 ≤ {rmsea_max}：按常用标准模型可以接受。",
@@ -100,6 +103,45 @@ MESSAGES = {
         "zh": "fit_acceptable 应为 True 或 False。",
         "en": "fit_acceptable should be True or False.",
     },
+}
+
+HINTS = {
+    "n_factors": [
+        {"zh": "本题问的是平行分析的结论，不是“特征值大于 1”，也不是题目数。",
+         "en": "The task asks what parallel analysis suggests — not the eigenvalue-above-1 rule, not the number of items."},
+        {"zh": "平行分析：把实际数据的特征值与同样大小的随机数据的特征值比较；"
+               "只保留实际特征值大于随机特征值（simulated_quantile）的前几个成分，一旦不大于就停止。",
+         "en": "Parallel analysis compares the observed eigenvalues with those of random data of the same size; keep the "
+               "leading components whose observed eigenvalue beats the random one (simulated_quantile), and stop at the first that does not."},
+        {"zh": "示范第 1 个成分：实际特征值 {observed} > 随机 {simulated}，保留。"
+               "第 2 个：{observed_2} 对 {simulated_2}。照此往下数，直到实际值不再大于随机值。",
+         "en": "Worked for component 1: observed {observed} > random {simulated}, keep it. Component 2: {observed_2} "
+               "against {simulated_2}. Go on the same way until the observed value no longer beats the random one."},
+    ],
+    "weakest_item": [
+        {"zh": "“弱”的题是没有明确归属的题：它在哪个因子上的载荷都不大。",
+         "en": "A weak item has no clear home: it does not load strongly on any factor."},
+        {"zh": "对每道题取它在各因子上绝对值最大的载荷（它的“归属”有多强）；最弱的题是这个值最小的题。看载荷，不看平均分。",
+         "en": "For each item take its largest absolute loading across the factors (how strongly it belongs anywhere); the "
+               "weakest item is the one where that value is smallest. Loadings, not mean scores."},
+        {"zh": "示范 {item}：各因子载荷 {loadings}，绝对值最大的是 {highest}。对每道 P 题都这样算，再找最小的那个。",
+         "en": "Worked for {item}: loadings {loadings}; the largest in absolute value is {highest}. Do this for every P "
+               "item, then take the smallest."},
+    ],
+    "fit_acceptable": [
+        {"zh": "判断模型拟合看哪几个指标？它们是越大越好还是越小越好？",
+         "en": "Which indices decide whether the model fits, and is each better when higher or when lower?"},
+        {"zh": "常用标准：CFI ≥ {cfi_min}（越高越好）且 RMSEA ≤ {rmsea_max}（越低越好），两者都满足才算可以接受；样本大时卡方检验几乎总是显著，不作为依据。",
+         "en": "The usual cut-offs: CFI ≥ {cfi_min} (higher is better) and RMSEA ≤ {rmsea_max} (lower is better), both "
+               "met for an acceptable model; with large samples the chi-square test is almost always significant, so it does not decide."},
+        {"zh": "示范第一步：拟合结果中 CFI = {cfi}，与 {cfi_min} 比较——{cfi_verdict}。再用同样的方法看 RMSEA 是否 ≤ {rmsea_max}。",
+         "en": "Worked, first step: the fit gives CFI = {cfi}; compared with {cfi_min} it {cfi_verdict}. Check in the same "
+               "way whether RMSEA is ≤ {rmsea_max}."},
+    ],
+}
+CFI_VERDICT = {
+    True: {"zh": "达到了标准", "en": "meets the cut-off"},
+    False: {"zh": "没有达到标准", "en": "falls short of it"},
 }
 
 
@@ -118,6 +160,7 @@ def weakest_by_loading(loadings: pd.DataFrame, signed: bool = False) -> tuple[st
     return highest.idxmin(), highest
 
 
+@checker
 def check_factor_analysis(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     """Check the interpretation of parallel analysis, EFA loadings and CFA fit.
 
@@ -151,14 +194,18 @@ def check_factor_analysis(answer, survey: Survey, lang: str = "zh") -> CheckResu
     from kitlib.psychometrics.confirmatory import cfa
     from kitlib.psychometrics.exploratory import efa, parallel_analysis
 
-    feedback = Feedback("factor_analysis", lang, MESSAGES)
+    feedback = Feedback("factor_analysis", lang, MESSAGES, HINTS)
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()
     items = survey.servqual("P").dropna()
 
     if "n_factors" in parts:
-        n_factors = parallel_analysis(items).n_factors
+        analysis = parallel_analysis(items)
+        n_factors = analysis.n_factors
+        eigen = analysis.eigenvalues
+        feedback.step("n_factors", observed=fmt(eigen["observed"].iloc[0]), simulated=fmt(eigen["simulated_quantile"].iloc[0]),
+                      observed_2=fmt(eigen["observed"].iloc[1]), simulated_2=fmt(eigen["simulated_quantile"].iloc[1]))
         given = read_number(parts.get("n_factors"))
         if given is None:
             feedback.wrong("n_factors", "not_number", part="n_factors", given=parts.get("n_factors"))
@@ -169,15 +216,19 @@ def check_factor_analysis(answer, survey: Survey, lang: str = "zh") -> CheckResu
         elif given == items.shape[1]:
             feedback.wrong("n_factors", "n_items", mistake="n_items", given=int(given))
         else:
-            feedback.wrong("n_factors", "n_wrong")
+            feedback.wrong("n_factors", "n_wrong", attempted=not is_unanswered(parts.get("n_factors")))
     else:
         feedback.wrong("n_factors", "missing_part", part="n_factors", expected_kind="int")
 
     if "weakest_item" in parts:
         n_factors = parallel_analysis(items).n_factors
-        weakest, highest = weakest_by_loading(efa(items, n_factors).loadings)
+        loadings = efa(items, n_factors).loadings
+        weakest, highest = weakest_by_loading(loadings)
         labels = read_labels(parts.get("weakest_item"))
         item = labels[0].upper() if labels and len(labels) == 1 else None
+        example = item if item in loadings.index else loadings.index[0]  # the participant's own item if it is one
+        feedback.step("weakest_item", item=example, highest=fmt(highest[example]),
+                      loadings=", ".join(fmt(v) for v in loadings.loc[example]))
         if item == weakest:
             feedback.right("weakest_item", "weak_ok", item=weakest, loading=fmt(highest[weakest]))
         elif item is None:
@@ -195,13 +246,15 @@ def check_factor_analysis(answer, survey: Survey, lang: str = "zh") -> CheckResu
         feedback.wrong("weakest_item", "missing_part", part="weakest_item", expected_kind="one item id")
 
     given = parts.get("fit_acceptable")
+    feedback.step("fit_acceptable", cfi_min=CFI_MIN, rmsea_max=RMSEA_MAX)
     if not isinstance(given, bool):
-        feedback.wrong("fit_acceptable", "fit_format")
+        feedback.wrong("fit_acceptable", "fit_format", attempted=False)  # no fit numbers before a True/False
         return feedback.result()
     fit = cfa(items, survey.codebook.servqual_model("P")).fit
     cfi, rmsea, p = (fit_value(fit, name) for name in ("cfi", "rmsea", "pvalue"))
     acceptable = cfi >= CFI_MIN and rmsea <= RMSEA_MAX
-    values = {"cfi": fmt(cfi, 3), "rmsea": fmt(rmsea, 3), "p": fmt(p, 3), "cfi_min": CFI_MIN, "rmsea_max": RMSEA_MAX}
+    values = {"cfi": fmt(cfi, 3), "rmsea": fmt(rmsea, 3), "p": format_p(p), "cfi_min": CFI_MIN, "rmsea_max": RMSEA_MAX}
+    feedback.step("fit_acceptable", cfi=values["cfi"], cfi_verdict=CFI_VERDICT[cfi >= CFI_MIN][feedback.lang])
     if given == acceptable:
         feedback.right("fit_acceptable", "fit_ok" if acceptable else "fit_not_ok", **values)
     elif acceptable and p < 0.05:

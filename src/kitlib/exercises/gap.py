@@ -20,16 +20,19 @@ Retailing*, 64(1), 12–40.
 from __future__ import annotations
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, close_all, fmt, is_unanswered, read_numbers
+from kitlib.exercises.feedback import Feedback, checker, close_all, decimals_tolerance, fmt, is_unanswered
 from kitlib.exercises.reference import dimension_gaps, dimension_means, undo_reverse_coding
 from kitlib.exercises.result import CheckResult
 
-__all__ = ["check_gap"]
+__all__ = ["DECIMALS", "HINTS", "check_gap"]
+
+DECIMALS = 1  # the task asks for gaps to one decimal: tolerance ±0.05
+DIMENSION = {"zh": "维度", "en": "dimension"}
 
 MESSAGES = {
     "gap_ok": {
-        "zh": "各维度差距正确（P − E），最大的负差距在“{worst}”：{value}。",
-        "en": "All dimension gaps right (P − E); the largest shortfall is '{worst}': {value}.",
+        "zh": "各维度差距正确（P − E），最大的负差距在“{worst}”：{value}。{tolerance}",
+        "en": "All dimension gaps right (P − E); the largest shortfall is '{worst}': {value}. {tolerance}",
     },
     "reversed": {
         "zh": "符号反了：你算的是 E − P。SERVQUAL 差距 = 感知 P − 期望 E，负数表示服务没达到期望。",
@@ -48,8 +51,8 @@ MESSAGES = {
         "en": "'{dimension}' is off: the reverse-keyed item 13 was not recoded. kl.load_case data are already recoded; if you read the CSV yourself use 8 − x.",
     },
     "gap_wrong": {
-        "zh": "“{dimensions}”的差距不对。每个维度：先算每题 P 和 E 的平均分，差距 = P 平均 − E 平均，再对该维度的题目取平均。",
-        "en": "The gaps of {dimensions} are wrong. For each dimension: mean of each P and E item, gap = P mean − E mean, then average over the dimension's items.",
+        "zh": "“{dimensions}”的差距不对，也不像常见的错误（E − P、只用 P、用了全部部门、没有反向计分）。",
+        "en": "The gaps of {dimensions} are wrong, and not in one of the usual ways (E − P, P only, all providers, item 13 not recoded).",
     },
     "missing_dimensions": {
         "zh": "缺少维度：{dimensions}。答案要包含五个维度。",
@@ -58,13 +61,29 @@ MESSAGES = {
 }
 
 
+HINTS = {
+    "gap": [
+        {"zh": "先确认三件事：只用了“{provider}”的行吗？是 P 减 E 吗？第 13 题反向计分了吗？",
+         "en": "Check three things first: only the rows of '{provider}'? P minus E? Item 13 recoded?"},
+        {"zh": "SERVQUAL 差距 = 感知 P − 期望 E。每道题先算 P 平均和 E 平均，差距 = P 平均 − E 平均；维度差距 = 该维度各题差距的平均。",
+         "en": "The SERVQUAL gap is perception P − expectation E. Per item, mean P − mean E; a dimension's gap is the mean of its items' gaps."},
+        {"zh": "示范“{dimension}”：题目 {items}；P 题平均 {p_mean}，E 题平均 {e_mean}，差距 = {p_mean} − {e_mean} = {gap}。其余维度照此计算。",
+         "en": "Worked for '{dimension}': items {items}; mean of the P items {p_mean}, of the E items "
+               "{e_mean}; gap = {p_mean} − {e_mean} = {gap}. Do the other dimensions the same way."},
+    ],
+}
+
+
+@checker
 def check_gap(answer, survey: Survey, provider: str, lang: str = "zh") -> CheckResult:
     """Check the hand-computed gap P − E per SERVQUAL dimension for one provider.
 
     Parameters
     ----------
-    answer : dict or Series
-        ``{dimension: gap}`` for the five dimensions.
+    answer : dict, Series, DataFrame or GapResult
+        ``{dimension: gap}`` for the five dimensions, keyed by codes, Chinese
+        or English names; or a table with a ``gap`` column (``kl.servqual_gaps(...)``
+        itself, or its ``.dimensions``).  Tolerance ±0.05 (one decimal).
     survey : Survey
         The whole case (all providers), as loaded.
     provider : str
@@ -75,7 +94,8 @@ def check_gap(answer, survey: Survey, provider: str, lang: str = "zh") -> CheckR
     -------
     CheckResult
         Typical mistakes recognised: ``reversed`` (E − P), ``perception_only``,
-        ``all_providers``, ``not_recoded``.
+        ``all_providers``, ``not_recoded``; shape problems ``shape_index``,
+        ``shape_rows``, ``shape_columns``, ``unknown_keys``, ``missing_keys``.
 
     Example
     -------
@@ -90,24 +110,29 @@ def check_gap(answer, survey: Survey, provider: str, lang: str = "zh") -> CheckR
     ----------
     Zeithaml, V. A., Parasuraman, A., & Berry, L. L. (1990). *Delivering Quality Service*. Free Press.
     """
-    feedback = Feedback("gap", lang, MESSAGES)
-    if is_unanswered(answer):
-        return feedback.unanswered()
-    given = read_numbers(answer)
+    feedback = Feedback("gap", lang, MESSAGES, HINTS)
     book = survey.codebook
-    if given is None:
-        feedback.wrong("gap", "not_mapping", mistake="not_mapping", keys=", ".join(book.dimensions), given=type(answer).__name__)
-        return feedback.result()
     data = survey.filter(provider=provider).data
     expected = dimension_gaps(data, book)
-    missing = [d for d in expected.index if d not in given]
-    if missing:
-        feedback.wrong("gap", "missing_dimensions", dimensions=", ".join(missing))
+    feedback.step("gap", provider=provider)
+    if is_unanswered(answer):
+        return feedback.unanswered("gap")
+    labels = {d: book.dimensions.get(d, {"zh": d, "en": d}) for d in expected.index}
+    given = feedback.keyed("gap", answer, labels, "gap", DIMENSION)
+    if given is None:
         return feedback.result()
-    if close_all(given, expected):
+    tol = decimals_tolerance(DECIMALS)
+    if close_all(given, expected, tol):
         worst = expected.idxmin()
-        feedback.right("gap", "gap_ok", worst=book.label(worst, lang), value=fmt(expected[worst]))
+        feedback.right("gap", "gap_ok", worst=book.label(worst, lang), value=fmt(expected[worst]),
+                       tolerance=feedback.tolerance(DECIMALS))
         return feedback.result()
+    wrong = [d for d in expected.index if not close_all(given, {d: expected[d]}, tol)]
+    first = wrong[0]
+    pairs = [(e, p) for d, e, p in book.servqual_pairs() if d == first]
+    feedback.step("gap", dimension=book.label(first, lang), items=", ".join(p for _, p in pairs),
+                  p_mean=fmt(data[[p for _, p in pairs]].mean().mean()),
+                  e_mean=fmt(data[[e for e, _ in pairs]].mean().mean()), gap=fmt(expected[first]))
     raw = dimension_gaps(undo_reverse_coding(data, book), book)
     candidates = {
         "reversed": -expected,
@@ -115,12 +140,13 @@ def check_gap(answer, survey: Survey, provider: str, lang: str = "zh") -> CheckR
         "all_providers": dimension_gaps(survey.data, book),
     }
     for mistake, predicted in candidates.items():
-        if close_all(given, predicted):
+        if close_all(given, predicted, tol):
             feedback.wrong("gap", mistake, mistake=mistake, provider=provider)
             return feedback.result()
-    wrong = [d for d in expected.index if not close_all(given, {d: expected[d]})]
-    if all(close_all(given, {d: raw[d]}) for d in wrong):
+    if all(close_all(given, {d: raw[d]}, tol) for d in wrong):
         feedback.wrong("gap", "not_recoded", mistake="not_recoded", dimension=", ".join(book.label(d, lang) for d in wrong))
+    elif all(close_all(given, {d: expected[d]}, decimals_tolerance(DECIMALS - 1)) for d in wrong):
+        feedback.coarse("gap", given[first], expected[first], DECIMALS)
     else:
         feedback.wrong("gap", "gap_wrong", dimensions=", ".join(book.label(d, lang) for d in wrong))
     return feedback.result()

@@ -25,11 +25,11 @@ from __future__ import annotations
 import pandas as pd
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, read_labels, read_mapping
+from kitlib.exercises.feedback import Feedback, checker, fmt, is_unanswered, read_labels, read_mapping
 from kitlib.exercises.result import CheckResult
 from kitlib.service.indices import QUADRANTS
 
-__all__ = ["check_ipa", "quadrant_key"]
+__all__ = ["HINTS", "check_ipa", "quadrant_key"]
 
 PARTS = ("quadrants", "priority")
 
@@ -37,11 +37,13 @@ MESSAGES = {
     "quadrants_ok": {"zh": "五个维度的象限都对。", "en": "All five quadrants right."},
     "axes_swapped": {
         "zh": "重要性和表现的轴用反了：“重点改进”是重要性高、表现低；“可能过度投入”是重要性低、表现高。",
-        "en": "Importance and performance axes are swapped: 'concentrate here' is high importance with low performance; 'possible overkill' is low importance with high performance.",
+        "en": "Importance and performance axes are swapped: 'concentrate here' is high importance "
+              "with low performance; 'possible overkill' is low importance with high performance.",
     },
     "midpoint_cut": {
         "zh": "你把表现的分界线放在量表中点（{midpoint}）。本练习用各维度表现的平均值（{cut}）作分界线（以数据为中心的十字线）。",
-        "en": "You split performance at the scale midpoint ({midpoint}). This exercise splits at the mean performance of the dimensions ({cut}) (data-centred crosshairs).",
+        "en": "You split performance at the scale midpoint ({midpoint}). This exercise splits "
+              "at the mean performance of the dimensions ({cut}) (data-centred crosshairs).",
     },
     "quadrant_wrong": {
         "zh": "{units} 的象限不对。重要性 ≥ {icut} 为高，表现 ≥ {pcut} 为高（等于分界值算高）。",
@@ -61,6 +63,35 @@ MESSAGES = {
         "en": "The priorities are all dimensions in the 'concentrate here' quadrant (high importance, low performance).",
     },
 }
+HINTS = {
+    "quadrants": [
+        {"zh": "每个维度问两个问题：它的重要性高还是低？表现高还是低？",
+         "en": "Ask two questions of every dimension: is its importance high or low? Is its performance high or low?"},
+        {"zh": "IPA 的十字线放在各维度重要性的平均值和表现的平均值上（等于分界值算高）。"
+               "重要性高、表现低 = 重点改进；都高 = 继续保持；都低 = 低优先；重要性低、表现高 = 可能过度投入。",
+         "en": "IPA puts the crosshairs at the mean importance and the mean performance of the dimensions (ties count as "
+               "high). High importance with low performance = concentrate here; both high = keep up the good work; both "
+               "low = low priority; low importance with high performance = possible overkill."},
+        {"zh": "示范“{dimension}”：重要性 {importance}，分界值 {icut}，所以{importance_level}；"
+               "表现 {performance}，分界值 {pcut}，所以{performance_level}；象限 = {quadrant}。其余维度照此判断。",
+         "en": "Worked for '{dimension}': importance {importance} against the cut {icut}, so {importance_level}; "
+               "performance {performance} against {pcut}, so {performance_level}; quadrant: {quadrant}. Do the other dimensions the same way."},
+    ],
+    "priority": [
+        {"zh": "在哪里投入改进最值得：大家很在乎、却做得不好的地方。",
+         "en": "Where is improvement worth most? Where people care a lot and the service does poorly."},
+        {"zh": "优先改进 = “重点改进”象限中的全部维度：重要性高且表现低。只看表现最低或只看重要性最高都不够。",
+         "en": "The priorities are all dimensions in the 'concentrate here' quadrant: high importance and low performance. "
+               "Lowest performance alone, or highest importance alone, is not enough."},
+        {"zh": "示范“{dimension}”：重要性 {importance}（分界 {icut}），"
+               "表现 {performance}（分界 {pcut}），落在“{quadrant}”象限，所以{verdict}。对每个维度都这样判断。",
+         "en": "Worked for '{dimension}': importance {importance} (cut {icut}), performance {performance} (cut {pcut}): "
+               "quadrant '{quadrant}', so it {verdict}. Decide every dimension the same way."},
+    ],
+}
+LEVEL = {True: {"zh": "高", "en": "high"}, False: {"zh": "低", "en": "low"}}
+PRIORITY_VERDICT = {True: {"zh": "是优先改进对象", "en": "is a priority"},
+                    False: {"zh": "不是优先改进对象", "en": "is not a priority"}}
 QUADRANT_NAMES = {key: (key, names["en"].lower(), names["zh"]) for key, names in QUADRANTS.items()}
 SWAP = {"concentrate": "overkill", "overkill": "concentrate"}
 
@@ -80,6 +111,7 @@ def _units(value, survey: Survey) -> list[str]:
     return keys
 
 
+@checker
 def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     """Check IPA quadrants of the dimensions and the priorities.
 
@@ -110,7 +142,7 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     """
     from kitlib.service.indices import ipa, quadrant
 
-    feedback = Feedback("ipa", lang, MESSAGES)
+    feedback = Feedback("ipa", lang, MESSAGES, HINTS)
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()
@@ -118,6 +150,15 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     table = result.table.set_index("unit")
     expected = table["quadrant"]
     label = lambda units: ", ".join(survey.codebook.label(u, lang) for u in units)  # noqa: E731
+
+    def worked(part: str, unit) -> None:  # the worked step quotes one dimension's numbers
+        row = table.loc[unit]
+        high_i, high_p = row["importance"] >= result.importance_cut, row["performance"] >= result.performance_cut
+        feedback.step(part, dimension=survey.codebook.label(unit, lang), importance=fmt(row["importance"]),
+                      performance=fmt(row["performance"]), icut=fmt(result.importance_cut), pcut=fmt(result.performance_cut),
+                      importance_level=LEVEL[bool(high_i)][lang], performance_level=LEVEL[bool(high_p)][lang],
+                      quadrant=QUADRANTS[row["quadrant"]][lang],
+                      verdict=PRIORITY_VERDICT[row["quadrant"] == "concentrate"][lang])
 
     given = read_mapping(parts.get("quadrants"))
     if given is None:
@@ -128,6 +169,7 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
         scale = [survey.codebook.columns[c] for c in survey.codebook.items("servqual_P")]
         midpoint = (scale[0].scale_min + scale[0].scale_max) / 2
         at_midpoint = pd.Series(quadrant(table["importance"], table["performance"], result.importance_cut, midpoint), index=expected.index)
+        worked("quadrants", expected.index[0])
         if (answer_series == expected).all():
             feedback.right("quadrants", "quadrants_ok")
         elif (answer_series == expected.replace(SWAP)).all():
@@ -136,9 +178,12 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
             feedback.wrong("quadrants", "midpoint_cut", mistake="midpoint_cut", midpoint=f"{midpoint:g}", cut=f"{result.performance_cut:.2f}")
         else:
             wrong = list(expected.index[answer_series != expected])
-            feedback.wrong("quadrants", "quadrant_wrong", units=label(wrong), icut=f"{result.importance_cut:.2f}", pcut=f"{result.performance_cut:.2f}")
+            worked("quadrants", wrong[0])
+            feedback.wrong("quadrants", "quadrant_wrong", attempted=not is_unanswered(parts.get("quadrants")),
+                           units=label(wrong), icut=f"{result.importance_cut:.2f}", pcut=f"{result.performance_cut:.2f}")
 
     priority = set(_units(parts.get("priority"), survey))
+    worked("priority", next((u for u in sorted(priority) if u in table.index), table.index[0]))
     concentrate = set(expected.index[expected == "concentrate"])
     if priority == concentrate:
         feedback.right("priority", "priority_ok", units=label(sorted(concentrate)))
@@ -147,5 +192,5 @@ def check_ipa(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     elif priority == {table["performance"].idxmin()}:
         feedback.wrong("priority", "priority_lowest_performance", mistake="priority_lowest_performance")
     else:
-        feedback.wrong("priority", "priority_wrong")
+        feedback.wrong("priority", "priority_wrong", attempted=not is_unanswered(parts.get("priority")))
     return feedback.result()

@@ -26,11 +26,23 @@ import numpy as np
 import pandas as pd
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, close_all, fmt, is_unanswered, read_labels, read_numbers
-from kitlib.exercises.result import CheckResult
+from kitlib.exercises.feedback import Feedback, checker, close_all, decimals_tolerance, fmt, is_unanswered, read_labels, read_numbers
+from kitlib.exercises.result import CheckResult, Finding
 from kitlib.service.kano import ANSWER_OPTIONS, CATEGORIES, CATEGORY_NAMES, kano_classify
 
-__all__ = ["better_worse", "category_letter", "check_better_worse", "check_kano", "classify", "explain_pair", "kano_counts"]
+__all__ = [
+    "BW_DECIMALS",
+    "better_worse",
+    "category_letter",
+    "check_better_worse",
+    "check_kano",
+    "classify",
+    "exercise_pairs",
+    "explain_pair",
+    "kano_counts",
+]
+
+BW_DECIMALS = 2  # Better/Worse to two decimals: tolerance ±0.005
 
 REASONS = {
     "A": {
@@ -104,9 +116,14 @@ MESSAGES = {
     },
     "qr_confused": {
         "zh": "可疑（Q）和反向（R）弄混了：两次都“喜欢”或两次都“不喜欢”是 Q（矛盾）；更喜欢没有该功能才是 R。",
-        "en": "Questionable (Q) and reverse (R) are mixed up: liking (or disliking) both presence and absence is Q (a contradiction); preferring the feature absent is R.",
+        "en": "Questionable (Q) and reverse (R) are mixed up: liking (or disliking) both "
+              "presence and absence is Q (a contradiction); preferring the feature absent is R.",
     },
-    "kano_wrong": {"zh": "第 {position} 组：{explanation}", "en": "Pair {position}: {explanation}"},
+    "kano_wrong": {
+        "zh": "第 {positions} 组的类别不对（共 {n_wrong} 组）。",
+        "en": "Pair(s) {positions} are not right ({n_wrong} in all).",
+    },
+    "pair_wrong": {"zh": "第 {position} 组还不对。", "en": "Pair {position} is not right yet."},
     "length": {
         "zh": "要给出 {n} 个类别（每组回答一个），你给了 {given} 个。",
         "en": "Give {n} categories (one per answer pair); you gave {given}.",
@@ -118,11 +135,67 @@ MESSAGES = {
 }
 
 
+KANO_HINTS = {
+    "categories": [
+        {"zh": "先确认读表方向：行是“具备时”的回答，列是“不具备时”的回答。再看第 {position} 组：{f} 和 {d} 分别在哪一行、哪一列？",
+         "en": "Check the direction first: rows are the answer for 'present', columns for "
+               "'absent'. Then pair {position}: which row is {f}, which column is {d}?"},
+        {"zh": "六类的含义：A 有了惊喜、没有也行；O 有了满意、没有不满；M 有了理所当然、没有不满；I 都无所谓；"
+               "R 更希望没有；Q 有和没有都喜欢（或都不喜欢），回答矛盾。",
+         "en": "The six categories: A delights when present, fine when absent; O satisfies when present, dissatisfies when absent; "
+               "M taken for granted, dissatisfies when absent; I indifferent either way; R prefers it absent; "
+               "Q likes (or dislikes) both presence and absence, a contradiction."},
+        {"zh": "示范第 {position} 组：{explanation}", "en": "Worked for pair {position}: {explanation}"},
+    ],
+}
+EXERCISE_CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+
+
+def exercise_pairs(survey: Survey, feature: str, n: int = 12, seed: int = 0) -> pd.DataFrame:
+    """``n`` answer pairs for classifying by hand, covering all six KANO categories.
+
+    The pairs come from ``feature``'s answers; a category its answers lack is
+    taken from the other features' answers (so Q and R are always in the set).
+    The order is shuffled with ``seed`` so that the categories do not come in blocks.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``functional``, ``dysfunctional`` (codes 1..5) and ``feature``.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> pairs = exercise_pairs(kl.load_case("it_firm"), "F03")
+    >>> sorted(str(c) for c in set(classify(pairs["functional"], pairs["dysfunctional"])))
+    ['A', 'I', 'M', 'O', 'Q', 'R']
+    """
+    frames = []
+    order = [feature] + [f for f in survey.codebook.kano_pairs() if f != feature]
+    for name in order:
+        f, d = survey.codebook.kano_pairs()[name]
+        both = survey.data[[f, d]].dropna().astype(int).set_axis(["functional", "dysfunctional"], axis=1)
+        frames.append(both.assign(feature=name, category=classify(both["functional"], both["dysfunctional"])))
+    pool = pd.concat(frames, ignore_index=True)
+    chosen = []
+    for category in EXERCISE_CATEGORIES:  # one of each first, from the feature itself where it has one
+        rows = pool.index[pool["category"] == category]
+        if len(rows):
+            chosen.append(rows[0])
+    own = pool.index[(pool["feature"] == feature) & ~pool.index.isin(chosen)]
+    chosen += list(own[: max(n - len(chosen), 0)])
+    picked = pool.loc[chosen[:n]].sample(frac=1, random_state=seed)
+    return picked[["functional", "dysfunctional", "feature"]].reset_index(drop=True)
+
+
 def _pairs(pairs) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(pairs, pd.DataFrame) and {"functional", "dysfunctional"} <= set(pairs.columns):
+        pairs = pairs[["functional", "dysfunctional"]]
     frame = pd.DataFrame(np.asarray(pairs, dtype=int).reshape(-1, 2), columns=["f", "d"])
     return frame["f"].to_numpy(), frame["d"].to_numpy()
 
 
+@checker
 def check_kano(answer, pairs, lang: str = "zh") -> CheckResult:
     """Check categories assigned by hand to (functional, dysfunctional) answer pairs.
 
@@ -138,6 +211,8 @@ def check_kano(answer, pairs, lang: str = "zh") -> CheckResult:
     -------
     CheckResult
         Typical mistakes: ``transposed``, ``codes_reversed``, ``mo_swapped``, ``qr_confused``.
+        Which pairs are wrong is named; the category of a pair is shown only as
+        the worked step (``hint_level=3``), after an attempt.
 
     Example
     -------
@@ -148,7 +223,7 @@ def check_kano(answer, pairs, lang: str = "zh") -> CheckResult:
     ----------
     Berger, C. et al. (1993). *Center for Quality Management Journal*, 2(4), 3–36.
     """
-    feedback = Feedback("kano", lang, MESSAGES)
+    feedback = Feedback("kano", lang, MESSAGES, KANO_HINTS)
     if is_unanswered(answer) or (isinstance(answer, (list, tuple)) and all(a is None or a is ... for a in answer)):
         return feedback.unanswered()
     functional, dysfunctional = _pairs(pairs)
@@ -174,24 +249,30 @@ def check_kano(answer, pairs, lang: str = "zh") -> CheckResult:
         "qr_confused": np.asarray([swap[c] if c in "QR" else c for c in expected]),
     }
     wrong = np.flatnonzero(letters != expected)
+    first = int(wrong[0])
+    feedback.step("categories", position=first + 1, f=int(functional[first]), d=int(dysfunctional[first]),
+                  explanation=explain_pair(int(functional[first]), int(dysfunctional[first]), expected[first], lang))
+    positions = ", ".join(str(int(i) + 1) for i in wrong)
     for mistake, predicted in candidates.items():
         if (predicted != expected).any() and (letters[wrong] == predicted[wrong]).all():
             feedback.wrong("categories", mistake, mistake=mistake)
             break
-    for position in wrong:
-        explanation = explain_pair(int(functional[position]), int(dysfunctional[position]), expected[position], lang)
-        feedback.wrong(f"#{position + 1}", "kano_wrong", position=position + 1, explanation=explanation)
+    else:
+        feedback.wrong("categories", "kano_wrong", positions=positions, n_wrong=len(wrong))
+    for position in wrong:  # which pairs, never their categories
+        feedback.findings.append(Finding(f"#{position + 1}", False, feedback.say("pair_wrong", position=position + 1)))
     return feedback.result()
 
 
 BW_PARTS = ("better", "worse", "improve_first")
 
 BW_MESSAGES = {
-    "better_ok": {"zh": "Better 系数全部正确。", "en": "All Better coefficients right."},
-    "worse_ok": {"zh": "Worse 系数全部正确（负数）。", "en": "All Worse coefficients right (negative)."},
+    "better_ok": {"zh": "Better 系数全部正确。{tolerance}", "en": "All Better coefficients right. {tolerance}"},
+    "worse_ok": {"zh": "Worse 系数全部正确（负数）。{tolerance}", "en": "All Worse coefficients right (negative). {tolerance}"},
     "worse_sign": {
         "zh": "Worse 的大小对了，但按惯例取负号：Worse = −(O + M) / (A + O + M + I)，表示缺少该功能时满意度下降多少。",
-        "en": "The size of Worse is right but by convention it is negative: Worse = −(O + M) / (A + O + M + I), how much satisfaction drops without the feature.",
+        "en": "The size of Worse is right but by convention it is negative: Worse = −(O "
+              "+ M) / (A + O + M + I), how much satisfaction drops without the feature.",
     },
     "with_rq": {
         "zh": "分母多算了 R 和 Q。Better/Worse 的分母只用 A + O + M + I（可疑和反向回答不计）。",
@@ -199,7 +280,8 @@ BW_MESSAGES = {
     },
     "mo_swapped": {
         "zh": "Better 里用了 M 而不是 O：Better = (A + O) / (A + O + M + I)。必备型 M 做好了也不加分，只进 Worse = −(O + M) / (A + O + M + I)。",
-        "en": "Better uses M instead of O: Better = (A + O) / (A + O + M + I). Must-be M earns nothing when done well; it only enters Worse = −(O + M) / (A + O + M + I).",
+        "en": "Better uses M instead of O: Better = (A + O) / (A + O + M + I). Must-be M earns "
+              "nothing when done well; it only enters Worse = −(O + M) / (A + O + M + I).",
     },
     "coef_wrong": {
         "zh": "{part} 不对（{features}）。先用 kl.kano_classify 得到每人每个功能的类别，再数 A、O、M、I。",
@@ -224,6 +306,30 @@ BW_MESSAGES = {
 }
 
 
+BW_HINTS = {
+    "better": [
+        {"zh": "Better 看的是“有了会更满意”的回答：哪些类别属于这一边？",
+         "en": "Better is about answers that make people more satisfied when the feature is there: which categories are those?"},
+        {"zh": "Better = (A + O) / (A + O + M + I)；R 和 Q 不进分母。", "en": "Better = (A + O) / (A + O + M + I); R and Q stay out of the denominator."},
+        {"zh": "示范 {feature}：A = {A}，O = {O}，M = {M}，I = {I}；Better = ({A} + {O}) / ({A} + {O} + {M} + {I})。",
+         "en": "Worked for {feature}: A = {A}, O = {O}, M = {M}, I = {I}; Better = ({A} + {O}) / ({A} + {O} + {M} + {I})."},
+    ],
+    "worse": [
+        {"zh": "Worse 看的是“没有时会不满”的回答，并且按惯例取负号。",
+         "en": "Worse is about answers that dissatisfy when the feature is missing, and by convention it is negative."},
+        {"zh": "Worse = −(O + M) / (A + O + M + I)；R 和 Q 不进分母。", "en": "Worse = −(O + M) / (A + O + M + I); R and Q stay out of the denominator."},
+        {"zh": "示范 {feature}：A = {A}，O = {O}，M = {M}，I = {I}；Worse = −({O} + {M}) / ({A} + {O} + {M} + {I})。",
+         "en": "Worked for {feature}: A = {A}, O = {O}, M = {M}, I = {I}; Worse = −({O} + {M}) / ({A} + {O} + {M} + {I})."},
+    ],
+    "improve_first": [
+        {"zh": "先消除不满，再创造惊喜。", "en": "Remove dissatisfaction before adding delight."},
+        {"zh": "比较各功能 Worse 的绝对值：最大（最负）的那个缺失时最让人不满。",
+         "en": "Compare the absolute Worse values: the largest (most negative) hurts most when missing."},
+        {"zh": "示范：Worse 从最负到最不负依次为 {ranking}。", "en": "Worked: Worse from most to least negative: {ranking}."},
+    ],
+}
+
+
 def kano_counts(survey: Survey) -> pd.DataFrame:
     """Counts of A, O, M, I, R, Q per feature from the survey's KANO answer pairs."""
     rows = {}
@@ -241,22 +347,26 @@ def better_worse(counts: pd.DataFrame, denominator: str = "AOMI") -> tuple[pd.Se
 
 
 def _coefficient(feedback: Feedback, part: str, given, expected: pd.Series, candidates: dict) -> bool:
+    if isinstance(given, pd.DataFrame) and part in given.columns:
+        given = given.set_index("feature")[part] if "feature" in given.columns else given[part]
     given = read_numbers(given)
     if given is None:
         feedback.wrong(part, "missing_part", part=part, expected_kind="dict {feature: value}")
         return False
-    if close_all(given, expected):
-        feedback.right(part, f"{part}_ok")
+    tol = decimals_tolerance(BW_DECIMALS)
+    if close_all(given, expected, tol):
+        feedback.right(part, f"{part}_ok", tolerance=feedback.tolerance(BW_DECIMALS))
         return True
     for mistake, predicted in candidates.items():
-        if close_all(given, predicted):
+        if close_all(given, predicted, tol):
             feedback.wrong(part, mistake, mistake=mistake)
             return False
-    wrong = [f for f in expected.index if not close_all(given, {f: expected[f]})]
+    wrong = [f for f in expected.index if not close_all(given, {f: expected[f]}, tol)]
     feedback.wrong(part, "coef_wrong", part=part, features=", ".join(wrong))
     return False
 
 
+@checker
 def check_better_worse(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     """Check Better/Worse coefficients per feature and the feature to improve first.
 
@@ -285,11 +395,14 @@ def check_better_worse(answer, survey: Survey, lang: str = "zh") -> CheckResult:
     ----------
     Berger, C. et al. (1993). *Center for Quality Management Journal*, 2(4), 3–36.
     """
-    feedback = Feedback("better_worse", lang, BW_MESSAGES)
+    feedback = Feedback("better_worse", lang, BW_MESSAGES, BW_HINTS)
     parts = feedback.parts(answer, BW_PARTS)
     if parts is None:
         return feedback.result()
     counts = kano_counts(survey)
+    example = counts.index[0]
+    for part in ("better", "worse"):
+        feedback.step(part, feature=example, **{c: int(counts.loc[example, c]) for c in "AOMI"})
     better, worse = better_worse(counts)
     better_rq, worse_rq = better_worse(counts, denominator="AOMIRQ")
     better_swapped = (counts["A"] + counts["M"]) / counts[list("AOMI")].sum(axis=1)
@@ -304,6 +417,7 @@ def check_better_worse(answer, survey: Survey, lang: str = "zh") -> CheckResult:
         return feedback.result()
     given = labels[0]
     first = worse.idxmin()
+    feedback.step("improve_first", ranking=", ".join(f"{f} {fmt(v)}" for f, v in worse.sort_values().head(4).items()))
     name = survey.codebook.label(first, lang)
     if given in (first, name):
         feedback.right("improve_first", "first_ok", feature=f"{first} {name}", worse=fmt(worse[first]))

@@ -22,11 +22,22 @@ Service*, ch. 5 "Gap 2: setting service standards". Free Press.
 from __future__ import annotations
 
 from kitlib.data.survey import Survey
-from kitlib.exercises.feedback import Feedback, close, fmt, read_labels, read_number
+from kitlib.exercises.feedback import (
+    Feedback,
+    checker,
+    close,
+    decimals_tolerance,
+    fmt,
+    is_unanswered,
+    read_labels,
+    read_number,
+)
 from kitlib.exercises.reference import dimension_gaps, dimension_means
 from kitlib.exercises.result import CheckResult
 
-__all__ = ["check_service_standard"]
+__all__ = ["DECIMALS", "HINTS", "check_service_standard"]
+
+DECIMALS = 2  # baseline and gap change to two decimals: tolerance ±0.005
 
 PARTS = ("focus_dimension", "baseline", "target", "pdca_order", "gap_change")
 
@@ -52,7 +63,8 @@ MESSAGES = {
     "focus_ok": {"zh": "重点维度选对了：“{dimension}”差距最大（{gap}）。", "en": "Right focus: '{dimension}' has the largest shortfall ({gap})."},
     "focus_lowest_p": {
         "zh": "“{given}”的感知分最低，但标准要针对差距（P − E）最大的维度：期望高的地方同样的分数意味着更大的失望。",
-        "en": "'{given}' has the lowest perception, but the standard should target the largest gap (P − E): the same score disappoints more where expectations are high.",
+        "en": "'{given}' has the lowest perception, but the standard should target the largest "
+              "gap (P − E): the same score disappoints more where expectations are high.",
     },
     "focus_smallest_gap": {
         "zh": "“{given}”的差距最小（是优势）。差距是负数，要选最负的那个维度。",
@@ -62,8 +74,9 @@ MESSAGES = {
         "zh": "“{given}”是用全部两轮数据选出的。计划阶段只能用培训前的 {wave} 数据。",
         "en": "'{given}' was chosen from both waves. At the Plan stage only the {wave} (before) data exist.",
     },
-    "focus_wrong": {"zh": "“{given}”不是差距最大的维度。比较 {wave} 各维度的 P − E。", "en": "'{given}' is not the dimension with the largest gap. Compare P − E per dimension in {wave}."},
-    "baseline_ok": {"zh": "基线正确：{value}。", "en": "Right baseline: {value}."},
+    "focus_wrong": {"zh": "“{given}”不是差距最大的维度。比较 {wave} 各维度的 P − E。",
+                    "en": "'{given}' is not the dimension with the largest gap. Compare P − E per dimension in {wave}."},
+    "baseline_ok": {"zh": "基线正确：{value}。{tolerance}", "en": "Right baseline: {value}. {tolerance}"},
     "baseline_expectation": {
         "zh": "这是期望值 E 的平均分。基线是现在的感知值 P（培训前），目标在它之上。",
         "en": "That is the expectation (E) mean. The baseline is the current perception P (before training); the target lies above it.",
@@ -103,8 +116,8 @@ MESSAGES = {
         "en": "pdca_order should be a list of the four activity names: {allowed}.",
     },
     "change_ok": {
-        "zh": "差距变化正确：{value}（正数表示差距缩小，改进有效）。",
-        "en": "Right change in the gap: {value} (positive means the gap narrowed: the improvement worked).",
+        "zh": "差距变化正确：{value}（正数表示差距缩小，改进有效）。{tolerance}",
+        "en": "Right change in the gap: {value} (positive means the gap narrowed: the improvement worked). {tolerance}",
     },
     "change_reversed": {
         "zh": "符号反了：变化 = 培训后差距 − 培训前差距。差距从 −1.5 变到 −0.8，变化是 +0.7（变好）。",
@@ -124,6 +137,55 @@ MESSAGES = {
     },
 }
 
+HINTS = {
+    "focus_dimension": [
+        {"zh": "哪个数字说明服务离期望最远？只用改进之前就已有的数据。",
+         "en": "Which number shows where the service falls furthest short of expectations? Use only data that exist before the change."},
+        {"zh": "服务标准针对差距 P − E 最大（最负）的维度，而不是感知分最低的维度；计划阶段只有 {wave} 的数据。",
+         "en": "The standard targets the dimension with the largest gap P − E (the most negative), not the lowest "
+               "perception; at the Plan stage only the {wave} data exist."},
+        {"zh": "示范“{dimension}”（{provider}，{wave}）：P 平均 {p_mean} − E 平均 {e_mean} = 差距 {gap}。每个维度都这样算，选最负的。",
+         "en": "Worked for '{dimension}' ({provider}, {wave}): P mean {p_mean} − E mean {e_mean} = gap {gap}. Do every "
+               "dimension, then pick the most negative."},
+    ],
+    "baseline": [
+        {"zh": "基线是“现在的水平”，要和目标用同一把尺子（1–7 分）。",
+         "en": "The baseline is today's level, on the same 1–7 ruler as the target."},
+        {"zh": "基线 = {provider} 在 {wave}（培训前）重点维度各 P 题的平均分（先算每题平均，再取平均）；不是 E，也不是差距。",
+         "en": "Baseline = the mean of the focus dimension's P items for {provider} in {wave} (before training): item "
+               "means, then their mean; not E, not the gap."},
+        {"zh": "示范“{dimension}”：P 题 {items} 的平均分为 {means}，基线 = 它们的平均 = {value}。",
+         "en": "Worked for '{dimension}': the P items {items} have means {means}; baseline = their mean = {value}."},
+    ],
+    "target": [
+        {"zh": "标准是要达到的目标：它应当在现状之上还是之下？能达到吗？",
+         "en": "A standard is a goal to reach: should it lie above or below today's level? Can it be reached?"},
+        {"zh": "目标要高于基线，并且在量表范围 1–{max} 之内；一轮改进通常提高 0.3–0.5 分比较现实。",
+         "en": "The target lies above the baseline and within the 1–{max} scale; one improvement cycle realistically gains 0.3–0.5 points."},
+        {"zh": "示范：基线 {baseline} + 0.3 = {example}，高于基线，且 ≤ {max}。",
+         "en": "Worked: baseline {baseline} + 0.3 = {example}, above the baseline and ≤ {max}."},
+    ],
+    "pdca_order": [
+        {"zh": "哪件事必须先存在，另一件事才能做？比如：没有标准，能培训吗？",
+         "en": "What has to exist before the next thing can happen? Can staff be trained on a standard nobody has written?"},
+        {"zh": "PDCA：计划（定标准和目标）→ 执行（培训、按标准服务）→ 检查（再调查、比较前后）→ 处理（固化或调整）。",
+         "en": "PDCA: Plan (set the standard and target) → Do (train, deliver to the standard) → Check (survey again, "
+               "compare) → Act (make permanent or adjust)."},
+        {"zh": "示范第一步：“{first}”是计划（Plan）——标准要先写出来，才能据此培训。其余三项照此排序。",
+         "en": "Worked, first step: '{first}' is the Plan — the standard must exist before anyone is trained on it. "
+               "Place the other three the same way."},
+    ],
+    "gap_change": [
+        {"zh": "两轮、同一个维度、同一个服务部门：相减时哪一轮在前？",
+         "en": "Two waves, one dimension, one provider: which wave comes first in the subtraction?"},
+        {"zh": "变化 = 培训后差距 − 培训前差距，两个差距都是 P − E，都只用 {provider} 的数据；正数表示差距缩小。",
+         "en": "Change = gap after − gap before, both gaps P − E and both from {provider}'s rows only; positive means the gap narrowed."},
+        {"zh": "示范：{provider} 在“{dimension}”上 {before} 的差距 = {p_mean} − {e_mean} = {gap_before}。用同样方法算 {after} 的差距，再用 后 − 前。",
+         "en": "Worked: {provider}'s gap on '{dimension}' in {before} = {p_mean} − {e_mean} = {gap_before}. Compute the "
+               "{after} gap the same way, then subtract: after − before."},
+    ],
+}
+
 
 def _dimension(value, survey: Survey) -> str | None:
     labels = read_labels(value)
@@ -138,7 +200,7 @@ def _dimension(value, survey: Survey) -> str | None:
 def _check_order(feedback: Feedback, value) -> None:
     order = read_labels(value)
     if order is None or sorted(order) != sorted(PDCA_ORDER):
-        feedback.wrong("pdca_order", "order_format", allowed=", ".join(PDCA_ORDER))
+        feedback.wrong("pdca_order", "order_format", allowed=", ".join(PDCA_ORDER), attempted=not is_unanswered(value))
     elif order == PDCA_ORDER:
         feedback.right("pdca_order", "order_ok")
     elif order.index("resurvey") < order.index("training"):
@@ -150,6 +212,7 @@ def _check_order(feedback: Feedback, value) -> None:
         feedback.wrong("pdca_order", "order_wrong", **names)
 
 
+@checker
 def check_service_standard(answer, survey: Survey, provider: str, lang: str = "zh") -> CheckResult:
     """Check a service standard designed from the gaps, its PDCA order and its measured effect.
 
@@ -184,7 +247,8 @@ def check_service_standard(answer, survey: Survey, provider: str, lang: str = "z
     ----------
     Deming, W. E. (1986). *Out of the Crisis*. MIT Press.
     """
-    feedback = Feedback("service_standard", lang, MESSAGES)
+    feedback = Feedback("service_standard", lang, MESSAGES, HINTS)
+    tol = decimals_tolerance(DECIMALS)
     parts = feedback.parts(answer, PARTS)
     if parts is None:
         return feedback.result()
@@ -196,8 +260,19 @@ def check_service_standard(answer, survey: Survey, provider: str, lang: str = "z
     gaps = dimension_gaps(first, book)
     focus = gaps.idxmin()
     label = lambda key: book.label(key, lang)  # noqa: E731
+    p_means, e_means = dimension_means(first, book, "P"), dimension_means(first, book, "E")
+    model = book.servqual_model("P")
 
     given = _dimension(parts.get("focus_dimension"), survey)
+    example = given if given in gaps.index and given != focus else next(d for d in gaps.index if d != focus)
+    feedback.step("focus_dimension", dimension=label(example), provider=provider, wave=before,
+                  p_mean=fmt(p_means[example]), e_mean=fmt(e_means[example]), gap=fmt(gaps[example]))
+    shown = given if given in gaps.index else focus  # the participant's own focus when it is a dimension
+    feedback.step("baseline", dimension=label(shown), provider=provider, wave=before, items=", ".join(model[shown]),
+                  means=", ".join(fmt(v) for v in first[model[shown]].mean()), value=fmt(p_means[shown]))
+    feedback.step("gap_change", provider=provider, dimension=label(shown), before=before, after=after,
+                  p_mean=fmt(p_means[shown]), e_mean=fmt(e_means[shown]), gap_before=fmt(gaps[shown]))
+    feedback.step("pdca_order", first=ACTIVITIES[PDCA_ORDER[0]][lang])
     if given is None:
         feedback.wrong("focus_dimension", "missing_part", part="focus_dimension", expected_kind="dimension")
     elif given == focus:
@@ -215,16 +290,17 @@ def check_service_standard(answer, survey: Survey, provider: str, lang: str = "z
     value = read_number(parts.get("baseline"))
     if value is None:
         feedback.wrong("baseline", "not_number", part="baseline", given=parts.get("baseline"))
-    elif close(value, baseline):
-        feedback.right("baseline", "baseline_ok", value=fmt(baseline))
-    elif close(value, dimension_means(first, book, "E")[focus]):
+    elif close(value, baseline, tol):
+        feedback.right("baseline", "baseline_ok", value=fmt(baseline), tolerance=feedback.tolerance(DECIMALS))
+    elif close(value, dimension_means(first, book, "E")[focus], tol):
         feedback.wrong("baseline", "baseline_expectation", mistake="baseline_expectation")
-    elif close(value, gaps[focus]):
+    elif close(value, gaps[focus], tol):
         feedback.wrong("baseline", "baseline_gap", mistake="baseline_gap")
     else:
         feedback.wrong("baseline", "baseline_wrong", provider=provider, wave=before)
 
     scale_max = max(book.columns[c].scale_max for c in book.items("servqual_P"))
+    feedback.step("target", max=f"{scale_max:g}", baseline=fmt(baseline), example=fmt(min(baseline + 0.3, scale_max)))
     target = read_number(parts.get("target"))
     if target is None:
         feedback.wrong("target", "not_number", part="target", given=parts.get("target"))
@@ -247,9 +323,9 @@ def check_service_standard(answer, survey: Survey, provider: str, lang: str = "z
     }
     if value is None:
         feedback.wrong("gap_change", "not_number", part="gap_change", given=parts.get("gap_change"))
-    elif close(value, change):
-        feedback.right("gap_change", "change_ok", value=fmt(change))
+    elif close(value, change, tol):
+        feedback.right("gap_change", "change_ok", value=fmt(change), tolerance=feedback.tolerance(DECIMALS))
     else:
-        mistake = next((m for m, predicted in candidates.items() if close(value, predicted)), None)
+        mistake = next((m for m, predicted in candidates.items() if close(value, predicted, tol)), None)
         feedback.wrong("gap_change", mistake or "change_wrong", mistake=mistake, provider=provider, before=before, after=after)
     return feedback.result()

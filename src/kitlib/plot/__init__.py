@@ -19,6 +19,7 @@ from kitlib.plot.eigenvalues import scree
 # --- service-quality charts (issue 4) ---
 from kitlib.plot.gaps import gap_bars
 from kitlib.plot.importance import ipa_grid
+from kitlib.plot.journey import journey_chart
 from kitlib.plot.kano import kano_map
 
 # --- psychometrics charts (issue 3) ---
@@ -27,7 +28,9 @@ from kitlib.plot.net_promoter import nps_bar
 from kitlib.plot.provider_receiver import provider_heatmap
 from kitlib.plot.scores import perception_bars
 from kitlib.plot.snake import snake_chart
+from kitlib.plot.standards import control_chart, sla_bars
 from kitlib.plot.theme import PALETTE, set_theme
+from kitlib.plot.voice import theme_chart
 from kitlib.plot.waves import trend_chart
 
 __all__ = [
@@ -44,5 +47,9 @@ __all__ = [
     "snake_chart",
     "text",
     "trend_chart",
+    "control_chart",
+    "journey_chart",
+    "sla_bars",
+    "theme_chart",
 ]
 

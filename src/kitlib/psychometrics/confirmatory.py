@@ -191,17 +191,25 @@ def fit_ml_covariance(sample_cov: pd.DataFrame, n: int, model) -> Parameters:
     import semopy  # imported on first fit: it loads sympy, which costs ~0.3 s at ``import kitlib``
 
     spec = _as_spec(model)
-    sem = semopy.Model(spec.syntax())
+    # semopy parses its model text: item and factor names of any script or punctuation ("1.该部门…")
+    # are replaced by plain tokens for the fit and mapped back below
+    item_token = {item: f"x{k}" for k, item in enumerate(sample_cov.columns)}
+    factor_token = {factor: f"F{k}" for k, factor in enumerate(spec.factors)}
+    tokens = ModelSpec(tuple(factor_token[f] for f in spec.factors),
+                       tuple(tuple(item_token[i] for i in members) for members in spec.indicators),
+                       tuple((item_token[a], item_token[b]) for a, b in spec.residual_covariances))
+    sem = semopy.Model(tokens.syntax())
     with threadpool_limits(limits=1):
-        outcome = sem.fit(cov=sample_cov, n_samples=n, obj="MLW", options={"ftol": 1e-12, "maxiter": 10000})
+        outcome = sem.fit(cov=sample_cov.rename(index=item_token, columns=item_token), n_samples=n, obj="MLW",
+                          options={"ftol": 1e-12, "maxiter": 10000})
     if not getattr(outcome, "success", True):
         raise AnalysisInputError(
             f"cfa: the estimation did not converge ({outcome.message}); check the model "
             "(at least 3 items per factor helps) and that items are not nearly collinear"
         )
     estimates = sem.inspect()
-    items = list(sample_cov.columns)
-    factors = list(spec.factors)
+    items = list(item_token.values())
+    factors = list(factor_token.values())
     lam = np.zeros((len(items), len(factors)))
     psi = np.zeros((len(factors), len(factors)))
     theta = np.zeros(len(items))

@@ -33,8 +33,8 @@ from kitlib.i18n import pick, say
 from kitlib.privacy import suppress_small_groups
 from kitlib.report.grid import group_counts
 
-__all__ = ["available", "dimension_grid", "dimension_order", "group_counts", "open_survey", "pick", "record_summary", "say",
-           "select", "visible", "withheld_groups"]
+__all__ = ["available", "dimension_grid", "dimension_order", "driver_ipa_words", "driver_method", "driver_words", "group_counts",
+           "invariance_words", "open_survey", "pick", "record_summary", "say", "select", "visible", "withheld_groups"]
 
 
 
@@ -160,3 +160,136 @@ def visible(table):
         return table
     keep = ~table["suppressed"].astype(bool)
     return table.loc[keep].drop(columns=[c for c in ("suppressed", "suppression", "group_n") if c in table])
+
+
+# --------------------------------------------------------------------------- invariance, key drivers
+
+LEVEL_NAMES = {
+    "configural": {"zh": "形态（configural）", "en": "configural"},
+    "metric": {"zh": "度量（metric，载荷相等）", "en": "metric (equal loadings)"},
+    "scalar": {"zh": "标量（scalar，载荷与截距相等）", "en": "scalar (equal loadings and intercepts)"},
+    "strict": {"zh": "严格（strict）", "en": "strict"},
+}
+
+
+def invariance_words(check, codebook, wave_column: str) -> dict:
+    """``{"zh": ..., "en": ...}``: whether comparing the waves' means is warranted, from a
+    :func:`~kitlib.psychometrics.scale_check.check_invariance` result (its note when it was not run).
+
+    The verdict is the library's (``means_comparable``: scalar invariance, Chen 2007 cut-offs); the
+    sentence quotes the fit changes that decided it.  Use ``say(lang, **invariance_words(...))``.
+    """
+    if check.result is None:
+        return {"zh": check.note("zh"), "en": check.note("en")}
+    result = check.result
+    table = result.table
+    cut = result.cutoffs
+    words = {}
+    for lang in ("zh", "en"):
+        join = "、" if lang == "zh" else ", "
+        waves = join.join(f"{codebook.value_label(wave_column, group, lang)} (n = {n})" for group, n in zip(result.groups, result.n))
+        criteria = {"zh": f"标准：ΔCFI ≥ {cut['min_delta_cfi']:.3f}、ΔRMSEA ≤ {cut['max_delta_rmsea']:.3f}，Chen 2007",
+                    "en": f"cut-offs ΔCFI ≥ {cut['min_delta_cfi']:.3f}, ΔRMSEA ≤ {cut['max_delta_rmsea']:.3f}, Chen 2007"}[lang]
+        if not result.levels_held:
+            row = table.loc["configural"]
+            found = {"zh": f"形态模型拟合不达标（CFI = {row['cfi']:.3f}，RMSEA = {row['rmsea']:.3f}；需要 CFI ≥ {cut['min_cfi']:.2f}、"
+                           f"RMSEA ≤ {cut['max_rmsea']:.2f}）",
+                     "en": f"the configural model does not fit acceptably (CFI = {row['cfi']:.3f}, RMSEA = {row['rmsea']:.3f}; "
+                           f"needed CFI ≥ {cut['min_cfi']:.2f}, RMSEA ≤ {cut['max_rmsea']:.2f})"}[lang]
+        else:
+            highest = result.highest
+            levels = list(table.index)
+            step = "scalar" if result.means_comparable else levels[levels.index(highest) + 1]
+            row = table.loc[step]
+            level = LEVEL_NAMES[highest][lang]
+            previous = levels[levels.index(step) - 1]
+            found = {"zh": f"测量不变性成立到{level}层级（{LEVEL_NAMES[step]['zh'].split('（')[0]}对{LEVEL_NAMES[previous]['zh'].split('（')[0]}："
+                           f"ΔCFI = {row['delta_cfi']:+.3f}，ΔRMSEA = {row['delta_rmsea']:+.3f}；{criteria}）",
+                     "en": f"measurement invariance holds up to the {level} level ({step} against {previous}: "
+                           f"ΔCFI = {row['delta_cfi']:+.3f}, ΔRMSEA = {row['delta_rmsea']:+.3f}; {criteria})"}[lang]
+        if lang == "zh":
+            words[lang] = (f"比较之前先检验量表：感知量表在 {waves} 之间，{found}，"
+                           + ("因此可以比较各次调查的均值。" if result.means_comparable else
+                              "因此各次调查的均值并不严格可比：下面的变化可能部分来自受访者对题目理解的改变，解读时要谨慎。"))
+        else:
+            words[lang] = (f"Before comparing the waves: across {waves}, {found} for the perception scales, "
+                           + ("so comparing the waves' means is warranted." if result.means_comparable else
+                              "so the waves' means are not strictly comparable: part of a change below may come from "
+                              "respondents reading the items differently; read it with care."))
+    return words
+
+
+def driver_method(n_predictors: int) -> str:
+    """``"shapley"`` (exact, up to :data:`~kitlib.service.key_drivers.MAX_SHAPLEY_PREDICTORS` predictors), else ``"relative_weights"``."""
+    from kitlib.service.key_drivers import MAX_SHAPLEY_PREDICTORS
+
+    return "shapley" if n_predictors <= MAX_SHAPLEY_PREDICTORS else "relative_weights"
+
+
+def driver_words(result, outcome: dict, codebook) -> dict:
+    """``{"zh": ..., "en": ...}`` naming the key drivers of ``outcome`` (``{"zh": .., "en": ..}``) from a
+    :func:`kitlib.drivers` result: R², the ranking with shares and bootstrap intervals, and whether the
+    strongest driver's interval lies clear of the second's."""
+    table = result.table.sort_values("raw", ascending=False)
+    method = {"shapley": {"zh": "Shapley/LMG 分解", "en": "Shapley/LMG decomposition"},
+              "relative_weights": {"zh": "相对权重（Johnson 2000）", "en": "relative weights (Johnson 2000)"}}[result.method]
+    words = {}
+    for lang in ("zh", "en"):
+        join = "、" if lang == "zh" else ", "
+        label = {name: codebook.label(name, lang) for name in table.index}
+        top, rest = table.iloc[0], table.iloc[1:]
+        interval = (f"{top['ci_low']:.3f}–{top['ci_high']:.3f}" if result.n_boot else "")
+        others = join.join(f"{label[name]} ({row['share']:.0%})" for name, row in rest.iterrows())
+        clear = len(rest) and result.n_boot and top["ci_low"] > rest.iloc[0]["ci_high"]
+        second = label[rest.index[0]] if len(rest) else ""
+        if lang == "zh":
+            words[lang] = (f"{outcome['zh']}的关键驱动因素（{method['zh']}，R² = {result.r2:.2f}，n = {result.n}"
+                           + (f"，{result.confidence:.0%} 自助法置信区间，{result.n_boot} 次重抽样" if result.n_boot else "")
+                           + f"）：最强的是 **{label[top.name]}**（占 R² 的 {top['share']:.0%}，贡献 {top['raw']:.3f}"
+                           + (f"，区间 {interval}" if interval else "") + "）"
+                           + (f"，其次 {others}" if others else "") + "。"
+                           + ((f"它的区间与第二名{second}的不重叠，领先可信。" if clear else f"它的区间与第二名{second}的重叠，两者的先后并不确定。")
+                              if len(rest) and result.n_boot else ""))
+        else:
+            words[lang] = (f"Key drivers of {outcome['en']} ({method['en']}, R² = {result.r2:.2f}, n = {result.n}"
+                           + (f"; {result.confidence:.0%} bootstrap intervals, {result.n_boot} resamples" if result.n_boot else "")
+                           + f"): strongest **{label[top.name]}** ({top['share']:.0%} of R², contribution {top['raw']:.3f}"
+                           + (f", interval {interval}" if interval else "") + ")"
+                           + (f", then {others}" if others else "") + ". "
+                           + ((f"Its interval lies above that of the runner-up, {second}: it is clearly the strongest."
+                               if clear else f"Its interval overlaps that of the runner-up, {second}: their order is not certain.")
+                              if len(rest) and result.n_boot else ""))
+    return words
+
+
+def driver_ipa_words(grid, codebook, outcome: dict) -> dict:
+    """``{"zh": ..., "en": ...}`` reading an IPA on driver importance
+    (:func:`kitlib.service.key_drivers.uncertain_quadrants`): the *concentrate here* units whose quadrant
+    is certain, and each uncertain unit as "quadrant or alternative quadrant"."""
+    from kitlib.service.indices import QUADRANTS
+
+    rows = grid[grid["driver_quadrant"].notna()]
+    sure = rows[~rows["uncertain"]]
+    unsure = rows[rows["uncertain"]]
+    words = {}
+    for lang in ("zh", "en"):
+        join = "、" if lang == "zh" else ", "
+        focus = join.join(codebook.label(unit, lang) for unit in sure.loc[sure["driver_quadrant"] == "concentrate", "unit"])
+        either = join.join(
+            f"{codebook.label(row.unit, lang)}（{QUADRANTS[row.driver_quadrant][lang]}或{QUADRANTS[row.alternative_quadrant][lang]}）"
+            if lang == "zh" else
+            f"{codebook.label(row.unit, lang)} ({QUADRANTS[row.driver_quadrant][lang].lower()} or {QUADRANTS[row.alternative_quadrant][lang].lower()})"
+            for row in unsure.itertuples())
+        cut = float(rows["importance_cut"].iloc[0]) if len(rows) else float("nan")
+        if lang == "zh":
+            words[lang] = (f"以关键驱动分析的贡献（对{outcome['zh']}的 R² 贡献，含置信区间）作为推导重要性：确定落在“重点改进”象限的维度："
+                           f"**{focus or '无'}**；"
+                           + (f"象限不确定（重要性区间跨过分界线 {cut:.3f}）：{either}，这些维度之间不排改进先后。" if len(unsure)
+                              else "每个维度的重要性区间都在分界线一侧，象限是确定的。"))
+        else:
+            words[lang] = (f"With derived importance from the key drivers (contribution to the R² of {outcome['en']}, with intervals), "
+                           f"the dimensions surely in the *concentrate here* quadrant: **{focus or 'none'}**; "
+                           + (f"uncertain quadrant (importance interval straddles the crosshair {cut:.3f}): {either}; "
+                              "do not rank priorities among these." if len(unsure)
+                              else "every importance interval lies on one side of the crosshair, so every quadrant is certain."))
+    return words

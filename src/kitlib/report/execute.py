@@ -8,9 +8,20 @@ a first ``%reset -f`` cell empties the namespace before every report; the
 kernel is replaced after any failure (``fresh_kernels=True`` starts a new
 kernel per report instead).  The notebook writes its key figures to a JSON file
 (the ``summary_path`` parameter), and the executed notebook is converted to
-HTML with every input cell hidden.  Results are moved into place with
+safe, self-contained HTML (:mod:`kitlib.report.html`: every text from the data
+escaped, no script, nothing loaded from the network, the Chinese glyphs of the
+page embedded by :mod:`kitlib.report.fonts`) and, on request, to PDF
+(:mod:`kitlib.report.pdf`).  Results are moved into place with
 :func:`os.replace`, so a report file is either complete or absent.  A failed
 run keeps its executed notebook and error message under ``failed/``.
+
+The runner owns only what it creates: a private, uniquely named work folder
+(``.kitlib-work-*``) inside the output folder, removed at the end; a lock file
+``.kitlib-report.lock`` refuses a second batch into the same folder while one
+runs.  Every failure of one report (a notebook error, an unwritable file, a
+crashed worker) becomes a failed result; Ctrl-C or SIGTERM stops the workers
+and their kernels and raises :class:`BatchInterrupted` carrying the results
+of what finished, so the caller still writes the index.
 
 Example
 -------
@@ -28,12 +39,13 @@ Jupyter team. *nbconvert: HTMLExporter* (``exclude_input``). https://nbconvert.r
 from __future__ import annotations
 
 import json
-import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -47,13 +59,19 @@ from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
 
 from kitlib.atomic import write_atomically
+from kitlib.errors import KitError
 from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
 
 __all__ = [
+    "BatchInterrupted",
+    "batch_lock",
     "default_workers",
     "describe_error",
     "discard_kernels",
     "notebook_to_html",
+    "output_folder",
+    "OutputFolderError",
+    "parse_formats",
     "read_executed",
     "ReportResult",
     "run_job",
@@ -68,13 +86,16 @@ if TYPE_CHECKING:
     import nbformat
 
 KERNEL = "python3"
-FORMATS = ("html", "ipynb")
-SCRATCH = ".work"
+FORMATS = ("html", "ipynb", "pdf", "html,pdf")
+SCRATCH_PREFIX = ".kitlib-work-"
+LOCK_FILE = ".kitlib-report.lock"
 FAILED = "failed"
-RESET = "%reset -f"
+# The first cell of every report: empty the namespace, then undo what %reset -f leaves behind (see _kernel).
+RESET = "%reset -f\nimport kitlib.report._kernel as _kitlib_kernel\n_kitlib_kernel.restore()\ndel _kitlib_kernel"
 RESET_TAG = "kitlib-reset"
-WARM_UP = ("import IPython.display, matplotlib.pyplot, numpy, pandas, seaborn, kitlib, kitlib.report.chapter; "
-           "kitlib.plot.set_theme()")
+WARM_UP = ("import IPython.display, matplotlib.pyplot, numpy, pandas, seaborn, kitlib, kitlib.report.chapter, "
+           "kitlib.report._kernel; kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()")
+MAX_ERROR = 2000
 
 _warm_kernels: dict[str, AsyncKernelManager] = {}
 OPTIONAL_IRI_GRAMMAR = "rfc3987_syntax"
@@ -131,21 +152,40 @@ class ReportResult:
     error: str = ""
     notebook: str | None = None
 
+    files: list = field(default_factory=list)
+
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """HTML of an executed notebook with every input cell, prompt and stderr stream removed."""
-    from nbconvert import HTMLExporter  # imported by the workers only, while their kernels start
+class OutputFolderError(KitError):
+    """The output folder cannot be used (it is a file, or another batch is writing into it)."""
 
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [out for out in cell.outputs if out.get("name") != "stderr"]
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.log.setLevel(logging.ERROR)  # no "alternative text is missing" notes for charts
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    return body
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a batch; ``results`` lists every job (unfinished ones failed)."""
+
+    def __init__(self, results=None, signum: int = signal.SIGINT):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.results = results or []
+        self.signum = signum
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode, title: str, *, lang: str = "zh", fonts: bool = True) -> str:
+    """Safe, self-contained HTML of an executed notebook (no code, stderr, script or network; see ``report.html``).
+
+    With ``fonts`` the CJK glyphs of the page are embedded (:mod:`kitlib.report.fonts`).
+    """
+    from kitlib.report import html
+
+    page = html.notebook_to_html(notebook, title, lang=lang)
+    if not fonts:
+        return page
+    from kitlib.report.fonts import embed_font
+
+    return embed_font(page)
+
+
 
 
 def describe_error(error: BaseException) -> str:
@@ -153,8 +193,10 @@ def describe_error(error: BaseException) -> str:
     import papermill
 
     if isinstance(error, papermill.PapermillExecutionError):
-        return f"{error.ename}: {error.evalue}"
-    return f"{type(error).__name__}: {error}"
+        text = f"{error.ename}: {error.evalue}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return text if len(text) <= MAX_ERROR else text[:MAX_ERROR] + " …"
 
 
 def _shutdown(manager: AsyncKernelManager) -> None:
@@ -178,7 +220,7 @@ def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
 
 
 def with_reset_cell(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path`` with a first cell that empties a reused kernel's namespace."""
+    """The notebook at ``path`` with a first cell that empties a reused kernel (see :mod:`kitlib.report._kernel`)."""
     import nbformat  # imported inside a batch (see without_optional_iri_grammar)
     notebook = nbformat.read(path, as_version=4)
     reset = nbformat.v4.new_code_cell(RESET)
@@ -195,8 +237,47 @@ def read_executed(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def _kill_children(signum=None, frame=None) -> None:
+    """Kill this process's kernels (and anything else it started) at once, without asyncio."""
+    try:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            child.kill()
+    except Exception:  # noqa: BLE001 - best effort while stopping
+        pass
+    for manager in list(_warm_kernels.values()):
+        try:
+            manager.provisioner.process.kill()
+        except Exception:  # noqa: BLE001 - best effort while stopping
+            pass
+
+
+def _worker_stop(signum, frame) -> None:
+    _kill_children()
+    os._exit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send this worker SIGTERM when its parent dies (even by SIGKILL)."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
-    """Pool initializer: start this worker's kernel right away (it boots while papermill is imported)."""
+    """Pool initializer: stop signals handled by the parent, then start this worker's kernel right away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group; the parent decides
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _die_with_parent()
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
     if not fresh_kernels:
         warm_kernel(kernel, cwd)
 
@@ -210,57 +291,110 @@ def discard_kernels() -> None:
 
 def _clear(*paths: Path) -> None:
     for path in paths:
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def parse_formats(fmt: str) -> tuple[str, ...]:
+    """``"html"``, ``"ipynb"``, ``"pdf"`` or a comma-separated list such as ``"html,pdf"``."""
+    formats = tuple(dict.fromkeys(part.strip() for part in str(fmt).split(",") if part.strip()))
+    allowed = {"html", "ipynb", "pdf"}
+    if not formats or not set(formats) <= allowed:
+        raise ValueError(f"format must be html, ipynb, pdf or a comma-separated list of them, not {fmt!r}")
+    return formats
+
+
+def _write_outputs(executed_nb, job: ReportJob, summary: dict, out_dir: Path, formats) -> list[str]:
+    """Write the report in every format; return the file names (relative to ``out_dir``)."""
+    import copy
+
+    import nbformat
+
+    title = str(summary.get("title") or job.title)
+    lang = str(job.parameters.get("lang", "zh"))
+    written, page = [], None
+    for fmt in formats:
+        target = out_dir / f"{job.name}.{fmt}"
+        if fmt == "ipynb":
+            write_atomically(target, nbformat.writes(executed_nb))
+        else:
+            if page is None:
+                page = notebook_to_html(copy.deepcopy(executed_nb), title, lang=lang)
+            if fmt == "html":
+                write_atomically(target, page)
+            else:
+                from kitlib.report.pdf import html_to_pdf
+
+                html_to_pdf(page, target, title=title)
+        written.append(target.name)
+    return written
+
+
+def _failed(job: ReportJob, out_dir: Path, message: str, seconds: float, executed: Path | None) -> ReportResult:
+    """Record a failed run: its error message and (when there is one) its executed notebook under ``failed/``."""
+    import nbformat
+
+    failed_dir = out_dir / FAILED
+    kept = failed_dir / f"{job.name}.ipynb"
+    try:
+        failed_dir.mkdir(exist_ok=True)
+        if executed is not None and executed.exists():
+            write_atomically(kept, nbformat.writes(read_executed(executed)))
+        write_atomically(failed_dir / f"{job.name}.error.txt", message + "\n")
+    except (OSError, ValueError):
+        pass  # the failure is still recorded in the result and the index
+    return ReportResult(job.name, job.title, "failed", seconds=seconds, error=message,
+                        notebook=str(kept.relative_to(out_dir)) if kept.exists() else None)
 
 
 def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel: str = KERNEL,
-            fresh_kernels: bool = False) -> ReportResult:
-    """Execute one report job and write its report (or its failure) into ``out_dir``."""
-    import nbformat  # imported inside a batch (see without_optional_iri_grammar)
+            fresh_kernels: bool = False, scratch=None) -> ReportResult:
+    """Execute one report job and write its report (or its failure) into ``out_dir``.
+
+    ``scratch`` is the batch's private work folder; without it a private one
+    is created in ``out_dir`` and removed afterwards.  Any exception of the
+    run becomes a failed result; only an interruption propagates.
+    """
     import papermill  # imported by the workers only, while their kernels start
 
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    formats = parse_formats(fmt)
     out_dir = Path(out_dir)
+    own = scratch is None
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir)) if own else Path(scratch)
     notebook = Path(job.notebook or notebook or notebooks_dir() / REPORT_NOTEBOOK)
-    scratch = out_dir / SCRATCH
-    scratch.mkdir(parents=True, exist_ok=True)
     executed = scratch / f"{job.name}.ipynb"
     summary_file = scratch / f"{job.name}.summary.json"
-    target = out_dir / f"{job.name}.{fmt}"
-    failed_dir = out_dir / FAILED
-    kept, error_file = failed_dir / f"{job.name}.ipynb", failed_dir / f"{job.name}.error.txt"
-    _clear(summary_file)
-    parameters = {**job.notebook_parameters(), "summary_path": str(summary_file.resolve())}
     start = time.perf_counter()
+    ran = False
     try:
+        _clear(summary_file)
+        parameters = {**job.notebook_parameters(), "summary_path": str(summary_file.resolve())}
         manager = None if fresh_kernels else warm_kernel(kernel, scratch)
         papermill.execute_notebook(
-            str(notebook) if fresh_kernels else with_reset_cell(notebook), str(executed),
+            with_reset_cell(notebook), str(executed),
             parameters=parameters, kernel_name=kernel,
             progress_bar=False, log_output=False, cwd=str(scratch), km=manager,
             request_save_on_cell_execute=False,  # write the output notebook once, at the end
         )
+        ran = True
+        summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
+        summary = summary if isinstance(summary, dict) else {}
+        files = _write_outputs(read_executed(executed), job, summary, out_dir, formats)
     except Exception as error:  # noqa: BLE001 - any failure of one run is reported, never fatal
-        discard_kernels()
-        message = describe_error(error)
-        failed_dir.mkdir(exist_ok=True)
-        if executed.exists():
-            write_atomically(kept, nbformat.writes(read_executed(executed)))
-        write_atomically(error_file, message + "\n")
-        _clear(target, summary_file, executed)
-        return ReportResult(
-            job.name, job.title, "failed", seconds=time.perf_counter() - start, error=message,
-            notebook=str(kept.relative_to(out_dir)) if kept.exists() else None,
-        )
-    summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
-    result = read_executed(executed)
-    text = notebook_to_html(result, title=summary.get("title", job.title)) if fmt == "html" else nbformat.writes(result)
-    write_atomically(target, text)
-    _clear(executed, summary_file, kept, error_file)
-    return ReportResult(
-        job.name, job.title, "ok", path=target.name, seconds=time.perf_counter() - start, summary=summary
-    )
+        if not ran:
+            discard_kernels()
+        for name in formats:
+            _clear(out_dir / f"{job.name}.{name}")
+        return _failed(job, out_dir, describe_error(error), time.perf_counter() - start, executed)
+    finally:
+        _clear(summary_file)
+        if own:
+            shutil.rmtree(scratch, ignore_errors=True)
+    _clear(executed, out_dir / FAILED / f"{job.name}.ipynb", out_dir / FAILED / f"{job.name}.error.txt")
+    return ReportResult(job.name, job.title, "ok", path=files[0], seconds=time.perf_counter() - start,
+                        summary=summary, files=files)
 
 
 def default_workers() -> int:
@@ -268,40 +402,149 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def output_folder(out_dir) -> Path:
+    """``out_dir``, created if missing; :class:`OutputFolderError` when it is a file or cannot be created."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputFolderError(f"--out {out_dir} is a file, not a folder; choose a folder for the reports")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputFolderError(f"cannot create the output folder {out_dir}: {error.strerror or error}") from None
+    return out_dir
+
+
+_held_locks: set[str] = set()
+
+
+@contextmanager
+def batch_lock(out_dir):
+    """Hold ``out_dir/.kitlib-report.lock`` for a batch; :class:`OutputFolderError` if another batch holds it.
+
+    The lock is an OS advisory lock (``flock``), released automatically when
+    the process ends however it ends; the small file itself stays.  Re-entrant
+    within one process.
+    """
+    path = Path(out_dir) / LOCK_FILE
+    key = str(path.resolve())
+    if key in _held_locks:
+        yield path
+        return
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(handle)
+    except OSError:
+        os.close(handle)
+        try:
+            holder = path.read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = "?"
+        raise OutputFolderError(
+            f"another 'kitlib report' (pid {holder or '?'}) is writing into {out_dir}; "
+            "wait for it to finish or choose another --out") from None
+    os.ftruncate(handle, 0)
+    os.write(handle, str(os.getpid()).encode())
+    _held_locks.add(key)
+    try:
+        yield path
+    finally:
+        _held_locks.discard(key)
+        os.close(handle)  # releases the lock
+
+
+def _lock(handle: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """In the main thread, turn SIGTERM into :class:`BatchInterrupted` (Ctrl-C already raises KeyboardInterrupt)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise BatchInterrupted(signum=signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+STOPPED = "Interrupted: the batch was stopped (Ctrl-C or SIGTERM) before this report finished"
+
+
 def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: str = "html",
-             kernel: str = KERNEL, fresh_kernels: bool = False, progress: bool = True) -> list[ReportResult]:
+             kernel: str = KERNEL, fresh_kernels: bool = False, progress: bool = True,
+             scheduler: str | None = None) -> list[ReportResult]:
     """Run every job, ``workers`` at a time, with a progress bar; results in job order.
 
     Parameters
     ----------
     jobs : list of ReportJob
     out_dir : str or Path
-        Created if missing; receives ``<name>.html`` (or ``.ipynb``) and ``failed/``.
+        Created if missing; receives ``<name>.html`` (and/or ``.pdf``, ``.ipynb``) and ``failed/``.
     workers : int, optional
-        Parallel papermill runs (default: number of cores).
-    notebook : path, optional
-        The report notebook (default ``notebooks/report.ipynb``).
-    fmt : {"html", "ipynb"}
+        Parallel worker processes (default: number of cores).
+    notebook : str or Path, optional
+        Report notebook (default: the shipped ``notebooks/report.ipynb``).
+    fmt : {"html", "ipynb", "pdf", "html,pdf"}
     kernel : str
-        Jupyter kernel name (default ``python3``).
+        Jupyter kernel name.
     fresh_kernels : bool
         Start a new kernel for every report instead of reusing a warm one per worker.
     progress : bool
         Show a tqdm progress bar.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (not available yet: raises KitError).
+
+    Raises
+    ------
+    OutputFolderError
+        ``out_dir`` is a file, or another batch is writing into it.
+    BatchInterrupted
+        Ctrl-C or SIGTERM; ``.results`` holds every job's result.
     """
     jobs = list(jobs)
-    out_dir = Path(out_dir)
-    (out_dir / SCRATCH).mkdir(parents=True, exist_ok=True)
-    workers = max(1, min(workers or default_workers(), len(jobs) or 1))
-    options = {"notebook": notebook, "fmt": fmt, "kernel": kernel, "fresh_kernels": fresh_kernels}
-    results: dict[str, ReportResult] = {}
-    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
-    try:
-        _run_all(jobs, out_dir, workers, options, results, bar)
-    finally:
-        bar.close()
-    shutil.rmtree(out_dir / SCRATCH, ignore_errors=True)
-    return [results[job.name] for job in jobs]
+    parse_formats(fmt)
+    if scheduler:
+        raise KitError("--scheduler (Dask distributed) is not available yet; run without it to use local workers")
+    out_dir = output_folder(out_dir)
+    with batch_lock(out_dir):
+        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir))
+        workers = max(1, min(workers or default_workers(), len(jobs) or 1))
+        options = {"notebook": notebook, "fmt": fmt, "kernel": kernel, "fresh_kernels": fresh_kernels,
+                   "scratch": scratch}
+        results: dict[str, ReportResult] = {}
+        bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
+        stopped = None
+        try:
+            with _sigterm_interrupts():
+                _run_all(jobs, out_dir, workers, options, results, bar)
+        except KeyboardInterrupt as error:
+            stopped = error
+        finally:
+            bar.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+        ordered = [results.get(job.name) or ReportResult(job.name, job.title, "failed", error=STOPPED) for job in jobs]
+    if stopped is not None:
+        raise BatchInterrupted(ordered, getattr(stopped, "signum", signal.SIGINT)) from None
+    return ordered
+
+
+def _record(results, bar, job, result) -> None:
+    results[job.name] = result
+    bar.set_postfix_str(f"{job.name[:40]}: {result.status}")
+    bar.update()
 
 
 def _run_all(jobs, out_dir, workers, options, results, bar) -> None:
@@ -310,21 +553,39 @@ def _run_all(jobs, out_dir, workers, options, results, bar) -> None:
         if workers == 1:
             try:
                 for job in jobs:
-                    results[job.name] = run_job(job, out_dir, **options)
-                    bar.set_postfix_str(f"{job.name}: {results[job.name].status}")
-                    bar.update()
+                    _record(results, bar, job, run_job(job, out_dir, **options))
             finally:
                 discard_kernels()
             return
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
-                                 initargs=(options["kernel"], out_dir / SCRATCH, options["fresh_kernels"])) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                                   initargs=(options["kernel"], options["scratch"], options["fresh_kernels"]))
+        try:
             futures = {pool.submit(run_job, job, out_dir, **options): job for job in jobs}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
-                    results[job.name] = future.result()
+                    result = future.result()
                 except Exception as error:  # noqa: BLE001 - a crashed worker fails only its job
-                    results[job.name] = ReportResult(job.name, job.title, "failed", error=describe_error(error))
-                bar.set_postfix_str(f"{job.name}: {results[job.name].status}")
-                bar.update()
+                    result = ReportResult(job.name, job.title, "failed", error=describe_error(error))
+                _record(results, bar, job, result)
+        except BaseException:
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: SIGTERM makes each kill its kernel and exit; then cancel what is queued."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            try:
+                os.kill(process.pid, signal.SIGTERM)
+            except OSError:
+                pass
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)

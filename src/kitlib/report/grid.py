@@ -15,6 +15,7 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,10 +38,31 @@ def notebooks_dir() -> Path:
     return shipped_dir("notebooks")
 
 
+#: Longest slug in UTF-8 bytes: job names stay far below the 255-byte file-name limit (and Windows' 260-character paths).
+MAX_SLUG_BYTES = 60
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
 def slug(text: str) -> str:
-    """File-name-safe form of a label (keeps letters of any script, digits, ``-`` and ``_``)."""
-    cleaned = re.sub(r"[^\w-]+", "-", str(text), flags=re.UNICODE).strip("-")
-    return cleaned or "group"
+    """File-name-safe form of a label (keeps letters of any script, digits, ``-`` and ``_``).
+
+    At most :data:`MAX_SLUG_BYTES` UTF-8 bytes: a longer label is cut and
+    ends in 8 hex digits of its hash, so different long labels stay distinct.
+    Names Windows reserves (``CON``, ``NUL``, ``COM1``...) get a ``_``.
+
+    Example
+    -------
+    >>> len(slug("x" * 600).encode()) <= MAX_SLUG_BYTES, slug("nul")
+    (True, 'nul_')
+    """
+    cleaned = re.sub(r"[^\w-]+", "-", str(text), flags=re.UNICODE).strip("-_") or "group"
+    if len(cleaned.encode("utf-8")) > MAX_SLUG_BYTES:
+        digest = hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:8]
+        cut = cleaned.encode("utf-8")[:MAX_SLUG_BYTES - 9].decode("utf-8", errors="ignore").rstrip("-_")
+        cleaned = f"{cut}-{digest}"
+    if cleaned.upper() in WINDOWS_RESERVED:
+        cleaned += "_"
+    return cleaned
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,10 @@ def _row(result, lang: str) -> str:
     summary = result.summary or {}
     label = html.escape(result.title)
     link = f'<a href="{html.escape(result.path)}">{label}</a>' if result.path else label
+    others = [name for name in getattr(result, "files", None) or [] if name != result.path]
+    if others:
+        link += " " + " ".join(f'(<a href="{html.escape(name)}">{html.escape(Path(name).suffix[1:].upper())}</a>)'
+                               for name in others)
     status = TEXT[result.status][lang]
     if result.status == "failed":
         detail = html.escape(result.error)
@@ -119,7 +123,9 @@ def write_index(results, out_dir, *, lang: str = "zh", withheld=None, min_group_
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
-<head><meta charset="utf-8"><title>{TEXT['title'][lang]}</title>
+<head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>{TEXT['title'][lang]}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; }}

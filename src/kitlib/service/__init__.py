@@ -13,6 +13,9 @@ module                          functions
 :mod:`.pdca`                    :func:`largest_gap`, :func:`improvement_plan`, :func:`classify_changes`
 :mod:`.performance`             :func:`perception_scores` (perceptions-only / SERVPERF surveys)
 :mod:`.capabilities`            :func:`instrument`: which analyses a questionnaire supports
+:mod:`.voice`                   :func:`comment_themes`, :func:`comment_sentiment`, :func:`mask_personal_data`, :func:`suggest_themes`
+:mod:`.standards`               :func:`read_tickets`, :func:`sla`, :func:`satisfaction_link`, :func:`control_limits`
+:mod:`.touchpoints`             :func:`read_journey`, :func:`journey_map`, :func:`moments_of_truth`
 ==============================  ===============================================================
 
 Every grouped analysis counts respondents per group and hides groups below
@@ -39,6 +42,9 @@ from kitlib.service.net_promoter import NPSDifference, NPSResult, nps, nps_diffe
 from kitlib.service.pdca import GapFocus, ImprovementPlan, classify_changes, improvement_plan, largest_gap, weakest_cell
 from kitlib.service.performance import PerceptionResult, perception_scores
 from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
+from kitlib.service.standards import SLAResult, control_limits, read_standards, read_tickets, satisfaction_link, sla, wilson_interval
+from kitlib.service.touchpoints import journey_map, moments_of_truth, read_journey
+from kitlib.service.voice import CommentThemes, comment_sentiment, comment_themes, mask_personal_data, read_notes, suggest_themes
 from kitlib.service.waves import TrendResult, trend
 
 __all__ = [
@@ -47,4 +53,11 @@ __all__ = [
     "classify_changes", "improvement_plan", "largest_gap", "weakest_cell",
     "csi", "instrument", "ipa", "kano_classify", "perception_scores", "kano_table", "nps", "nps_table", "provider_matrix",
     "self_view_gap", "servqual_gaps", "summarize_kano_counts", "trend",
+]
+
+# --- voice of the internal customer, service standards, journey (issue 14) ---
+__all__ += [
+    "CommentThemes", "comment_sentiment", "comment_themes", "mask_personal_data", "read_notes", "suggest_themes",
+    "SLAResult", "control_limits", "read_standards", "read_tickets", "satisfaction_link", "sla", "wilson_interval",
+    "journey_map", "moments_of_truth", "read_journey",
 ]

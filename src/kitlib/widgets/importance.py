@@ -30,7 +30,7 @@ from kitlib.i18n import check_lang
 from kitlib.plot.theme import PALETTE, set_theme
 from kitlib.service.indices import QUADRANTS, ipa, quadrant
 
-__all__ = ["draw_ipa", "ipa_what_if", "what_if"]
+__all__ = ["draw_ipa", "ipa_what_if", "reclassifications", "verdict_text", "what_if"]
 
 TEXT = {
     "unit": {"zh": "维度", "en": "Dimension"},
@@ -42,6 +42,15 @@ TEXT = {
         "zh": "“{unit}”：重要性 {importance:.2f}，表现 {performance:.2f} → <b>{quadrant}</b>（原为 {before}）",
         "en": "'{unit}': importance {importance:.2f}, performance {performance:.2f} → <b>{quadrant}</b> (was {before})",
     },
+    "cuts": {
+        "zh": "十字线随之移动：重要性分界 {icut_before:.2f} → {icut:.2f}，表现分界 {pcut_before:.2f} → {pcut:.2f}。",
+        "en": "The crosshairs move with it: importance cut {icut_before:.2f} → {icut:.2f}, performance cut {pcut_before:.2f} → {pcut:.2f}.",
+    },
+    "also": {
+        "zh": "“{unit}”也随之改变象限：{before} → <b>{quadrant}</b>（它本身没动，是十字线移动了）。",
+        "en": "'{unit}' changes quadrant too: {before} → <b>{quadrant}</b> (it did not move; the crosshairs did).",
+    },
+    "none_else": {"zh": "其他维度的象限不变。", "en": "No other dimension changes quadrant."},
 }
 COLOURS = {"keep_up": PALETTE["positive"], "concentrate": PALETTE["negative"], "low_priority": PALETTE["neutral"], "overkill": PALETTE["highlight"]}
 
@@ -79,6 +88,56 @@ def what_if(table: pd.DataFrame, unit: str, importance: float | None = None, per
     return moved, cuts
 
 
+def reclassifications(original: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame:
+    """Every unit whose quadrant differs between two IPA tables: ``unit, before, after``.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> table = kl.ipa(kl.load_case("it_firm")).table
+    >>> reclassifications(table, what_if(table, "tangibles")[0]).empty
+    True
+    """
+    before = original.set_index("unit")["quadrant"]
+    after = moved.set_index("unit")["quadrant"].reindex(before.index)
+    changed = before.index[before != after]
+    return pd.DataFrame({"unit": list(changed), "before": list(before[changed]), "after": list(after[changed])})
+
+
+def verdict_text(original: pd.DataFrame, moved: pd.DataFrame, unit: str, lang: str = "zh",
+                 cuts_before: tuple[float, float] | None = None, cuts: tuple[float, float] | None = None) -> str:
+    """The what-if verdict (HTML): the moved unit, the crosshairs, and every other unit it reclassifies.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> table = kl.ipa(kl.load_case("it_firm")).table
+    >>> moved, cuts = what_if(table, "tangibles")
+    >>> "No other dimension" in verdict_text(table, moved, "tangibles", "en")
+    True
+    """
+    check_lang(lang)
+    labels = moved.set_index("unit")[f"label_{lang}"]
+    name = lambda key: QUADRANTS[key][lang]  # noqa: E731
+    row = moved.set_index("unit").loc[unit]
+    before = original.set_index("unit").loc[unit, "quadrant"]
+    lines = [TEXT["verdict"][lang].format(unit=labels[unit], importance=row["importance"], performance=row["performance"],
+                                          quadrant=name(row["quadrant"]), before=name(before))]
+    if cuts_before is None:
+        cuts_before = (float(original["importance"].mean()), float(original["performance"].mean()))
+    if cuts is None:
+        cuts = (float(moved["importance"].mean()), float(moved["performance"].mean()))
+    if max(abs(a - b) for a, b in zip(cuts, cuts_before)) > 1e-9:
+        lines.append(TEXT["cuts"][lang].format(icut_before=cuts_before[0], icut=cuts[0], pcut_before=cuts_before[1], pcut=cuts[1]))
+    others = reclassifications(original, moved)
+    others = others[others["unit"] != unit]
+    for _, change in others.iterrows():
+        lines.append(TEXT["also"][lang].format(unit=labels[change["unit"]], before=name(change["before"]), quadrant=name(change["after"])))
+    if others.empty:
+        lines.append(TEXT["none_else"][lang])
+    return "<br>".join(lines)
+
+
 def draw_ipa(table: pd.DataFrame, cuts: tuple[float, float], lang: str, highlight: str | None = None, ax=None):
     """Scatter of the IPA grid with crosshairs and quadrant colours."""
     set_theme()
@@ -114,7 +173,9 @@ def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
     Returns
     -------
     ipywidgets.VBox
-        ``panel.table`` holds the current moved table, ``panel.cuts`` the crosshairs.
+        ``panel.table`` holds the current moved table, ``panel.cuts`` the crosshairs,
+        ``panel.changes`` every unit whose quadrant changed (:func:`reclassifications`);
+        the verdict names each of them, not only the unit moved.
 
     Example
     -------
@@ -157,12 +218,8 @@ def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
         if selecting:
             return
         panel.table, panel.cuts = what_if(original, units.value, imp.value, perf.value)
-        moved = panel.table.set_index("unit").loc[units.value]
-        before = original.set_index("unit").loc[units.value, f"quadrant_{lang}"]
-        verdict.value = TEXT["verdict"][lang].format(
-            unit=moved[f"label_{lang}"], importance=moved["importance"], performance=moved["performance"],
-            quadrant=moved[f"quadrant_{lang}"], before=before,
-        )
+        panel.changes = reclassifications(original, panel.table)
+        verdict.value = verdict_text(original, panel.table, units.value, lang, cuts=panel.cuts)
         chart.outputs = ()
         ax = draw_ipa(panel.table, panel.cuts, lang, highlight=units.value)
         chart.append_display_data(ax.figure)

@@ -1,0 +1,99 @@
+"""State of a reused report kernel: taken once after warm-up, restored before every report.
+
+``%reset -f`` empties the user namespace only.  A report must also not see
+the previous report's imported user modules (``sys.modules`` entries from
+outside the installed packages), matplotlib rcParams and open figures, pandas
+display options, warning filters, random-number state, working directory or
+environment variables.  The runner's first cell of every report calls
+:func:`restore`.  Chart text is never parsed as mathtext (a label such as
+``$\\notacommand{x}$`` is drawn as it is written).
+
+Example
+-------
+>>> import sys
+>>> _user_module("json", sys.modules["json"], _installed_roots())
+False
+
+References
+----------
+IPython development team. *Magic commands: %reset*. https://ipython.readthedocs.io/
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import sysconfig
+import warnings
+from pathlib import Path
+
+__all__ = ["restore", "snapshot"]
+
+_state: dict = {}
+
+
+def _installed_roots() -> tuple[str, ...]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    roots |= {path for path in sysconfig.get_paths().values() if path}
+    roots.add(str(Path(__file__).resolve().parents[1]))  # kitlib itself (an editable install lives outside the prefix)
+    return tuple(str(Path(root).resolve()) for root in roots)
+
+
+def _plain_text() -> None:
+    import matplotlib
+
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
+
+
+def snapshot() -> None:
+    """Remember the warm kernel's state (called once, after the stack is imported)."""
+    import matplotlib
+    import numpy
+
+    _plain_text()
+    _state.update(
+        modules=set(sys.modules), rc=dict(matplotlib.rcParams), filters=list(warnings.filters),
+        cwd=os.getcwd(), environ=dict(os.environ), numpy=numpy.random.get_state(), random=random.getstate(),
+        path=list(sys.path), roots=_installed_roots(),
+    )
+
+
+def _user_module(name: str, module, roots) -> bool:
+    path = getattr(module, "__file__", None)
+    if not path:
+        return False
+    resolved = str(Path(path).resolve())
+    return not resolved.startswith(roots)
+
+
+def restore() -> None:
+    """Bring the kernel back to its :func:`snapshot` (or just make chart text plain in a fresh kernel)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    if _state:
+        for name in [name for name in sys.modules if name not in _state["modules"]]:
+            if _user_module(name, sys.modules[name], _state["roots"]):
+                del sys.modules[name]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            matplotlib.rcParams.update(_state["rc"])
+        warnings.filters[:] = _state["filters"]
+        if os.path.isdir(_state["cwd"]):
+            os.chdir(_state["cwd"])
+        for key in set(os.environ) - set(_state["environ"]):
+            del os.environ[key]
+        os.environ.update(_state["environ"])
+        sys.path[:] = _state["path"]
+        import numpy
+
+        numpy.random.set_state(_state["numpy"])
+        random.setstate(_state["random"])
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("all")
+    _plain_text()
