@@ -463,21 +463,38 @@ def _lock(handle: int) -> None:
     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
+#: Signals received during the running batch (main thread), so a stop the notebook runner swallowed is still honoured.
+_stop_requested: list[int] = []
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop(signum, frame):
+    _stop_requested.append(signum)
+    raise BatchInterrupted(signum=signum)
+
+
+def _catch_stop_signals() -> dict:
+    """Install :func:`_stop` for Ctrl-C and SIGTERM; return the previous handlers."""
+    return {number: signal.signal(number, _stop) for number in STOP_SIGNALS}
+
+
 @contextmanager
-def _sigterm_interrupts():
-    """In the main thread, turn SIGTERM into :class:`BatchInterrupted` (Ctrl-C already raises KeyboardInterrupt)."""
+def _stop_signals():
+    """In the main thread, turn Ctrl-C and SIGTERM into :class:`BatchInterrupted`.
+
+    The signal is also recorded, and the one-worker loop checks the record between reports: code
+    that runs the notebook may catch the interrupt while a cell runs, and the batch must stop anyway.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def stop(signum, frame):
-        raise BatchInterrupted(signum=signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    _stop_requested.clear()
+    previous = _catch_stop_signals()
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 STOPPED = "Interrupted: the batch was stopped (Ctrl-C or SIGTERM) before this report finished"
@@ -528,7 +545,7 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
         bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
         stopped = None
         try:
-            with _sigterm_interrupts():
+            with _stop_signals():
                 _run_all(jobs, out_dir, workers, options, results, bar)
         except KeyboardInterrupt as error:
             stopped = error
@@ -553,7 +570,13 @@ def _run_all(jobs, out_dir, workers, options, results, bar) -> None:
         if workers == 1:
             try:
                 for job in jobs:
+                    if _stop_requested:
+                        raise BatchInterrupted(signum=_stop_requested[0])
+                    if threading.current_thread() is threading.main_thread():
+                        _catch_stop_signals()  # again: starting a kernel may have replaced the handlers
                     _record(results, bar, job, run_job(job, out_dir, **options))
+                if _stop_requested:
+                    raise BatchInterrupted(signum=_stop_requested[0])
             finally:
                 discard_kernels()
             return
