@@ -28,13 +28,14 @@ test: env browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The JupyterLab browser test needs Debian's Chromium; install it where we can (root + apt).
+# The browser tests need Debian's Chromium and poppler-utils (PDF text and page images); install them
+# where we can (root + apt).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "note: could not install chromium; the browser test will be skipped"; \
-	  else echo "note: chromium absent and no root; the browser test will be skipped"; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
+	      || echo "note: could not install chromium/poppler-utils; the browser tests will be skipped"; \
+	  else echo "note: chromium or poppler-utils absent and no root; the browser tests will be skipped"; fi; }
 
 lab: env
 	$(VENV)/bin/jupyter lab
@@ -51,6 +52,8 @@ bench: env
 	$(PY) benchmarks/kano.py
 	$(PY) benchmarks/psychometrics.py
 	$(PY) benchmarks/reports.py
+	$(PY) benchmarks/voice.py
+	$(PY) benchmarks/disclosure.py
 
 # Re-resolve the pinned environment from pyproject's ranges plus the dev tools.
 lock:

@@ -17,12 +17,19 @@ not contain that; each worker then boots one kernel (= one floor) and reuses it,
 report after the first costs only its own computation (about 1 s).  With 3 reports on 2
 workers the serial start-up dominates; with many reports the ratio falls well below 1.
 
-Usage: ``.venv/bin/python benchmarks/reports.py [--workers N] [--floor-runs K] [--repeats R]``
+``--scale N`` (issue 11) adds a simulated organisation of N receiving departments (``--by department``,
+one report each; default N = 500 when the flag is given without a number): it_firm's respondents resampled
+into N departments of ``--scale-size`` respondents, written with a codebook naming every department, and run
+once on the local workers (and, with ``--scale-dask``, once more through ``--scheduler`` on a Dask
+``LocalCluster`` with the same number of one-thread worker processes).
+
+Usage: ``.venv/bin/python benchmarks/reports.py [--workers N] [--floor-runs K] [--repeats R] [--scale [N]] [--scale-dask]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
@@ -75,16 +82,76 @@ def batch_seconds(out: Path, workers: int, extra: list[str]) -> tuple[float, int
     return seconds, len(list(out.glob("*.html"))) - 1  # minus index.html
 
 
+def scaled_organisation(folder: Path, departments: int, size: int, seed: int = 11) -> tuple[Path, Path]:
+    """it_firm's respondents resampled into ``departments`` departments of ``size``; the CSV and its codebook."""
+    import numpy as np
+    import pandas as pd
+    import yaml
+
+    from kitlib.data.cases import case_dir
+
+    source = case_dir("it_firm")
+    frame = pd.read_csv(source / "responses.csv")
+    frame = frame[frame["department"] != "Internal Audit"]  # a 3-person department: keep only reportable rows
+    rows = np.random.default_rng(seed).integers(0, len(frame), departments * size)
+    scaled = frame.iloc[rows].reset_index(drop=True)
+    names = [f"Unit {number:04d}" for number in range(1, departments + 1)]
+    scaled["department"] = np.repeat(names, size)
+    scaled["respondent_id"] = [f"S{number:06d}" for number in range(1, len(scaled) + 1)]
+    book = yaml.safe_load((source / "codebook.yaml").read_text(encoding="utf-8"))
+    for column in book["columns"]:
+        if column.get("id") == "department":
+            column["labels"] = {name: {"zh": f"单位{name[-4:]}", "en": name} for name in names}
+    data, codebook = folder / "organisation.csv", folder / "codebook.yaml"
+    scaled.to_csv(data, index=False)
+    codebook.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return data, codebook
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int):
+    """A Dask LocalCluster of ``workers`` one-thread worker processes; yields its scheduler address."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def scale_benchmark(folder: Path, floor: float, workers: int, departments: int, size: int, dask: bool) -> None:
+    """Time the ``--by department`` batch of a simulated organisation; print batch / (floor x runs / workers)."""
+    data, codebook = scaled_organisation(folder, departments, size)
+    extra = ["--data", str(data), "--codebook", str(codebook), "--by", "department"]
+    runs = [("local workers", lambda: batch_seconds(folder / "scale_local", workers, extra))]
+    if dask:
+        def on_cluster():
+            with local_cluster(workers) as address:
+                return batch_seconds(folder / "scale_dask", workers, [*extra, "--scheduler", address])
+        runs.append(("Dask LocalCluster", on_cluster))
+    print(f"simulated organisation: {departments} departments x {size} respondents ({departments * size} rows)")
+    print(f"{'runner':<22}{'runs':>5}{'workers':>8}{'batch s':>9}{'ideal s':>9}{'ratio':>7}")
+    for label, run in runs:
+        seconds, reports = run()
+        ideal = floor * reports / workers
+        print(f"{label:<22}{reports:>5}{workers:>8}{seconds:>9.2f}{ideal:>9.2f}{seconds / ideal:>7.2f}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--floor-runs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--scale", type=int, nargs="?", const=500, metavar="N",
+                        help="only the simulated organisation of N departments (default 500), --by department")
+    parser.add_argument("--scale-size", type=int, default=12, help="respondents per simulated department (default 12)")
+    parser.add_argument("--scale-dask", action="store_true", help="also run the simulated organisation on a Dask LocalCluster")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         floor = floor_seconds(folder, args.floor_runs)
         print(f"floor (papermill, import-only notebook, median of {args.floor_runs}): {floor:.2f} s")
+        if args.scale:
+            scale_benchmark(folder, floor, args.workers, args.scale, args.scale_size, args.scale_dask)
+            return 0
         print(f"{'grid':<22}{'runs':>5}{'workers':>8}{'batch s':>9}{'ideal s':>9}{'ratio':>7}")
         for label, extra in [("all cases", []), ("all cases by provider", ["--by", "provider"])]:
             timings = [batch_seconds(folder / f"{label.replace(' ', '_')}_{repeat}", args.workers, extra)

@@ -37,8 +37,9 @@ import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.i18n import pick, say
+from kitlib.i18n import display_table, pick, quality_issue, say
 from kitlib.report.chapter import group_counts, open_survey, select
+from kitlib.report.html import escape_markdown as md  # data values in a note are literal
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -86,7 +87,7 @@ say(lang,
     en=f"**{len(survey)}** rows (one respondent rating one provider), "
        f"{groups.get('provider', 0)} providers and {groups.get('department', 0)} receiving departments; "
        + (f"survey waves: {', '.join(waves)}." if waves else "a single survey wave."))
-display(kinds.rename_axis(pick(lang, "列类型", "column kind")).rename(pick(lang, "列数", "columns")).to_frame())
+display(display_table(kinds.rename_axis("column_kind").rename("columns"), lang))
 missing = [info.reason(section, lang) for section in ("gaps", "kano", "nps", "overall", "trend") if not info.supports(section)]
 say(lang,
     zh=f"问卷：{info.describe('zh')}。" + (f"后面各章会略去：{'；'.join(dict.fromkeys(missing))}。" if missing else "各章的全部分析都可以运行。"),
@@ -98,8 +99,7 @@ sizes = group_counts(survey, "department")
 checked = kl.suppress_small_groups(sizes, "department", min_n=min_group_size)
 hidden = int(checked["suppressed"].sum())
 shown = checked.loc[~checked["suppressed"], ["department", "n"]]
-display(shown.assign(department=[book.value_label("department", value, lang) for value in shown["department"]]).rename(
-    columns={"department": pick(lang, "业务部门", "department")}))
+display(display_table(shown.assign(department=[book.value_label("department", value, lang) for value in shown["department"]]), lang))
 say(lang,
     zh=f"为保护匿名，{hidden} 个业务部门不单独显示（少于 {min_group_size} 人，或为防止用总数反推而一并隐藏）。",
     en=f"To keep respondents anonymous, {hidden} department(s) are not shown on their own "
@@ -110,9 +110,9 @@ quality = survey.quality
 flagged = quality[quality["action"] == "flagged"]["issue"].value_counts()
 say(lang,
     zh=f"数据质量：排除 {int((quality['action'] == 'excluded').sum())} 行；标记 {len(flagged)} 类问题"
-       + ("：" + "；".join(f"{issue}（{count}）" for issue, count in flagged.items()) if len(flagged) else "") + "。",
+       + ("：" + "；".join(f"{md(quality_issue(issue, 'zh'))}（{count}）" for issue, count in flagged.items()) if len(flagged) else "") + "。",
     en=f"Data quality: {int((quality['action'] == 'excluded').sum())} rows excluded; {len(flagged)} kinds of flags"
-       + (": " + "; ".join(f"{issue} ({count})" for issue, count in flagged.items()) if len(flagged) else "") + ".")
+       + (": " + "; ".join(f"{md(quality_issue(issue, 'en'))} ({count})" for issue, count in flagged.items()) if len(flagged) else "") + ".")
 
 # %% [markdown]
 # ## 如何运行 / How to run

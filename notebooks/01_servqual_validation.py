@@ -40,7 +40,7 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.formatting import format_count, format_p, mark_reverse_items, reverse_mark
-from kitlib.i18n import pick, say
+from kitlib.i18n import display_table, pick, say
 from kitlib.psychometrics.ordinal import ordinal_reliability
 from kitlib.psychometrics.scale_check import choose_estimator, fit_values, scale_cfa
 from kitlib.report.chapter import available, open_survey, select
@@ -81,7 +81,7 @@ if has_scales:
     if estimator.ordinal:
         reliability = reliability.join(ordinal_reliability(perceptions, model)[["ordinal_alpha", "ordinal_omega_total"]])
     reliability = reliability.rename(index=names)
-    display(reliability)
+    display(display_table(reliability, lang))
 
 # %%
 if has_scales:
@@ -119,8 +119,8 @@ if item_model:  # the item-rest correlation needs at least three items in the di
     items_table["dimension"] = items_table["dimension"].map(names)
     weak = items_table[items_table["weak"]].sort_values("r_drop")
     weak_items = list(weak.index)
-    display(mark_reverse_items(weak.assign(text=[book.label(item, lang) for item in weak.index])[
-        ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]], book, lang))  # reverse-keyed items marked (R)
+    display(display_table(mark_reverse_items(weak.assign(text=[book.label(item, lang) for item in weak.index])[
+        ["dimension", "text", "r_drop", "alpha", "alpha_if_deleted"]], book, lang), lang))  # reverse-keyed items marked (R)
     if weak_items:
         first = weak.iloc[0]
         first_item = {code: reverse_mark(weak.index[0], bool(book.columns[weak.index[0]].reverse), code) for code in ("zh", "en")}
@@ -179,9 +179,9 @@ if has_cfa:
     say(lang, zh=estimator.explain("zh"), en=estimator.explain("en"))
     fit = fit_values(confirmatory.fit)  # scaled indices for WLSMV, robust ones for MLR
     shown_fit = fit[["chi2", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "n"]]
-    display(shown_fit.astype(float).to_frame(estimator.estimator).T  # p in APA style, n and df as integers
-            .assign(pvalue=format_p(shown_fit["pvalue"], with_p=False), n=format_count(shown_fit["n"]),
-                    df=format_count(shown_fit["df"])))
+    display(display_table(shown_fit.astype(float).to_frame(estimator.estimator).T  # p in APA style, n and df as integers
+                          .assign(pvalue=format_p(shown_fit["pvalue"], with_p=False), n=format_count(shown_fit["n"]),
+                                  df=format_count(shown_fit["df"])), lang))
     good = bool(kl.psychometrics.scale_check.fit_checks(confirmatory.fit, cutoffs).all())
     weakest = confirmatory.loadings.loc[confirmatory.loadings["std"].idxmin()]
     scaled_zh, scaled_en = ("（校正指数）", " (scaled indices)") if estimator.ordinal else ("", "")
@@ -201,7 +201,7 @@ has_validity = has_cfa and available(info, "validity", lang)
 if has_validity:
     evidence = kl.validity(perceptions, structure)
     table = evidence.table.rename(index=names)
-    display(table)
+    display(display_table(table, lang))
     checks = kl.psychometrics.scale_check.validity_checks(evidence, cutoffs)
     low_ave = [names[name] for name in checks.low_ave]
     htmt_max = checks.htmt_max
@@ -228,7 +228,7 @@ if reduced and reduced != structure:
     changed = [names[d] for d in structure if len(reduced[d]) != len(structure[d])]
     comparison = pd.DataFrame({pick(lang, "AVE（全部条目）", "AVE (all items)"): table.loc[changed, "ave"],
                                pick(lang, "AVE（去掉弱条目）", "AVE (weak items dropped)"): refit.loc[changed, "ave"]})
-    display(comparison)
+    display(display_table(comparison, lang))
     say(lang,
         zh=f"去掉 {'、'.join(weak_items)} 后，{'、'.join(changed)} 的 AVE 从 {table.loc[changed, 'ave'].mean():.2f} 变为 "
            f"{refit.loc[changed, 'ave'].mean():.2f}。建议：改写或删除该条目，再做一轮预调查。",

@@ -38,8 +38,9 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.formatting import format_count, format_p, mark_reverse_items, reverse_mark
-from kitlib.i18n import pick, say
+from kitlib.i18n import display_table, pick, say
 from kitlib.report.chapter import available, dimension_grid, open_survey, select, visible, withheld_groups
+from kitlib.service.waves import latest_wave
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -50,10 +51,10 @@ info = kl.instrument(survey)  # which analyses the questionnaire supports; the o
 
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy for display: counts as integers, p-values in APA style (p < .001), reverse-keyed items marked (R)."""
+    """A copy for display: counts as integers, p-values in APA style (p < .001), reverse-keyed items marked (R), headers in lang."""
     rules = {"n": format_count, "p": lambda p: format_p(p, with_p=False), "pvalue": lambda p: format_p(p, with_p=False)}
     shown = table.assign(**{column: table[column].map(rule) for column, rule in rules.items() if column in table.columns})
-    return mark_reverse_items(shown, book, lang)
+    return mark_reverse_items(display_table(shown, lang), book, lang)
 
 
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
@@ -94,6 +95,8 @@ elif has_scores:
     plt.show()
 
 # %%
+pooled = latest_wave(survey, pool=True)  # this chapter teaches on every wave together: said so in its headlines
+pooled_zh, pooled_en = (pooled.describe("zh") + "：", pooled.describe("en") + ": ") if pooled.pooled else ("", "")
 if has_scores:
     target = kl.largest_gap(result)
     worst = target.label(lang)
@@ -102,10 +105,10 @@ if has_gaps:
     significant = dimensions[dimensions["p"] < alpha_level]
     negative = significant[significant["gap"] < 0]
     say(lang,
-        zh=f"差距最大的维度是 **{worst}**（{dimensions.at[worst, 'gap']:.2f} 分，d_z = {dimensions.at[worst, 'd_z']:.2f}），"
+        zh=f"{pooled_zh}差距最大的维度是 **{worst}**（{dimensions.at[worst, 'gap']:.2f} 分，d_z = {dimensions.at[worst, 'd_z']:.2f}），"
            f"最小的是 **{best}**（{dimensions.at[best, 'gap']:.2f}）。在 α = {alpha_level} 水平上，"
            f"{len(negative)} / {len(dimensions)} 个维度显著低于期望。",
-        en=f"The largest gap is in **{worst}** ({dimensions.at[worst, 'gap']:.2f} points, d_z = {dimensions.at[worst, 'd_z']:.2f}), "
+        en=f"{pooled_en[:1].upper() + pooled_en[1:]}The largest gap is in **{worst}** ({dimensions.at[worst, 'gap']:.2f} points, d_z = {dimensions.at[worst, 'd_z']:.2f}), "
            f"the smallest in **{best}** ({dimensions.at[best, 'gap']:.2f}). At α = {alpha_level}, "
            f"{len(negative)} of {len(dimensions)} dimensions fall significantly short of expectations.")
 elif has_scores:
@@ -242,10 +245,10 @@ else:
 # %%
 if has_gaps:
     say(lang,
-        zh=f"- 最大差距：**{worst}**（{target.gap:.2f}）。\n"
+        zh=f"- 最大差距：**{worst}**（{target.gap:.2f}{'，' + pooled.describe('zh') if pooled.pooled else ''}）。\n"
            f"- 先从这个维度里差距最大的条目入手（{target.item}：{target.item_label_zh}，{target.item_gap:.2f}），制定可测量的改进目标。\n"
            "- 下一章用 KANO 判断哪些功能是“必须做好”的，哪些是“做了会惊喜”的。",
-        en=f"- Largest gap: **{worst}** ({target.gap:.2f}).\n"
+        en=f"- Largest gap: **{worst}** ({target.gap:.2f}{'; ' + pooled.describe('en') if pooled.pooled else ''}).\n"
            f"- Start with the item that falls shortest in it ({target.item}: {target.item_label_en}, {target.item_gap:.2f}) and set a measurable target.\n"
            "- The next chapter uses KANO to tell features that must work from features that delight.")
 elif has_scores:

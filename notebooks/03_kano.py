@@ -37,7 +37,7 @@ import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.i18n import pick, say
+from kitlib.i18n import display_table, pick, say
 from kitlib.report.chapter import open_survey, select
 
 kl.plot.set_theme()
@@ -63,8 +63,9 @@ say(lang,
 has_kano = bool(book.kano_pairs())
 if has_kano:
     kano = kl.kano_table(survey, min_group_size=min_group_size)
-    kano = kano.assign(label=kano[f"label_{lang}"], kind=kano[f"category_{lang}"])
-    display(kano.set_index(["feature", "label"])[["A", "O", "M", "I", "R", "Q", "n", "kind", "better", "worse", "fong_significant"]])
+    kano = kano.assign(label=kano[f"label_{lang}"])
+    display(display_table(kano.set_index(["feature", "label"])[["A", "O", "M", "I", "R", "Q", "n", "category", "better", "worse",
+                                                                "fong_significant"]], lang))
 else:
     say(lang, zh="这份问卷没有 KANO 题目（codebook 中没有 kano_functional / kano_dysfunctional 列），本章没有可分析的内容。",
         en="This questionnaire has no KANO questions (no kano_functional / kano_dysfunctional columns in the codebook); "

@@ -25,6 +25,7 @@ min_group_size = 5      # groups with fewer respondents are never shown
 provider = ""           # restrict to one service provider (empty: all)
 department = ""         # restrict to one receiving department (empty: all)
 wave = ""               # restrict to one survey wave (empty: all)
+pool_waves = False      # NPS and CSI headlines: the latest wave and its change (False), or every wave pooled (True)
 alpha_level = 0.05      # significance level of the tests
 n_boot = 500            # bootstrap resamples of the key-driver intervals
 
@@ -39,9 +40,12 @@ from IPython.display import display
 
 import kitlib as kl
 from kitlib.formatting import format_count, format_p
-from kitlib.i18n import pick, say
+from kitlib.i18n import display_table, pick, say
 from kitlib.report.chapter import available, driver_ipa_words, driver_method, driver_words, open_survey, select, visible
+from kitlib.report.html import escape_markdown as md
 from kitlib.service.key_drivers import driver_importance, uncertain_quadrants
+from kitlib.service.pdca import largest_weights
+from kitlib.service.waves import headline_change, latest_wave
 
 kl.plot.set_theme()
 pd.set_option("display.precision", 2)
@@ -49,6 +53,9 @@ full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)
 book = survey.codebook
 info = kl.instrument(survey)  # which analyses the questionnaire supports; the others print a note
+all_waves = select(full_survey, provider=provider, department=department, min_group_size=min_group_size)
+view = latest_wave(all_waves, wave=wave or None, pool=pool_waves, min_group_size=min_group_size)  # the wave of the headlines
+headline_of = {lang_: view.describe(lang_, md) if len(view.waves) >= 2 else "" for lang_ in ("zh", "en")}  # which wave, or "pooled"
 scope_names = {"provider": pick(lang, "服务部门", "provider"), "department": pick(lang, "业务部门", "department"),
                "wave": pick(lang, "调查波次", "wave")}
 scope_columns = {"provider": "provider", "department": "department", "wave": full_survey.wave_column() or "wave"}
@@ -67,14 +74,17 @@ if not has_nps:
     say(lang, zh="这份问卷没有推荐意愿（NPS）题目，跳过本节。", en="This questionnaire has no recommendation (NPS) question; this section is skipped.")
 
 # %%
-if has_nps:
-    scores = survey.data[book.items("nps")[0]].dropna()
+if has_nps and view.withheld:
+    say(lang, zh=view.note("zh", md), en=view.note("en", md))
+elif has_nps:
+    scores = view.survey.data[book.items("nps")[0]].dropna()
     result = kl.nps(scores, confidence=1 - alpha_level)
     say(lang,
-        zh=f"NPS = **{result.nps:+.1f}**（{1 - alpha_level:.0%} 置信区间 {result.ci_low:+.1f} ~ {result.ci_high:+.1f}），"
+        zh=(f"{headline_of['zh']}：" if headline_of["zh"] else "") + f"NPS = **{result.nps:+.1f}**（{1 - alpha_level:.0%} 置信区间 {result.ci_low:+.1f} ~ {result.ci_high:+.1f}），"
            f"n = {format_count(result.n)}：推荐者 {result.promoter_share:.0%}、中立者 {result.passive_share:.0%}、贬损者 {result.detractor_share:.0%}。"
            + ("贬损者多于推荐者。" if result.nps < 0 else "推荐者多于贬损者。"),
-        en=f"NPS = **{result.nps:+.1f}** ({1 - alpha_level:.0%} CI {result.ci_low:+.1f} to {result.ci_high:+.1f}), "
+        en=(f"{headline_of['en'][0].upper()}{headline_of['en'][1:]}: " if headline_of["en"] else "")
+           + f"NPS = **{result.nps:+.1f}** ({1 - alpha_level:.0%} CI {result.ci_low:+.1f} to {result.ci_high:+.1f}), "
            f"n = {format_count(result.n)}: {result.promoter_share:.0%} promoters, {result.passive_share:.0%} passives, {result.detractor_share:.0%} detractors. "
            + ("Detractors outnumber promoters." if result.nps < 0 else "Promoters outnumber detractors."))
     adjusted = kl.nps(scores, confidence=1 - alpha_level, interval="adjusted_wald")
@@ -85,23 +95,16 @@ if has_nps:
            f"{adjusted.ci_low:+.1f} to {adjusted.ci_high:+.1f} (plain Wald: {result.ci_low:+.1f} to {result.ci_high:+.1f}).")
 
 # %%
-wave_column = full_survey.wave_column()
-if has_nps and wave_column:  # the change between the last two waves (all waves, whatever the wave parameter)
-    waves_survey = select(full_survey, provider=provider, department=department, min_group_size=min_group_size)
-    answers = waves_survey.data[[wave_column, book.items("nps")[0]]].dropna()
-    order = sorted(answers[wave_column].unique())
-    if len(order) >= 2:
-        before, after = order[-2], order[-1]
-        change = kl.nps_difference(answers.loc[answers[wave_column] == after].iloc[:, 1],
-                                   answers.loc[answers[wave_column] == before].iloc[:, 1], confidence=1 - alpha_level)
-        first, last = (book.value_label(wave_column, name, lang) for name in (before, after))
-        say(lang,
-            zh=f"{first} → {last}：NPS 从 {change.b.nps:+.1f}（n = {format_count(change.b.n)}）变为 {change.a.nps:+.1f}（n = {format_count(change.a.n)}），变化 "
-               f"{change.difference:+.1f}（{1 - alpha_level:.0%} 置信区间 {change.ci_low:+.1f} ~ {change.ci_high:+.1f}，{format_p(change.p)}），"
-               + ("变化显著。" if change.significant else "变化不显著，可能只是抽样波动。"),
-            en=f"{first} → {last}: NPS moved from {change.b.nps:+.1f} (n = {format_count(change.b.n)}) to {change.a.nps:+.1f} (n = {format_count(change.a.n)}), a change of "
-               f"{change.difference:+.1f} ({1 - alpha_level:.0%} CI {change.ci_low:+.1f} to {change.ci_high:+.1f}, {format_p(change.p)}): "
-               + ("a significant change." if change.significant else "not significant, possibly sampling noise."))
+if has_nps and view.has_change:  # the change from the previous wave (library: headline_change)
+    change = headline_change(view, "nps", confidence=1 - alpha_level)
+    first, last = (md(view.wave_label(name, lang)) for name in (change.wave_before, change.wave_after))
+    say(lang,
+        zh=f"{first} → {last}：NPS 从 {change.before:+.1f}（n = {format_count(change.n_before)}）变为 {change.after:+.1f}（n = {format_count(change.n_after)}），变化 "
+           f"{change.diff:+.1f}（{1 - alpha_level:.0%} 置信区间 {change.ci_low:+.1f} ~ {change.ci_high:+.1f}，{format_p(change.p)}），"
+           + ("变化显著。" if change.significant else "变化不显著，可能只是抽样波动。"),
+        en=f"{first} → {last}: NPS moved from {change.before:+.1f} (n = {format_count(change.n_before)}) to {change.after:+.1f} (n = {format_count(change.n_after)}), a change of "
+           f"{change.diff:+.1f} ({1 - alpha_level:.0%} CI {change.ci_low:+.1f} to {change.ci_high:+.1f}, {format_p(change.p)}): "
+           + ("a significant change." if change.significant else "not significant, possibly sampling noise."))
 
 # %%
 compare = "department" if provider else "provider"
@@ -128,16 +131,28 @@ if has_nps and compare in survey.data:
 
 # %%
 has_csi = available(info, "csi", lang)
-if has_csi:
-    index = kl.csi(survey)
-    display(index.dimensions.assign(label=index.dimensions[f"label_{lang}"]).set_index("label").drop(
-        columns=["dimension", "label_zh", "label_en"]))
-    largest = index.dimensions.sort_values("weight").iloc[-1]
+if has_csi and view.withheld:
+    say(lang, zh=view.note("zh", md), en=view.note("en", md))
+elif has_csi:
+    index = kl.csi(view.survey, min_group_size=min_group_size)
+    display(display_table(index.dimensions.assign(label=index.dimensions[f"label_{lang}"]).set_index("label").drop(
+        columns=["dimension", "label_zh", "label_en"]), lang))
+    weights = index.dimensions.set_index("dimension")
+    top = largest_weights(weights["weight"])  # library rule: no "largest weight" when the weights are equal
+    heaviest = {lang_: pick(lang_, "、", " and ").join(f"**{md(weights.at[name, f'label_{lang_}'])}**" for name in top) for lang_ in ("zh", "en")}
+    if len(top) == len(weights):
+        weights_zh = f"各维度权重相等（均为 {weights['weight'].iloc[0]:.2f}），每个维度对 CSI 的影响相同。"
+        weights_en = f"Every dimension carries the same weight ({weights['weight'].iloc[0]:.2f}), so each moves the CSI alike."
+    else:
+        weights_zh = (f"权重最大的维度是 {heaviest['zh']}（权重 {weights.loc[top, 'weight'].max():.2f}），它的得分对 CSI 影响最大。" if len(top) == 1 else
+                      f"{heaviest['zh']} 的权重并列最大（约 {weights.loc[top, 'weight'].max():.2f}），它们的得分对 CSI 影响最大。")
+        weights_en = (f"The most heavily weighted dimension is {heaviest['en']} (weight {weights.loc[top, 'weight'].max():.2f}); "
+                      "its score moves the CSI most." if len(top) == 1 else
+                      f"{heaviest['en']} share the largest weight (about {weights.loc[top, 'weight'].max():.2f}); their scores move the CSI most.")
     say(lang,
-        zh=f"CSI = **{index.csi:.1f}** / 100（n = {format_count(index.n)}）。权重最大的维度是 **{largest['label_zh']}**（权重 {largest['weight']:.2f}），"
-           "它的得分对 CSI 影响最大。",
-        en=f"CSI = **{index.csi:.1f}** / 100 (n = {format_count(index.n)}). The most heavily weighted dimension is **{largest['label_en']}** "
-           f"(weight {largest['weight']:.2f}); its score moves the CSI most.")
+        zh=(f"{headline_of['zh']}：" if headline_of["zh"] else "") + f"CSI = **{index.csi:.1f}** / 100（n = {format_count(index.n)}）。{weights_zh}",
+        en=(f"{headline_of['en'][0].upper()}{headline_of['en'][1:]}: " if headline_of["en"] else "")
+           + f"CSI = **{index.csi:.1f}** / 100 (n = {format_count(index.n)}). {weights_en}")
 
 # %% [markdown]
 # ## IPA 重要性—绩效分析 / Importance–performance analysis
@@ -146,10 +161,10 @@ if has_csi:
 has_ipa = available(info, "ipa", lang)  # importance: the 100-point allocation, else derived from overall satisfaction
 if has_ipa:
     grid = kl.ipa(survey, importance=info.ipa_importance)
-    table = grid.table.assign(label=grid.table[f"label_{lang}"], where=grid.table[f"quadrant_{lang}"])
+    table = grid.table.assign(label=grid.table[f"label_{lang}"])
     kl.plot.ipa_grid(grid, lang=lang)
     plt.show()
-    display(table.set_index("label")[["importance", "performance", "where"]])
+    display(display_table(table.set_index("label")[["importance", "performance", "quadrant"]], lang))
 
 # %%
 if has_ipa:
@@ -191,7 +206,7 @@ if has_drivers:
             continue
         ran.add(outcome)
         shown = key.table.sort_values("rank").rename(index=lambda name: book.label(name, lang))
-        display(shown[["share", "raw", "ci_low", "ci_high", "rank"]].rename_axis(pick(lang, words["zh"], words["en"])))
+        display(display_table(shown[["share", "raw", "ci_low", "ci_high", "rank"]], lang).rename_axis(pick(lang, words["zh"], words["en"])))
         say(lang, **driver_words(key, words, book))
 
 # %%

@@ -37,7 +37,7 @@ import pandas as pd
 from IPython.display import display
 
 import kitlib as kl
-from kitlib.i18n import pick, say
+from kitlib.i18n import display_table, pick, say
 from kitlib.psychometrics.scale_check import InvarianceCheck, check_invariance
 from kitlib.report.chapter import available, invariance_words, open_survey, select
 
@@ -91,7 +91,7 @@ if has_trend and trend_info.has_perceptions:
     invariant = check_invariance(trend_survey.servqual("P").assign(**{wave_column: trend_survey.data[wave_column]}),
                                  wave_model, wave_column)
     if invariant.tested:
-        display(invariant.result.table[["chi2", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea", "verdict"]])
+        display(display_table(invariant.result.table[["chi2", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea", "verdict"]], lang))
     say(lang, **invariance_words(invariant, book, wave_column))
 elif has_trend:
     say(lang, zh=InvarianceCheck(None, "no_perceptions", {}).note("zh"), en=InvarianceCheck(None, "no_perceptions", {}).note("en"))
@@ -100,15 +100,15 @@ elif has_trend:
 if has_trend:
     result = kl.trend(trend_survey, min_group_size=min_group_size, confidence=1 - alpha_level)
     changes = result.changes.assign(label=result.changes[f"label_{lang}"]).set_index("label")
-    display(changes[["mean_before", "mean_after", "diff", "ci_low", "ci_high", "p", "significant"]])
+    display(display_table(changes[["mean_before", "mean_after", "diff", "ci_low", "ci_high", "p", "significant"]], lang))
 elif trend_info.has_gaps:
     baseline_gaps = kl.servqual_gaps(trend_survey, min_group_size=min_group_size)
     baseline = baseline_gaps.dimensions
-    display(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "E", "P", "gap"]])
+    display(display_table(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "E", "P", "gap"]], lang))
 elif trend_info.has_perceptions:  # perceptions only (SERVPERF): the baseline is the perception score
     baseline_gaps = kl.perception_scores(trend_survey, min_group_size=min_group_size)
     baseline = baseline_gaps.dimensions
-    display(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "mean", "ci_low", "ci_high"]])
+    display(display_table(baseline.assign(label=baseline[f"label_{lang}"]).set_index("label")[["n", "mean", "ci_low", "ci_high"]], lang))
 
 # %%
 if has_trend:

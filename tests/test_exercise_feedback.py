@@ -281,7 +281,7 @@ def test_exercises_release_command_writes_notebooks_without_solution_text(tmp_pa
                            "--source", str(solutions)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     written = sorted((tmp_path / "student").glob("*.ipynb"))
-    assert len(written) == 9
+    assert len(written) == 11
     for path in written:
         source = nbformat.read(solutions / path.name, as_version=4)
         answers = {line.strip() for cell in source.cells if "solution" in cell.metadata.get("tags", [])
@@ -323,8 +323,11 @@ def test_chinese_item_texts_are_grammatical(case):
 
 
 # ---------------------------------------------------------------- tiered hints of exercises 1, 4, 8 and 9
-def _tiers_at_each_level(check, lang):
-    """``check(hint_level)`` → the hints shown per wrong part at levels 0..3; asserts one more tier per level."""
+def _tiers_at_each_level(check, lang, quotes_data=frozenset()):
+    """``check(hint_level)`` → the hints shown per wrong part at levels 0..3; asserts one more tier per level.
+
+    The worked step of a part in ``quotes_data`` quotes Chinese case data (comments, masks, department names) in either language.
+    """
     shown = {}
     for level in range(4):
         result = check(level)
@@ -332,7 +335,8 @@ def _tiers_at_each_level(check, lang):
             if not finding.ok:
                 hints = result.shown_hints(finding)
                 assert len(hints) == level, (finding.part, level, hints)
-                assert all(bool(CJK.search(h)) == (lang == "zh") for h in hints), hints
+                language_checked = hints[:2] if finding.part in quotes_data else hints
+                assert all(bool(CJK.search(h)) == (lang == "zh") for h in language_checked), hints
                 shown.setdefault(finding.part, []).append(hints)
     for part, levels in shown.items():  # each level adds a tier and keeps the earlier ones
         assert levels[3][:2] == levels[2] and levels[2][:1] == levels[1], part
@@ -413,3 +417,51 @@ def test_service_standard_hints_come_in_three_tiers(lang, case):
     unanswered = check_service_standard({**answer, "pdca_order": None}, survey, provider=provider, lang=lang, hint_level=3)
     order = next(f for f in unanswered.findings if f.part == "pdca_order")
     assert not any("standard" in h or "标准" in h for h in order.hints[2:])  # no worked step before an attempt
+
+
+# ---------------------------------------------------------------- tiered hints of exercises 10 and 11
+@LANGS
+def test_theme_coding_hints_come_in_three_tiers(lang, case):
+    from kitlib.exercises import check_theme_coding, theme_exercise_data
+
+    survey = case("it_firm")
+    comments, roster = theme_exercise_data(survey)
+    themes = survey.codebook.themes
+    answer = {"counts": {t: 1 for t in themes}, "shares": {t: 0.5 for t in themes}, "shown_departments": ["nowhere"],
+              "sentiment": ["neutral"] * 6, "quote": "not a comment"}
+    tiers = _tiers_at_each_level(lambda level: check_theme_coding(answer, comments, themes, roster, lang=lang, hint_level=level), lang,
+                                 quotes_data={"quote", "shown_departments", "sentiment"})
+    assert set(tiers) == {"counts", "shares", "shown_departments", "sentiment", "quote"}
+    texts = comments["comment"].dropna()
+    top = kl.comment_themes(comments, themes, by="provider", respondent="respondent_id", min_n=1).top_theme("provider").iloc[0]
+    assert themes[top][lang] in tiers["counts"][2] and str(len(texts)) in tiers["counts"][2]  # worked from the data
+    people = comments.groupby("department")["respondent_id"].nunique()
+    assert any(f"{d}" in tiers["shown_departments"][2] and f" {n} " in tiers["shown_departments"][2] for d, n in people.items())
+    assert "[电话]" in tiers["quote"][2] and "13812345678" in tiers["quote"][2]  # the masking step, shown on a planted comment
+    unanswered = check_theme_coding({**answer, "quote": None}, comments, themes, roster, lang=lang, hint_level=3)
+    quote = next(f for f in unanswered.findings if f.part == "quote")
+    assert not quote.ok and not quote.hints  # a missing part names what to give; no worked step
+
+
+@LANGS
+def test_sla_hints_come_in_three_tiers(lang, case):
+    from kitlib.exercises import check_sla, sla_exercise_data
+
+    tickets, standards = sla_exercise_data()
+    survey = case("it_firm")
+    providers = sorted(tickets["provider"].unique())
+    answer = {"response_met": {p: 0.5 for p in providers}, "resolution_met": {p: 0.5 for p in providers},
+              "median_resolution_h": {p: 1.0 for p in providers}, "rating_difference": 9.0, "cohens_d": 9.0,
+              "satisfaction_rho": 0.123}
+    tiers = _tiers_at_each_level(lambda level: check_sla(answer, tickets, standards, survey, lang=lang, hint_level=level), lang)
+    assert set(tiers) == set(answer)
+    result = kl.sla(tickets, standards)
+    worst = result.table["resolution_met"].idxmin()
+    label = survey.codebook.value_label("provider", worst, lang)
+    assert label in tiers["resolution_met"][2] and f"{result.table.loc[worst, 'resolution_met']:.2f}" in tiers["resolution_met"][2]
+    assert f"{result.table.loc[worst, 'median_resolution_h']:.1f}" in tiers["median_resolution_h"][2]
+    link = result.rating_link.set_index("standard").loc["resolution"]
+    assert f"{link['mean_met']:.2f}" in tiers["rating_difference"][2] and str(int(link["n_missed"])) in tiers["rating_difference"][2]
+    unanswered = check_sla({**answer, "cohens_d": None}, tickets, standards, survey, lang=lang, hint_level=3)
+    d = next(f for f in unanswered.findings if f.part == "cohens_d")
+    assert not d.ok and not d.hints

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import kitlib as kl
 from kitlib.data.cases import case_dir
@@ -30,8 +31,13 @@ from kitlib.exercises import (
     check_nps,
     check_reliability,
     check_service_standard,
+    check_sla,
+    check_theme_coding,
+    sla_exercise_data,
+    theme_exercise_data,
 )
 from kitlib.exercises.reference import cronbach_alpha, item_total_correlations
+from kitlib.exercises.themes import SENTIMENT_COMMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -95,6 +101,7 @@ ODD_ANSWERS = ["abc", 42, [1, 2], {"x": 1}, pd.DataFrame(), (None,), {"alpha": "
 @pytest.mark.parametrize("answer", ODD_ANSWERS, ids=range(len(ODD_ANSWERS)))
 def test_checks_never_raise_on_strange_answers(answer, case):
     pairs = [(1, 5), (2, 5)]
+    comments, roster = theme_exercise_data(case("it_firm"))
     calls = [
         lambda: check_cleaning(answer, case("it_firm")),
         lambda: check_gap(answer, case("it_firm"), provider="IT Support"),
@@ -106,6 +113,8 @@ def test_checks_never_raise_on_strange_answers(answer, case):
         lambda: check_csi(answer, case("bank")),
         lambda: check_ipa(answer, case("it_firm")),
         lambda: check_service_standard(answer, case("bank"), provider="Operations Centre"),
+        lambda: check_theme_coding(answer, comments, case("it_firm").codebook.themes, roster),
+        lambda: check_sla(answer, *sla_exercise_data(), case("it_firm")),
     ]
     for call in calls:
         result = call()
@@ -516,10 +525,201 @@ def test_service_standard_focus_mistakes(lang, case):
     assert_hint(result, "focus_wrong_wave", lang)
 
 
+# ---------------------------------------------------------------- exercise 10: theme coding by hand
+def keyword_pattern(keywords, english=True, wildcard=True):
+    parts = [re.escape(w) for w in keywords.get("zh", [])]
+    for word in keywords.get("en", []) if english else []:
+        if word.endswith("*"):
+            parts += [r"\b" + re.escape(word[:-1]) + r"\w*"] if wildcard else [r"\b" + re.escape(word)]
+        else:
+            parts.append(r"\b" + re.escape(word) + r"\b")
+    return "|".join(parts)
+
+
+@pytest.fixture(scope="module")
+def theme_case(case):
+    survey = case("it_firm")
+    comments, roster = theme_exercise_data(survey, "IT Support")
+    return comments, roster, survey.codebook.themes
+
+
+def theme_flags(comments, themes, case_insensitive=True, **switches):
+    texts = comments["comment"].dropna()
+    return texts, pd.DataFrame({t: texts.str.contains(keyword_pattern(spec["keywords"], **switches), case=not case_insensitive, regex=True)
+                                for t, spec in themes.items()})
+
+
+def theme_answer(comments, roster, themes):
+    texts, named = theme_flags(comments, themes)
+    people = comments.groupby("department")["respondent_id"].nunique()
+    shown = list(people[people >= 10].index)
+    top = named.sum().idxmax()
+    quotable = texts[named[top] & comments.loc[texts.index, "department"].isin(shown)]
+    return {"counts": named.sum().to_dict(), "shares": (named.sum() / len(texts)).to_dict(), "shown_departments": shown,
+            "sentiment": ["positive", "negative", "positive", "negative", "negative", "positive"],
+            "quote": kl.mask_personal_data(quotable.iloc[0], names=roster)}, (texts, named, people, top)
+
+
+def test_theme_exercise_data_has_the_threshold_cases_and_planted_contacts(theme_case):
+    comments, roster, _ = theme_case
+    people = comments.groupby("department")["respondent_id"].nunique()
+    assert (people == 10).any() and ((people >= 5) & (people < 10)).any()
+    planted = comments["comment"].dropna()
+    assert planted.str.contains("13812345678").any() and planted.str.contains("@").any()
+    assert all(planted.str.contains(name).any() for name in roster)
+
+
+def test_theme_coding_by_hand_matches_kitlib(theme_case):
+    comments, roster, themes = theme_case
+    right, _ = theme_answer(comments, roster, themes)
+    result = kl.comment_themes(comments, themes, by=["provider", "department"], roster=roster, respondent="respondent_id")
+    assert result.counts["provider"].loc["IT Support", list(themes)].to_dict() == right["counts"]
+    assert set(result.counts["department"].index) == set(right["shown_departments"])
+    assert kl.comment_sentiment(list(SENTIMENT_COMMENTS)).tolist() == right["sentiment"]
+    for lang in ("zh", "en"):
+        assert check_theme_coding(right, comments, themes, roster=roster, lang=lang).correct
+
+
+@LANGS
+def test_theme_coding_mistakes(theme_case, lang):
+    comments, roster, themes = theme_case
+    right, (texts, named, people, top) = theme_answer(comments, roster, themes)
+    check = lambda **change: check_theme_coding({**right, **change}, comments, themes, roster, lang)  # noqa: E731
+    assert_hint(check(counts=theme_flags(comments, themes, english=False)[1].sum().to_dict()), "zh_only", lang)
+    assert_hint(check(counts=theme_flags(comments, themes, wildcard=False)[1].sum().to_dict()), "wildcard_literal", lang)
+    assert_hint(check(counts=theme_flags(comments, themes, case_insensitive=False)[1].sum().to_dict()), "case_sensitive", lang)
+    first_only = named.apply(lambda row: row & (row.cumsum() == 1), axis=1)  # each comment coded to its first theme only
+    assert_hint(check(counts=first_only.sum().to_dict()), "one_theme_per_comment", lang)
+    counts = named.sum()
+    assert_hint(check(shares=(counts / people.sum()).to_dict()), "share_of_respondents", lang)
+    assert_hint(check(shares=(counts / counts.sum()).to_dict()), "share_of_mentions", lang)
+    assert_hint(check(shares=(100 * counts / len(texts)).to_dict()), "share_percent", lang)
+    assert_hint(check(shown_departments=list(people[people >= 5].index)), "threshold_five", lang)
+    assert_hint(check(shown_departments=list(people[people > 10].index)), "threshold_exclusive", lang)
+    assert_hint(check(shown_departments=list(people[people < 10].index)), "small_listed", lang)
+
+
+@LANGS
+def test_theme_coding_sentiment_and_quote_mistakes(theme_case, lang):
+    comments, roster, themes = theme_case
+    right, (texts, named, people, top) = theme_answer(comments, roster, themes)
+    check = lambda **change: check_theme_coding({**right, **change}, comments, themes, roster, lang)  # noqa: E731
+    by_word_count = ["positive", "positive", "negative", "negative", "negative", "positive"]  # "不满意" read as 满意, "not slow" as slow
+    assert_hint(check(sentiment=by_word_count), "negation_ignored", lang)
+    praise_first = ["positive", "negative", "positive", "neutral", "negative", "positive"]  # compliments and complaint cancel out
+    assert_hint(check(sentiment=praise_first), "contrast_ignored", lang)
+    raw = {"13812345678": "quote_phone", "@corp.example.cn": "quote_email", "Zhang Wei": "quote_name"}
+    for planted, mistake in raw.items():
+        comment = texts[texts.str.contains(planted, regex=False)].iloc[0]
+        if planted == "Zhang Wei":  # the phone number of that comment masked, the roster name left in
+            comment = kl.mask_personal_data(comment)
+        assert_hint(check(quote=comment), mistake, lang)
+    department = comments.loc[texts.index, "department"]
+    other = texts[~named[top] & (department.map(people) >= 10)]
+    assert_hint(check(quote=kl.mask_personal_data(other.iloc[0], names=roster)), "quote_wrong_theme", lang)
+    # a comment on the top theme written only in a department under the threshold
+    small = comments.copy()
+    row = small.index[small["department"].map(people).lt(10) & small["comment"].notna()][0]
+    small.loc[row, "comment"] = "Resolved only after the third reopened ticket"
+    result = check_theme_coding({**right, "quote": small.loc[row, "comment"]}, small, themes, roster, lang)
+    assert_hint(result, "quote_withheld_group", lang)
+
+
+# ---------------------------------------------------------------- exercise 11: SLA attainment
+@pytest.fixture(scope="module")
+def sla_case(case):
+    tickets, standards = sla_exercise_data()
+    return tickets, standards, case("it_firm")
+
+
+def ticket_targets(tickets, standards):
+    keys = ["provider", "category", "priority"]
+    targets = pd.DataFrame(index=tickets.index, columns=["response", "resolution"], dtype=float)
+    ranked = standards.assign(specific=(standards[keys] != "*").sum(axis=1)).sort_values("specific", kind="stable")
+    for _, row in ranked.iterrows():
+        match = np.logical_and.reduce([(tickets[k] == row[k]).to_numpy() for k in keys if row[k] != "*"] + [np.ones(len(tickets), bool)])
+        targets.loc[match, ["response", "resolution"]] = row[["response_hours", "resolution_hours"]].to_numpy(float)
+    return targets
+
+
+def sla_by_hand(tickets, standards, survey):
+    targets = ticket_targets(tickets, standards)
+    exported = tickets[["opened", "first_response", "resolved"]].max().max()
+    waited = (exported - tickets["opened"]) / pd.Timedelta(hours=1)
+    hours, met = {}, {}
+    for standard, column in (("response", "first_response"), ("resolution", "resolved")):
+        hours[standard] = (tickets[column] - tickets["opened"]) / pd.Timedelta(hours=1)
+        overdue = hours[standard].isna() & (waited > targets[standard])
+        met[standard] = (hours[standard] <= targets[standard]).astype(float).where(hours[standard].notna() | overdue)
+    by = tickets["provider"]
+    rated = tickets["rating"].notna() & met["resolution"].notna()
+    groups = {s: (tickets.loc[rated & (met[s] == 1), "rating"], tickets.loc[rated & (met[s] == 0), "rating"]) for s in met}
+
+    def d(a, b):
+        pooled = np.sqrt(((len(a) - 1) * a.var() + (len(b) - 1) * b.var()) / (len(a) + len(b) - 2))
+        return (a.mean() - b.mean()) / pooled
+
+    satisfaction = survey.data.groupby("provider")["overall"].mean()
+    attainment = {s: met[s].groupby(by).mean() for s in met}
+    on_time, late = groups["resolution"]
+    answer = {"response_met": attainment["response"].to_dict(), "resolution_met": attainment["resolution"].to_dict(),
+              "median_resolution_h": hours["resolution"].groupby(by).median().to_dict(),
+              "rating_difference": on_time.mean() - late.mean(), "cohens_d": d(on_time, late),
+              "satisfaction_rho": stats.spearmanr(satisfaction, attainment["resolution"][satisfaction.index]).statistic}
+    return answer, {"hours": hours, "targets": targets, "groups": groups, "d": d, "satisfaction": satisfaction,
+                    "attainment": attainment, "rated": rated}
+
+
+def test_sla_exercise_data_is_a_snapshot_with_open_tickets(sla_case):
+    tickets, _, _ = sla_case
+    assert tickets["resolved"].isna().sum() > 10
+    assert tickets.loc[tickets["resolved"].isna(), "rating"].isna().all()
+
+
+def test_sla_by_hand_matches_kitlib(sla_case):
+    tickets, standards, survey = sla_case
+    right, _ = sla_by_hand(tickets, standards, survey)
+    result = kl.sla(tickets, standards)
+    assert result.table["resolution_met"].to_dict() == pytest.approx(right["resolution_met"], abs=1e-12)
+    assert result.table["response_met"].to_dict() == pytest.approx(right["response_met"], abs=1e-12)
+    link = result.rating_link.set_index("standard")
+    assert link.loc["resolution", "cohens_d"] == pytest.approx(right["cohens_d"], abs=1e-12)
+    assert right["rating_difference"] > 0.5 and right["cohens_d"] > 0.8  # the planted truth: ratings follow resolution
+    for lang in ("zh", "en"):
+        assert check_sla(right, tickets, standards, survey, lang=lang).correct
+
+
+@LANGS
+def test_sla_mistakes(sla_case, lang):
+    tickets, standards, survey = sla_case
+    right, parts = sla_by_hand(tickets, standards, survey)
+    check = lambda **change: check_sla({**right, **change}, tickets, standards, survey, lang)  # noqa: E731
+    hours, targets, by = parts["hours"]["resolution"], parts["targets"]["resolution"], tickets["provider"]
+    assert_hint(check(resolution_met=(hours <= targets).groupby(by).mean().to_dict()), "open_counted", lang)
+    closed = (hours <= targets).astype(float).where(hours.notna())
+    assert_hint(check(resolution_met=closed.groupby(by).mean().to_dict()), "open_dropped", lang)
+    assert_hint(check(response_met=right["resolution_met"]), "response_resolution_swapped", lang)
+    assert_hint(check(median_resolution_h=hours.groupby(by).mean().to_dict()), "mean_not_median", lang)
+    assert_hint(check(median_resolution_h=parts["hours"]["response"].groupby(by).median().to_dict()), "median_response", lang)
+    assert_hint(check(rating_difference=-right["rating_difference"]), "sign_flipped", lang)
+    assert_hint(check(cohens_d=-right["cohens_d"]), "sign_flipped", lang)
+    on_time, late = parts["groups"]["response"]
+    assert_hint(check(rating_difference=on_time.mean() - late.mean()), "response_standard", lang)
+    assert_hint(check(cohens_d=parts["d"](on_time, late)), "response_standard", lang)
+    everyone = tickets.loc[parts["rated"], "rating"]
+    assert_hint(check(cohens_d=right["rating_difference"] / everyone.std()), "sd_of_all", lang)
+    satisfaction, attainment = parts["satisfaction"], parts["attainment"]
+    assert_hint(check(satisfaction_rho=stats.pearsonr(satisfaction, attainment["resolution"][satisfaction.index]).statistic),
+                "pearson", lang)
+    assert_hint(check(satisfaction_rho=stats.spearmanr(satisfaction, attainment["response"][satisfaction.index]).statistic),
+                "response_standard", lang)
+    assert_hint(check(cohens_d=round(right["cohens_d"], 1)), "too_coarse", lang)
+
+
 # ---------------------------------------------------------------- notebooks
 def test_every_exercise_has_tagged_cells_and_a_solution():
     """(That the student notebooks are released from the current solutions: tests/test_notebook_sources.py.)"""
-    assert len(NOTEBOOKS) == 9
+    assert len(NOTEBOOKS) == 11
     for name in NOTEBOOKS:
         template = json.loads((EXERCISES / f"{name}.ipynb").read_text(encoding="utf-8"))
         tags = [t for cell in template["cells"] for t in cell.get("metadata", {}).get("tags", [])]

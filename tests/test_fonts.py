@@ -56,3 +56,49 @@ def test_theme_can_be_set_twice_and_after_a_seaborn_reset():
     sns.set_theme()  # resets rcParams to seaborn's defaults
     kl.plot.set_theme()
     assert not [m for m in draw_and_collect_warnings() if "missing from" in m]
+
+
+# ---------------------------------------------------------------- the report page's embedded face (kitlib.report.fonts)
+def embedded_font(face: str):
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", face).group(1)
+    return TTFont(io.BytesIO(base64.b64decode(data)))
+
+
+def test_report_face_covers_exactly_the_pages_chinese_characters():
+    from fontTools.pens.boundsPen import BoundsPen
+
+    from kitlib.report.fonts import font_face, page_characters
+
+    absent = chr(0xF0000)  # private use, plane 15: not in the font
+    characters = page_characters(f"<p>服务差距：响应性（P − E）gap {absent}</p>")
+    assert characters == set("服务差距：响应性（）") | {absent}
+    face = font_face(characters)
+    font = embedded_font(face)
+    cmap = font.getBestCmap()
+    assert set(cmap) == {ord(char) for char in characters} - {ord(absent)}
+    ranges = face.split("unicode-range:")[1].split(";")[0]
+    assert sorted(ranges.strip().split(",")) == sorted(f"U+{code:X}" for code in cmap)
+    glyphs = font.getGlyphSet()
+    for code, name in cmap.items():  # every embedded character has a real outline
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        assert pen.bounds is not None, chr(code)
+    assert not {"GSUB", "GPOS", "vmtx"} & set(font.keys())  # layout and vertical tables are left out
+    assert any(record.nameID == 13 for record in font["name"].names)  # the SIL OFL licence travels with the glyphs
+
+
+def test_page_without_chinese_is_unchanged_and_face_goes_into_the_head():
+    from kitlib.report.fonts import FAMILY, embed_font, font_face
+
+    latin = "<html><head><title>x</title></head><body><p>gap −0.8</p></body></html>"
+    assert embed_font(latin) == latin and font_face(set()) == font_face({chr(0xF0000)}) == ""  # nothing to embed
+    page = embed_font(latin.replace("gap", "差距"))
+    head, body = page.split("</head>")
+    assert "@font-face" in head and f'"{FAMILY}"' in head and "@font-face" not in body
+    assert font_face(set("差距")) == font_face(set("距差"))  # one face per character set

@@ -352,7 +352,8 @@ def test_servperf_report_is_the_full_report_minus_the_gaps(executed, surveys, na
     out, results = executed
     survey = surveys[name]
     info = kl.instrument(survey)
-    scores = kl.perception_scores(survey)
+    headline = kl.latest_wave(survey).survey  # key figures describe the latest wave
+    scores = kl.perception_scores(headline)
     focus = kl.largest_gap(scores)
     for lang in REPORT_RUNS[name]:
         run = f"report__{name}__{lang}"
@@ -371,8 +372,8 @@ def test_servperf_report_is_the_full_report_minus_the_gaps(executed, surveys, na
         overall = scores.overall.set_index("score")["mean"]
         assert f"**{overall['unweighted']:.2f}**" in text and f"**{overall['weighted']:.2f}**" in text
         summary = results[run].summary
-        assert summary["csi"] == pytest.approx(kl.csi(survey).csi, abs=1e-9)
-        assert summary["nps"] == pytest.approx(kl.nps(survey.data["nps"].dropna()).nps, abs=1e-9)
+        assert summary["csi"] == pytest.approx(kl.csi(headline).csi, abs=1e-9)
+        assert summary["nps"] == pytest.approx(kl.nps(headline.data["nps"].dropna()).nps, abs=1e-9)
         assert summary["largest_gap_dimension"] is None and summary["lowest_dimension"] == label
         assert summary["instrument"] == "SERVPERF"
         check = kl.check_scales(survey.servqual("P"), survey.codebook.servqual_model("P"))
@@ -409,7 +410,7 @@ def test_reports_without_servqual_items(executed, surveys):
     assert results["report__kano_only__en"].summary["csi"] is None
 
     nps_text = markdown(out, "report__nps_only__zh")
-    result = kl.nps(surveys["nps_only"].data["nps"].dropna())
+    result = kl.nps(kl.latest_wave(surveys["nps_only"]).survey.data["nps"].dropna())  # the latest wave's
     assert f"NPS：**{result.nps:+.0f}**" in nps_text and "## 前后对比" in nps_text and "## 各服务部门的 NPS" in nps_text
     assert kl.instrument(surveys["nps_only"]).note("pdca", "zh") in nps_text
 
@@ -429,11 +430,13 @@ def test_other_scales_report_the_api_gaps(executed, surveys, name):
     survey = surveys[name]
     gaps = kl.servqual_gaps(survey)
     focus = kl.largest_gap(gaps)
+    headline = kl.latest_wave(survey).survey  # the report's key figures describe the latest wave
+    latest = kl.largest_gap(kl.servqual_gaps(headline))
     for lang in REPORT_RUNS[name]:
         text = markdown(out, f"report__{name}__{lang}")
-        assert {"en": f"- Largest gap: **{focus.label('en')}** ({focus.gap:.2f})",
-                "zh": f"- 差距最大的维度：**{focus.label('zh')}**（{focus.gap:.2f}）"}[lang] in text
-        assert f"{kl.csi(survey).csi:.1f}" in text
+        assert {"en": f"- Largest gap: **{latest.label('en')}** ({latest.gap:.2f})",
+                "zh": f"- 差距最大的维度：**{latest.label('zh')}**（{latest.gap:.2f}）"}[lang] in text
+        assert f"{kl.csi(headline).csi:.1f}" in text
     chapter = markdown(out, f"02_service_gaps__{name}")
     assert f"The largest gap is in **{focus.label('en')}** ({focus.gap:.2f} points" in chapter
     if name == "scale4":

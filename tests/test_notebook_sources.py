@@ -79,7 +79,7 @@ def pair_problems(ipynb: Path) -> list[str]:
 # ---------------------------------------------------------------- pairs
 def test_every_notebook_source_has_its_script_and_no_script_is_orphaned():
     assert len([path for path in PAIRS if path.parent == NOTEBOOKS]) == 8
-    assert len([path for path in PAIRS if path.parent == SOLUTIONS]) == 9
+    assert len([path for path in PAIRS if path.parent == SOLUTIONS]) == 11
     for folder in PAIRED_FOLDERS:
         scripts = {path.stem for path in folder.glob("*.py")}
         notebooks = {path.stem for path in folder.glob("*.ipynb")}

@@ -18,7 +18,7 @@ from kitlib.errors import AnalysisInputError, KitError
 from kitlib.report import ReportJob, run_jobs
 from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
 from kitlib.report.execute import notebook_to_html
-from kitlib.report.grid import plan, slug
+from kitlib.report.grid import Withheld, plan, slug
 from kitlib.report.index import summary_table, write_index
 
 KITLIB = Path(sys.executable).with_name("kitlib")
@@ -161,10 +161,10 @@ def test_index_escapes_and_lists_failures(tmp_path):
     results = [ReportResult("a", "A <b>", "ok", "a.html", 1.0, {"n": 10, "csi": 61.25, "nps": -5.0,
                                                                  "largest_gap_dimension": "响应性", "largest_gap": -1.5}),
                ReportResult("b", "B", "failed", error="DataFileError: file x does not exist", notebook="failed/b.ipynb")]
-    page = write_index(results, tmp_path, lang="en", withheld={"a": 2}).read_text(encoding="utf-8")
+    page = write_index(results, tmp_path, lang="en", withheld={"a": Withheld(small=2, protection=1)}).read_text(encoding="utf-8")
     assert "A &lt;b&gt;" in page and "61.2" in page and "响应性 (-1.50)" in page
     assert 'href="failed/b.ipynb"' in page and "DataFileError" in page
-    assert "2 group(s) withheld" in page
+    assert "2 group(s) with fewer than 5 respondents and 1 group(s) hidden to protect them" in page
     assert summary_table(results)["status"].tolist() == ["ok", "failed"]
 
 
@@ -200,7 +200,7 @@ def test_batch_exit_code_and_summary(batch):
     assert f"{len(jobs)} ok, 1 failed" in finished.stdout
     assert "FAILED broken_survey: DataFileError" in finished.stderr
     assert "reports: 100%" in finished.stderr  # the tqdm progress bar
-    assert "group(s) withheld" in finished.stdout
+    assert "group(s) hidden to protect them against differencing" in finished.stdout
 
 
 @pytest.mark.slow

@@ -114,3 +114,107 @@ def test_codebook_themes_are_checked():
     assert book.themes["speed"]["keywords"] == {"zh": ["慢"]}
     with pytest.raises(kl.CodebookError, match="responsiveness"):
         parse_codebook({**base, "themes": {"speed": {"keywords": {"zh": ["慢"]}, "dimension": "responsivness"}}})
+
+
+# ------------------------------------------------------------------ fast paths pinned to straightforward references
+def _reference_score(tokens: list[str]) -> float:
+    """The sentiment rule token by token (module docstring of kitlib.service.voice)."""
+    from kitlib.service.voice import _CONTRAST, NEGATIVE, NEGATORS, POSITIVE
+
+    score, recent_negator = 0.0, -9
+    resolved = any(t in ("解决", "搞定", "solved", "resolved", "fixed") for t in tokens)
+    for position, token in enumerate(tokens):
+        if token in _CONTRAST:
+            score *= 0.5
+        elif token in NEGATORS:
+            recent_negator = position
+        else:
+            polarity = 1 if token in POSITIVE else -1 if token in NEGATIVE else 0
+            if token == "问题" and resolved:
+                polarity = 0
+            if polarity and position - recent_negator <= 2:
+                polarity, recent_negator = -polarity, -9
+            score += polarity
+    return score
+
+
+TRICKY = ["İT SYSTEM down", "ſystem tools", "KNOWLEDGE base", "the re-opened ticket, reopened again!", "fix-it fixes fixed", "系统system系统",
+          "resolve解决了吗", "x\x00系统", "问题解决了，但是太慢", "不是很好，但是态度不错", "没有不满意", "not not good", "不 不 满意 好",
+          "但是但是很好", "slow slow SLOW", "Прогресс progress", "self-service portal", "-x y-z", "pre-fix fix", "24h 7x24 服务", "", "，。！"]
+
+
+def test_sentiment_and_tokens_match_the_token_by_token_rule():
+    from kitlib.service.voice import _sentiment_scores, _tokens_of_all, segment
+
+    texts = list(pd.read_csv(FIXTURES / "sentiment_sample.csv")["text"]) + TRICKY
+    vocabulary, token_ids, counts = _tokens_of_all(texts)
+    bounds = [0, *pd.Series(counts).cumsum()]
+    assert [[vocabulary[i] for i in token_ids[a:b]] for a, b in zip(bounds, bounds[1:])] == [segment(t) for t in texts]
+    expected = [_reference_score(segment(t)) for t in texts]
+    assert _sentiment_scores(texts).tolist() == expected
+    assert any(s != int(s) for s in expected) and any(s < 0 for s in expected) and any(s > 0 for s in expected)
+
+
+def test_keyword_hits_of_the_joined_scan_match_findall_text_by_text():
+    import re
+
+    from kitlib.service.voice import _check_themes, _keyword_hits, _theme_patterns
+
+    themes = _check_themes({
+        "tools": {"keywords": {"zh": ["系统", "OA系统"], "en": ["system*", "tool*", "self-service", "portal", "-x", "24h", "7x24"]}},
+        "fix": {"keywords": {"en": ["fix", "fix*", "reopen*", "again", "re-open*", "i", "s", "k", "knowledge"]}},
+        "speed": {"keywords": {"zh": ["慢", "太慢"], "en": ["slow", "*"]}},  # a bare * cannot be joined: text by text
+        "cyrillic": {"keywords": {"en": ["прогресс"]}},  # a non-ASCII cased first letter: text by text
+    })
+    patterns = _theme_patterns(themes)
+    assert [name for name, (_, joined) in patterns.items() if joined is not None] == ["tools", "fix"]
+    texts = TRICKY * 2 + ["OA系统、oa系统 and İ ı ſ K k"]
+    hits = _keyword_hits(texts, patterns)
+    for name, (pattern, _) in patterns.items():
+        assert pattern.flags & re.I
+        assert hits[name].tolist() == [len(pattern.findall(t)) for t in texts], name
+    assert hits["fix"].sum() > 10 and hits["tools"].sum() > 10
+
+
+def test_sla_targets_and_weekly_chart_match_a_row_by_row_computation():
+    tickets = kl.read_tickets(case_dir("it_firm") / "tickets.csv")
+    standards = pd.DataFrame({"provider": ["*", "IT Support", "IT Support", "*"], "category": ["*", "*", "inquiry", "inquiry"],
+                              "priority": ["*", "P1", "*", "P3"], "response_hours": [8, 1, 2, 3], "resolution_hours": [48, 4, 8, 12]})
+    result = kl.sla(tickets, standards)
+
+    def target(row):  # the most specific matching standard (later rows win ties, as declared)
+        matching = [s for s in standards.itertuples() if all(getattr(s, k) in ("*", row[k]) for k in ("provider", "category", "priority"))]
+        best = max(matching, key=lambda s: (sum(getattr(s, k) != "*" for k in ("provider", "category", "priority")), s.Index))
+        return best.response_hours, best.resolution_hours
+
+    expected = [target(row) for _, row in tickets.iterrows()]
+    assert list(zip(result.tickets["response_target_h"], result.tickets["resolution_target_h"])) == expected
+    assert set(result.tickets["resolution_target_h"]) == {4, 8, 12, 48}
+    week = tickets["opened"].dt.to_period("W-SUN").dt.start_time
+    for provider, part in result.tickets.groupby("provider"):
+        weekly = part["resolution_ok"].groupby(week[part.index]).agg(["count", "mean"])
+        chart = result.p_chart[result.p_chart["provider"] == provider]
+        assert chart["n"].tolist() == weekly["count"].tolist() and chart["value"].tolist() == weekly["mean"].tolist()
+    assert list(tickets.columns) == list(kl.read_tickets(case_dir("it_firm") / "tickets.csv").columns)  # the caller's frame is untouched
+
+
+def test_one_scan_of_all_themes_counts_overlapping_keywords_of_different_themes_as_their_own_scans():
+    import re
+
+    from kitlib.service.voice import _check_themes, _keyword_hits, _theme_patterns
+
+    themes = _check_themes({
+        "resolution": {"keywords": {"zh": ["返工", "解决", "系统"], "en": ["fix", "again"]}},  # 系统 also a tools keyword
+        "tools": {"keywords": {"zh": ["工具", "系统", "系统管理"], "en": ["tool*", "system*"]}},
+        "speed": {"keywords": {"zh": ["太慢", "慢"], "en": ["slow", "fixed"]}},  # fixed: fix's text runs on
+        "people": {"keywords": {"zh": ["工具人", "管理员"], "en": ["again*", "toolkit"]}},
+    })
+    patterns = _theme_patterns(themes)
+    assert all(keywords is not None for _, keywords in patterns.values())
+    texts = ["返工具太慢", "系统管理员又返工了", "系统系统管理", "工具人返工具人", "Fix FIXED fixed again AGAINST toolkit tools",
+             "SYSTEM系统 slow", "慢\x00慢 系统\x00管理", "没有问题", "", "太慢太慢了，返工", "ſlow ſystem"] * 3
+    hits = _keyword_hits(texts, patterns)
+    expected = {name: [len(pattern.findall(t)) for t in texts] for name, (pattern, _) in patterns.items()}
+    assert {name: counts.tolist() for name, counts in hits.items()} == expected
+    assert expected["tools"][0] == 1 and expected["resolution"][0] == 1 and expected["people"][3] == 2  # overlaps the one scan misses
+    assert all(p.flags & re.I for p, _ in patterns.values())

@@ -22,12 +22,13 @@ import pandas as pd
 
 import kitlib as kl
 from kitlib.exercises import check_gap
+from kitlib.i18n import display_table
 from kitlib.widgets import gap_explorer
 
 survey = kl.load_case(case)
 book = survey.codebook
 data = survey.filter(provider=provider).data
-pd.DataFrame(book.servqual_pairs(), columns=["dimension", "E item", "P item"]).head(8)
+display_table(pd.DataFrame(book.servqual_pairs(), columns=["dimension", "E_item", "P_item"]).head(8), lang)
 
 # %% [markdown]
 # ## 任务 1 / Task 1

@@ -196,6 +196,26 @@ from kitlib.service import (  # noqa: E402
 __all__ += ["CommentThemes", "SLAResult", "comment_sentiment", "comment_themes", "journey_map", "mask_personal_data", "moments_of_truth",
             "read_journey", "read_notes", "read_tickets", "satisfaction_link", "sla", "suggest_themes"]
 
+# Latest wave and its change, and the plan rules (issue 11).
+from kitlib.service import (  # noqa: E402
+    HeadlineChange,
+    WaveView,
+    headline_change,
+    kano_priorities,
+    largest_weights,
+    latest_wave,
+    plan_target,
+    wave_changes,
+)
+
+__all__ += ["HeadlineChange", "WaveView", "headline_change", "kano_priorities", "largest_weights", "latest_wave", "plan_target",
+            "wave_changes"]
+
+# One disclosure audit over the linked tables of a whole batch (issue 12).
+from kitlib.disclosure import DisclosureAudit, attach_audit, audit_disclosure  # noqa: E402
+
+__all__ += ["DisclosureAudit", "attach_audit", "audit_disclosure"]
+
 __version__ = "0.1.0"
 
 # Charts, widgets and exercises pull in seaborn/ipywidgets; load them on first use (``kl.plot``)

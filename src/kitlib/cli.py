@@ -27,20 +27,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 
 from kitlib.atomic import write_atomically
 from kitlib.data.cases import CASES
 from kitlib.errors import KitError
+from kitlib.i18n import CLI_TEXTS, LANGS, argparse_wording, argv_lang, display_table, locale_lang, quality_issue
 from kitlib.report.execute import FORMATS, BatchInterrupted, batch_lock, default_workers, output_folder, run_jobs
-from kitlib.report.grid import GROUP_COLUMNS, plan
+from kitlib.report.grid import GROUP_COLUMNS, plan_batch
 from kitlib.report.index import summary_table, write_index
 
 __all__ = ["class_summary", "codebook", "exercises", "main", "parser", "report"]
 
 
-def _parameter(text: str) -> tuple[str, object]:
+def _parameter(text: str, lang: str = "en") -> tuple[str, object]:
     if "=" not in text:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+        raise argparse.ArgumentTypeError(CLI_TEXTS("bad_parameter", lang, text=repr(text)))
     name, value = text.split("=", 1)
     for convert in (int, float):
         try:
@@ -50,55 +52,67 @@ def _parameter(text: str) -> tuple[str, object]:
     return name, value
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``kitlib`` command."""
-    main_parser = argparse.ArgumentParser(prog="kitlib", description="Internal service satisfaction kit.")
+def parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``kitlib`` command, its help in ``lang`` (default: the locale's language).
+
+    ``args.messages`` is the language of the command's messages.  Call inside
+    :func:`kitlib.i18n.argparse_wording` for argparse's own texts in ``lang`` too.
+    """
+    lang = lang or locale_lang()
+
+    def words(key: str) -> str:
+        return CLI_TEXTS(key, lang)
+
+    main_parser = argparse.ArgumentParser(prog="kitlib", description=words("description"))
+    main_parser.add_argument("--lang", dest="messages", choices=LANGS, default=lang, help=words("lang"))
     commands = main_parser.add_subparsers(dest="command", required=True)
-    report = commands.add_parser("report", help="run the case reports with papermill and write HTML")
-    report.add_argument("--case", action="append", choices=CASES, help="case to report (repeatable; default: all)")
+    report = commands.add_parser("report", help=words("report"))
+    report.add_argument("--case", action="append", choices=CASES, help=words("case"))
     report.add_argument("--data", action="append", default=[], metavar="FILE",
-                        help="your own survey file (CSV/XLSX), added to the reports (repeatable)")
-    report.add_argument("--codebook", metavar="YAML", help="codebook of --data (default: codebook.yaml next to it)")
-    report.add_argument("--by", choices=GROUP_COLUMNS, help="one report per provider or department")
-    report.add_argument("--out", default="reports", help="output folder (default: reports)")
+                        help=words("data"))
+    report.add_argument("--codebook", metavar="YAML", help=words("codebook_of_data"))
+    report.add_argument("--by", choices=GROUP_COLUMNS, help=words("by"))
+    report.add_argument("--out", default="reports", help=words("out"))
     report.add_argument("--workers", type=int, default=default_workers(),
-                        help="parallel papermill runs (default: number of cores)")
-    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default: zh)")
+                        help=words("workers"))
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help=words("report_lang"))
     report.add_argument("--format", choices=FORMATS, default="html", dest="fmt",
-                        help="html (code hidden, self-contained), pdf (A4, through headless Chromium), html,pdf or ipynb")
-    report.add_argument("--min-group-size", type=int, default=5, help="smallest group that is reported (default 5)")
-    report.add_argument("--wave", help="restrict every report to one survey wave")
-    report.add_argument("--param", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
-                        help="further notebook parameter (repeatable), e.g. alpha_level=0.01")
-    report.add_argument("--notebook", help="report notebook to run (default: notebooks/report.ipynb)")
+                        help=words("format"))
+    report.add_argument("--min-group-size", type=int, default=5, help=words("min_group_size"))
+    report.add_argument("--wave", help=words("wave"))
+    report.add_argument("--param", action="append", type=partial(_parameter, lang=lang), default=[], metavar="NAME=VALUE",
+                        help=words("param"))
+    report.add_argument("--notebook", help=words("notebook"))
     report.add_argument("--fresh-kernels", action="store_true",
-                        help="start a new kernel for every report (default: one warm kernel per worker, reset between reports)")
+                        help=words("fresh_kernels"))
     report.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run the reports on a Dask distributed cluster (e.g. tcp://host:8786) instead of local workers")
-    report.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    codebook = commands.add_parser("codebook", help="draft or check a codebook")
+                        help=words("scheduler"))
+    report.add_argument("--no-progress", action="store_true", help=words("no_progress"))
+    codebook = commands.add_parser("codebook", help=words("codebook"))
     codebook_commands = codebook.add_subparsers(dest="codebook_command", required=True)
-    draft = codebook_commands.add_parser("draft", help="draft a commented codebook from a raw export (CSV/XLSX/SPSS)")
-    draft.add_argument("file", help="the raw survey export")
-    draft.add_argument("-o", "--output", help="where to write the YAML (default: print it)")
-    check = codebook_commands.add_parser("check", help="check a codebook, and optionally a data file against it")
-    check.add_argument("codebook", help="the codebook YAML")
-    check.add_argument("--data", help="a data file to load with it")
+    draft = codebook_commands.add_parser("draft", help=words("draft"))
+    draft.add_argument("file", help=words("draft_file"))
+    draft.add_argument("-o", "--output", help=words("draft_output"))
+    check = codebook_commands.add_parser("check", help=words("check"))
+    check.add_argument("codebook", help=words("check_codebook"))
+    check.add_argument("--data", help=words("check_data"))
     for command in (draft, check):
-        command.add_argument("--sheet", help="XLSX sheet (name or 0-based position)")
-        command.add_argument("--header-row", type=int, help="row number of the header (1-based), if not found automatically")
-        command.add_argument("--encoding", help="text encoding of a CSV, if not UTF-8/UTF-16/GB18030 (e.g. big5)")
-    summary = commands.add_parser("class-summary", help="instructor's view: passes and most common mistakes per exercise")
-    summary.add_argument("folder", help="folder of participants' executed exercise notebooks and/or kitlib-checks.jsonl files")
-    summary.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and chart (default: zh)")
-    summary.add_argument("--out", help="where to write the CSV and PNG (default: FOLDER)")
-    summary.add_argument("--top", type=int, default=3, help="mistakes listed per exercise (default 3)")
-    exercises = commands.add_parser("exercises", help="course exercises")
+        command.add_argument("--sheet", help=words("sheet"))
+        command.add_argument("--header-row", type=int, help=words("header_row"))
+        command.add_argument("--encoding", help=words("encoding"))
+    summary = commands.add_parser("class-summary", help=words("class_summary"))
+    summary.add_argument("folder", help=words("summary_folder"))
+    summary.add_argument("--lang", choices=("zh", "en"), default="zh", help=words("summary_lang"))
+    summary.add_argument("--out", help=words("summary_out"))
+    summary.add_argument("--top", type=int, default=3, help=words("summary_top"))
+    exercises = commands.add_parser("exercises", help=words("exercises"))
     exercise_commands = exercises.add_subparsers(dest="exercises_command", required=True)
-    release = exercise_commands.add_parser("release", help="write the student notebooks (solutions removed)")
-    release.add_argument("out", help="folder for the student notebooks")
-    release.add_argument("--source", default="exercises/solutions", help="solution notebooks (default: exercises/solutions)")
-    release.add_argument("--check", action="store_true", help="write nothing; exit 1 if a student notebook is stale")
+    release = exercise_commands.add_parser("release", help=words("release"))
+    release.add_argument("out", help=words("release_out"))
+    release.add_argument("--source", default="exercises/solutions", help=words("release_source"))
+    release.add_argument("--check", action="store_true", help=words("release_check"))
+    for command in (draft, check, release):  # --lang after the subcommand too (report and class-summary have their own)
+        command.add_argument("--lang", dest="messages", choices=LANGS, default=lang, help=words("lang"))
     return main_parser
 
 
@@ -118,21 +132,22 @@ def codebook(args) -> int:
             drafted = draft_codebook(args.file, **options)
             if args.output:
                 write_atomically(args.output, drafted.yaml)
-                print(f"wrote {args.output}: {drafted!r}")
+                print(CLI_TEXTS("wrote_codebook", args.messages, path=args.output, draft=repr(drafted)))
                 for note in drafted.notes:
-                    print(f"review: {note}")
+                    print(CLI_TEXTS("review", args.messages, note=note))
             else:
                 print(drafted.yaml, end="")
             return 0
         book = load_codebook(args.codebook)
-        print(f"ok: {book!r}; roles {book.roles or '-'}")
+        print(CLI_TEXTS("codebook_ok", args.messages, book=repr(book), roles=book.roles or "-"))
         if args.data:
             survey = load_survey(args.data, book, on_invalid="exclude", **options)
-            actions = survey.quality["action"].value_counts().to_dict()
-            print(f"ok: {survey!r}; quality report: {actions}")
-            flagged = survey.quality[survey.quality["action"] != "recoded"]
+            actions = display_table(survey.quality["action"].value_counts().rename_axis("action"), args.messages)
+            print(CLI_TEXTS("survey_ok", args.messages, survey=repr(survey), actions=actions.iloc[:, 0].to_dict()))
+            flagged = survey.quality[survey.quality["action"] != "recoded"].head(20)
             if len(flagged):
-                print(flagged.head(20).to_string(index=False))
+                worded = flagged.assign(issue=[quality_issue(issue, args.messages) for issue in flagged["issue"]])
+                print(display_table(worded, args.messages).to_string(index=False))
         return 0
     except KitError as error:
         print(f"kitlib codebook {args.codebook_command}: {error}", file=sys.stderr)
@@ -143,21 +158,21 @@ def report(args) -> int:
     """Run the ``report`` command; return the exit code."""
     for option, value in (("--workers", args.workers), ("--min-group-size", args.min_group_size)):
         if value < 1:
-            print(f"kitlib report: {option} must be at least 1", file=sys.stderr)
+            print(f"kitlib report: {CLI_TEXTS('at_least_one', args.messages, option=option)}", file=sys.stderr)
             return 2
     parameters = {"lang": args.lang, **dict(args.param)}
     if args.wave:
         parameters["wave"] = args.wave
     try:
-        jobs, withheld = plan(args.case, args.data, args.codebook, args.by,
-                              min_group_size=args.min_group_size, parameters=parameters)
+        jobs, withheld = plan_batch(args.case, args.data, args.codebook, args.by,
+                                    min_group_size=args.min_group_size, parameters=parameters)
     except KitError as error:
         print(f"kitlib report: {error}", file=sys.stderr)
         return 2
-    for source, count in withheld.items():
-        if count:
-            print(f"note: {source}: {count} {args.by} group(s) withheld "
-                  f"(fewer than {args.min_group_size} respondents or protecting such a group); no report for them")
+    for source, counts in withheld.items():
+        if counts.total:
+            print(CLI_TEXTS("withheld", args.messages, source=source, small=counts.small, protection=counts.protection,
+                            min_n=args.min_group_size))
     stopped = None
     try:
         out = output_folder(args.out)
@@ -173,14 +188,14 @@ def report(args) -> int:
         print(f"kitlib report: {error}", file=sys.stderr)
         return 2
     table = summary_table(results)
-    shown = table.drop(columns="error")
+    shown = display_table(table.drop(columns="error"), args.messages)
     print(shown.to_string(index=False, na_rep="-", float_format=lambda value: f"{value:.1f}"))
     failed = table[table["status"] == "failed"]
     for _, row in failed.iterrows():
-        print(f"FAILED {row['report']}: {row['error']}", file=sys.stderr)
-    print(f"{len(table) - len(failed)} ok, {len(failed)} failed; index: {index}")
+        print(CLI_TEXTS("failed_report", args.messages, report=row["report"], error=row["error"]), file=sys.stderr)
+    print(CLI_TEXTS("summary", args.messages, ok=len(table) - len(failed), failed=len(failed), index=index))
     if stopped is not None:
-        print(f"kitlib report: stopped ({stopped}); the index lists what finished", file=sys.stderr)
+        print(f"kitlib report: {CLI_TEXTS('stopped', args.messages, reason=stopped)}", file=sys.stderr)
         return 128 + int(stopped.signum)
     return 1 if len(failed) else 0
 
@@ -206,13 +221,16 @@ def exercises(args) -> int:
         print(f"kitlib exercises release: {error}", file=sys.stderr)
         return 2
     for path in paths:
-        print(f"{'out of date' if args.check else 'wrote'}: {path}")
+        print(CLI_TEXTS("out_of_date" if args.check else "wrote", args.messages, path=path))
     return 1 if args.check and paths else 0
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``kitlib`` console script."""
-    args = parser().parse_args(argv)
+    """Entry point of the ``kitlib`` console script; help and messages in ``--lang``, else the locale's language."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = argv_lang(argv) or locale_lang()
+    with argparse_wording(lang):
+        args = parser(lang).parse_args(argv)
     if args.command == "class-summary":
         return class_summary(args)
     if args.command == "exercises":

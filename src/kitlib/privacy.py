@@ -1,14 +1,17 @@
 """Respondent confidentiality: groups too small to keep respondents anonymous are hidden (primary and
 complementary cell suppression), and free-text comments are released only for large enough groups.
 
-Hide results of groups too small to keep respondents anonymous.
+Every threshold counts **distinct respondents**, never data rows: where a
+respondent rates several providers the data hold one row per respondent x
+provider, and three colleagues rating four providers are 12 rows but 3
+people.  :func:`count_respondents` is the one count used by every grouped
+kitlib table, chart and comment view.
 
 Internal-service surveys name the receiving department; a department with
 three respondents is three colleagues whose answers anyone can guess.  Every
 grouped kitlib table and chart therefore passes its groups through
-:func:`suppress_small_groups`.
-
-Free-text comments, released only for groups of at least 10 respondents.
+:func:`suppress_small_groups`.  Free-text comments need groups of at least
+10 respondents (:func:`publishable_comments`).
 
 Example
 -------
@@ -22,32 +25,104 @@ Example
 1         IT   4.8
 2      Legal   NaN            n<5
 3      Sales   NaN  complementary
->>> import pandas as pd
->>> from kitlib.privacy import publishable_comments
->>> data = pd.DataFrame({"department": ["A"] * 12 + ["B"] * 6,
-...                      "comment": ["slow tickets"] + [None] * 11 + ["rude"] + [None] * 5})
->>> publishable_comments(data, "comment", by="department").table["comment"].tolist()
-['slow tickets']
+>>> from kitlib.privacy import count_respondents
+>>> rows = pd.DataFrame({"respondent_id": ["r1", "r1", "r2"], "department": ["HR", "HR", "HR"]})
+>>> count_respondents(rows, "department", "respondent_id").to_dict("records")
+[{'department': 'HR', 'n': 2, 'n_rows': 3}]
 
 References
 ----------
-Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.2
-"Primary and secondary cell suppression". Wiley.
-Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 1 and 4. Wiley.
+Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 1 and 4 (4.2 "Primary and secondary
+cell suppression"). Wiley.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from kitlib.errors import AnalysisInputError, OptionError
 
-__all__ = ["Comments", "publishable_comments", "suppress_small_groups"]
+__all__ = ["COMPLEMENTARY", "Comments", "count_respondents", "MIN_COMMENT_GROUP", "primary_reason", "publishable_comments",
+           "suppress_small_groups"]
 
+#: ``suppression`` note of a group hidden only to protect another one (it may be large).
 COMPLEMENTARY = "complementary"
+#: Distinct respondents a group needs before its free-text comments are shown.
+MIN_COMMENT_GROUP = 10
+
+
+def primary_reason(min_n: int) -> str:
+    """The ``suppression`` note of a group hidden because it is too small, e.g. ``"n<5"``.
+
+    Example
+    -------
+    >>> primary_reason(5)
+    'n<5'
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
+    """
+    return f"n<{min_n}"
+
+
+def count_respondents(data: pd.DataFrame, by=None, respondent: str | None = None) -> pd.DataFrame:
+    """Distinct respondents (and data rows) per group: the one count behind every confidentiality threshold.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondent-level data, possibly with several rows per respondent
+        (one per rated provider or wave).
+    by : str or list of str, optional
+        Group columns; without them the whole table is one group.
+    respondent : str, optional
+        Column of respondent ids (the codebook's ``respondent_id``).  Without
+        it every row counts as one respondent.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns (sorted groups, missing values kept as a group),
+        ``n`` (distinct respondents) and ``n_rows`` (rows).
+
+    Raises
+    ------
+    AnalysisInputError
+        Not a DataFrame, or a missing column.
+
+    Notes
+    -----
+    ``n = |{ids in the group}|``; rows with an empty id are not counted as
+    respondents (the count errs on the side of hiding).  A respondent who
+    belongs to two groups (e.g. rated two providers) counts once in each.
+
+    Example
+    -------
+    >>> data = pd.DataFrame({"id": [1, 1, 1, 2], "provider": ["IT", "HR", "HR", "IT"]})
+    >>> count_respondents(data, "provider", "id")["n"].tolist()
+    [1, 2]
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2 (threshold rule). Wiley.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise AnalysisInputError(f"count_respondents() needs a DataFrame, not {type(data).__name__}")
+    keys = _as_list(by)
+    missing = [c for c in keys + ([respondent] if respondent else []) if c not in data.columns]
+    if missing:
+        raise AnalysisInputError(f"count_respondents(): no column(s) {', '.join(map(str, missing))}")
+    if not keys:
+        people = int(data[respondent].nunique()) if respondent else len(data)
+        return pd.DataFrame({"n": [people], "n_rows": [len(data)]})
+    grouped = data.groupby(keys, dropna=False, sort=True)
+    rows = grouped.size().rename("n_rows")
+    people = grouped[respondent].nunique().rename("n") if respondent else rows.rename("n")
+    return pd.concat([people, rows], axis=1).reset_index()
 
 
 def _as_list(columns) -> list[str]:
@@ -105,14 +180,16 @@ def suppress_small_groups(df, by, min_n: int = 5, *, n: str = "n", within=None, 
     min_n : int, default 5
         Smallest publishable group.
     n : str, default "n"
-        Column holding the number of respondents of each group.
+        Column holding the number of distinct respondents of each group
+        (:func:`count_respondents`; not rows, where a respondent can have
+        several rows).
     within : str or list of str, optional
         Columns that split ``df`` into independent tables (e.g. ``"item"``
         when each group has one row per item); siblings are only sought
         within the same table.
     values : list of str, optional
-        Columns to blank; default every column except ``by``, ``within``
-        and ``n`` (the group size itself is not an answer and stays shown).
+        Columns to blank; default every column except ``by``, ``within``,
+        ``n`` and ``n_rows`` (group sizes are not answers and stay shown).
     complementary : bool, default True
         Apply differencing protection.
 
@@ -159,7 +236,7 @@ def suppress_small_groups(df, by, min_n: int = 5, *, n: str = "n", within=None, 
     out = df.copy().reset_index(drop=True)
     counts = pd.to_numeric(out[n], errors="coerce").to_numpy(dtype=float)
     hidden = ~(counts >= min_n)
-    reason = np.where(hidden, f"n<{min_n}", "").astype(object)
+    reason = np.where(hidden, primary_reason(min_n), "").astype(object)
     if complementary and len(out):
         changed = True
         while changed:
@@ -171,7 +248,8 @@ def suppress_small_groups(df, by, min_n: int = 5, *, n: str = "n", within=None, 
                 groups = out.groupby(parent, sort=False, dropna=False).indices if parent else {(): np.arange(len(out))}
                 for positions in groups.values():
                     changed |= _protect_siblings(counts, hidden, reason, np.asarray(positions), min_n, lines)
-    blank = [c for c in out.columns if c not in keys + splits + [n]] if values is None else _as_list(values)
+    sizes = keys + splits + [n, "n_rows"]
+    blank = [c for c in out.columns if c not in sizes] if values is None else _as_list(values)
     for column in blank:
         if column not in out.columns:
             raise AnalysisInputError(f"suppress_small_groups(): no column '{column}' to blank")
@@ -185,9 +263,6 @@ def suppress_small_groups(df, by, min_n: int = 5, *, n: str = "n", within=None, 
 
 
 
-MIN_COMMENT_GROUP = 10
-
-
 @dataclass(frozen=True)
 class Comments:
     """Result of :func:`publishable_comments`.
@@ -195,72 +270,138 @@ class Comments:
     Attributes
     ----------
     table : DataFrame
-        The comments that may be shown (with their group columns).
+        The comments that may be shown (the ``by`` columns and ``comment``),
+        in data order.
     suppressed : DataFrame
-        One row per group whose comments were withheld: the group columns,
-        ``n`` (respondents) and ``comments`` (how many were withheld).
+        The analyst's bookkeeping, **not for publication** (it names withheld
+        groups): one row per withheld cell of the finest grouping (``by`` +
+        ``protect`` columns) with ``n`` (distinct respondents), ``comments``
+        (how many were withheld) and ``suppression`` (``"n<10"`` or
+        ``"complementary"``).
+    cells : list of str
+        The finest grouping the rule was applied to (``by`` then ``protect``).
+    min_n : int
     """
 
     table: pd.DataFrame
     suppressed: pd.DataFrame
+    cells: list = field(default_factory=list)
+    min_n: int = MIN_COMMENT_GROUP
 
     def __repr__(self) -> str:
         return f"Comments({len(self.table)} shown, {len(self.suppressed)} group(s) withheld)"
 
 
-def publishable_comments(data: pd.DataFrame, comment_column: str = "comment", by=None, min_n: int = MIN_COMMENT_GROUP) -> Comments:
-    """Non-empty comments of groups with at least ``min_n`` respondents.
+def publishable_comments(data, comment_column: str = "comment", by=None, min_n: int = MIN_COMMENT_GROUP, *,
+                         protect=None, respondent: str | None = None, complementary: bool = True) -> Comments:
+    """Non-empty comments whose group, at the finest grouping declared, has at least ``min_n`` respondents.
 
     Parameters
     ----------
-    data : DataFrame
-        Respondent-level data (e.g. ``survey.data``).
+    data : DataFrame or Survey
+        Respondent-level data (e.g. ``survey.data``) or the Survey itself.
     comment_column : str, default "comment"
     by : str or list of str, optional
-        Group columns; without them the whole sample is one group.
+        Group columns shown with each comment; without them one list of all
+        publishable comments.
     min_n : int, default 10
-        Respondents a group needs before its comments are shown.
+        Distinct respondents a group needs before its comments are shown.
+    protect : str or list of str, optional
+        Further group columns whose cells must be protected although this
+        view does not show them — every grouping under which comments are
+        published anywhere (e.g. ``["provider", "department"]``).  Default:
+        for a Survey its group and wave columns, for a DataFrame none.
+    respondent : str, optional
+        Column of respondent ids; default the Survey codebook's
+        ``respondent_id``.  Without ids every row counts as a respondent.
+    complementary : bool, default True
+        Also withhold sibling cells so that the withheld cells of a line hold
+        at least ``min_n`` respondents together (as :func:`suppress_small_groups`).
 
     Returns
     -------
     Comments
         ``table``: the ``by`` columns and ``comment`` of releasable rows;
-        ``suppressed``: the groups below ``min_n`` with their ``n`` and the
-        number of comments withheld.
+        ``suppressed``: the withheld cells (analyst's bookkeeping, see
+        :class:`Comments`).
+
+    Raises
+    ------
+    AnalysisInputError
+        Not a DataFrame/Survey, or a missing column.
+    OptionError
+        ``min_n`` not a whole number >= 1.
 
     Notes
     -----
     A comment's wording, topic or style can identify its author far more easily
     than a mean score, so comments need a larger group (default 10) than
-    numeric results (5).
+    numeric results (5).  The rule is decided once per cell of the finest
+    grouping ``F = by ∪ protect``: a cell is withheld when it has fewer than
+    ``min_n`` distinct respondents (primary) or when it is needed so that the
+    withheld cells of every line of ``F`` number at least two with ``min_n``
+    respondents together (complementary).  A comment is shown in a view iff
+    its cell is shown, so every view with the same ``F`` — all comments, by
+    department, by provider — shows the same comments: subtracting one view
+    from another reveals no withheld comment, and no withheld cell's comment
+    count follows from the shown ones and a line total.  Use the same
+    ``protect`` for every view you publish.
 
     Example
     -------
-    >>> data = pd.DataFrame({"comment": ["ok"] * 4})
-    >>> publishable_comments(data).suppressed["n"].tolist()
-    [4]
+    >>> data = pd.DataFrame({"department": ["A"] * 12 + ["B"] * 6 + ["C"] * 11,
+    ...                      "comment": ["slow"] + [None] * 11 + ["rude"] + [None] * 16})
+    >>> publishable_comments(data, by="department").table["comment"].tolist()
+    ['slow']
+    >>> publishable_comments(data, protect="department").table["comment"].tolist()
+    ['slow']
+    >>> publishable_comments(data).table["comment"].tolist()  # nothing declared: the sample is one group
+    ['slow', 'rude']
 
     References
     ----------
-    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley.
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.2. Wiley.
+    Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *Journal of the American Statistical Association*, 75(370), 377–385.
     """
+    from kitlib.data.survey import Survey
+
+    audit = None
+    if isinstance(data, Survey):
+        book, frame_in, audit = data.codebook, data.data, data.disclosure
+        if respondent is None and book.respondent_id in frame_in.columns:
+            respondent = book.respondent_id
+        if protect is None:
+            protect = data.group_columns() + ([data.wave_column()] if data.wave_column() else [])
+        data = frame_in
     if not isinstance(data, pd.DataFrame):
-        raise AnalysisInputError(f"publishable_comments() needs a DataFrame, not {type(data).__name__}")
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    missing = [c for c in keys + [comment_column] if c not in data.columns]
+        raise AnalysisInputError(f"publishable_comments() needs a DataFrame or a Survey, not {type(data).__name__}")
+    keys = _as_list(by)
+    cells = keys + [c for c in _as_list(protect) if c not in keys]
+    ids = [respondent] if respondent else []
+    missing = [c for c in cells + [comment_column] + ids if c not in data.columns]
     if missing:
-        raise AnalysisInputError(f"publishable_comments(): no column(s) {', '.join(missing)}")
-    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
+        raise AnalysisInputError(f"publishable_comments(): no column(s) {', '.join(map(str, missing))}")
+    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
         raise OptionError(f"min_n must be a whole number >= 1, not {min_n!r}")
-    frame = data[keys + [comment_column]].rename(columns={comment_column: "comment"})
-    text = frame["comment"].astype("string").str.strip()
-    frame = frame.assign(has_comment=text.notna() & (text != ""), comment=text)
-    if keys:
-        sizes = frame.groupby(keys, dropna=False).agg(n=("comment", "size"), comments=("has_comment", "sum")).reset_index()
-        frame = frame.merge(sizes, on=keys, how="left")
+    frame = data[cells + ids].copy()
+    text = data[comment_column].astype("string").str.strip()
+    frame["comment"] = text
+    frame["has_comment"] = text.notna() & (text != "")
+    sizes = count_respondents(frame, cells, respondent).drop(columns="n_rows")
+    if cells:
+        sizes = sizes.merge(frame.groupby(cells, dropna=False, sort=True)["has_comment"].sum().rename("comments").reset_index(),
+                            on=cells, how="left")
+        checked = suppress_small_groups(sizes, cells, min_n, values=[], complementary=complementary)
+        hidden = frame[cells].merge(checked[cells + ["suppressed"]], on=cells, how="left")["suppressed"].to_numpy(bool)
     else:
-        sizes = pd.DataFrame({"n": [len(frame)], "comments": [int(frame["has_comment"].sum())]})
-        frame = frame.assign(n=len(frame))
-    shown = frame[(frame["n"] >= min_n) & frame["has_comment"]][keys + ["comment"]].reset_index(drop=True)
-    withheld = sizes[sizes["n"] < min_n].reset_index(drop=True)
-    return Comments(shown, withheld)
+        small = bool(sizes.at[0, "n"] < min_n)
+        checked = sizes.assign(comments=int(frame["has_comment"].sum()), suppressed=small,
+                               suppression=primary_reason(min_n) if small else "")
+        hidden = np.full(len(frame), small)
+    if audit is not None:  # the batch's audit: only comments from finest cells of >= 10 people, in every view
+        hidden = hidden | ~audit.comment_rows(data).to_numpy(bool)
+    shown = frame[~hidden & frame["has_comment"].to_numpy(bool)][keys + ["comment"]].reset_index(drop=True)
+    withheld = checked[checked["suppressed"]].drop(columns="suppressed").reset_index(drop=True)
+    withheld["comments"] = withheld["comments"].astype(int)
+    return Comments(shown, withheld, cells, int(min_n))

@@ -55,6 +55,14 @@ class Survey:
     self_assessment : DataFrame or None
         Optional provider self-ratings of the perception items (one row per
         provider staff member), for the gap-model view.
+    disclosure : DisclosureAudit or None
+        The disclosure audit of the whole survey (:func:`kitlib.audit_disclosure`,
+        attached by :func:`kitlib.disclosure.attach_audit`).  When present,
+        every grouped kitlib table of this survey (and of surveys filtered
+        from it) hides the cells the audit withholds.
+    scope : dict
+        The filters applied to the audited survey (``{"provider": "IT"}``):
+        the cell this survey is; grouped tables are cells within it.
     """
 
     data: pd.DataFrame
@@ -63,6 +71,8 @@ class Survey:
     source: str | None = None
     encoding: str | None = None
     self_assessment: pd.DataFrame | None = None
+    disclosure: object | None = field(default=None, repr=False)
+    scope: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
         excluded = int((self.quality["action"] == "excluded").sum())
@@ -73,6 +83,23 @@ class Survey:
         )
 
     def __len__(self) -> int:
+        return len(self.data)
+
+    def respondents(self) -> int:
+        """Distinct respondents (the codebook's ``respondent_id``; rows when it names none).
+
+        The unit of every confidentiality threshold: one person who rated
+        four providers has four rows but is one respondent.
+
+        Example
+        -------
+        >>> import kitlib as kl
+        >>> kl.load_case("bank").respondents()
+        1220
+        """
+        column = self.codebook.respondent_id
+        if column and column in self.data:
+            return int(self.data[column].nunique())
         return len(self.data)
 
     def servqual(self, kind: str = "P") -> pd.DataFrame:
@@ -111,4 +138,5 @@ class Survey:
             for column, value in equals.items():
                 if value is not None and column in assessment:
                     assessment = assessment[assessment[column] == value]
-        return Survey(subset, self.codebook, self.quality, self.source, self.encoding, assessment)
+        scope = dict(self.scope) | {column: str(value) for column, value in equals.items() if value is not None}
+        return Survey(subset, self.codebook, self.quality, self.source, self.encoding, assessment, self.disclosure, scope)

@@ -34,11 +34,14 @@ from kitlib.exercises.nps import check_nps
 from kitlib.exercises.pdca import ACTIVITIES, PDCA_ORDER, check_service_standard
 from kitlib.exercises.reliability import check_reliability
 from kitlib.exercises.result import CheckResult, Finding
+from kitlib.exercises.standards import check_sla, sla_exercise_data
 from kitlib.exercises.student_release import release
+from kitlib.exercises.themes import SENTIMENT_COMMENTS, check_theme_coding, theme_exercise_data
 
 __all__ = [
     "ACTIVITIES",
     "PDCA_ORDER",
+    "SENTIMENT_COMMENTS",
     "CheckResult",
     "Finding",
     "check_better_worse",
@@ -51,5 +54,9 @@ __all__ = [
     "check_nps",
     "check_reliability",
     "check_service_standard",
+    "check_sla",
+    "check_theme_coding",
     "release",
+    "sla_exercise_data",
+    "theme_exercise_data",
 ]

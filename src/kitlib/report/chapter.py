@@ -28,13 +28,14 @@ from kitlib.data.cases import load_case
 from kitlib.data.codebook import SERVQUAL_DIMENSIONS
 from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
+from kitlib.disclosure import attach_audit
 from kitlib.errors import AnalysisInputError, KitError
-from kitlib.i18n import pick, say
-from kitlib.privacy import suppress_small_groups
+from kitlib.i18n import VALUE_LABELS, pick, say
 from kitlib.report.grid import group_counts
 
 __all__ = ["available", "dimension_grid", "dimension_order", "driver_ipa_words", "driver_method", "driver_words", "group_counts",
-           "invariance_words", "open_survey", "pick", "record_summary", "say", "select", "visible", "withheld_groups"]
+           "invariance_words", "open_survey", "pick", "record_summary", "sample_words", "say", "select", "suppression_counts",
+           "visible", "withheld_groups", "withheld_note"]
 
 
 
@@ -75,32 +76,40 @@ def available(info, section: str, lang: str) -> bool:
 
 
 def withheld_groups(survey: Survey, by: str, min_group_size: int = 5) -> set[str]:
-    """Values of ``by`` that :func:`~kitlib.confidentiality.suppress_small_groups` hides."""
-    checked = suppress_small_groups(group_counts(survey, by), by, min_n=min_group_size)
-    return {str(value) for value in checked.loc[checked["suppressed"], by]}
+    """Values of ``by`` within ``survey`` that the disclosure audit hides (small, or hidden to protect a small group).
+
+    The audit is the one attached to ``survey`` (by :func:`select`), else the
+    audit of ``survey`` itself (:func:`kitlib.audit_disclosure`).
+    """
+    audited = attach_audit(survey, min_group_size)
+    if by not in audited.data:
+        return set()
+    values = {str(value) for value in audited.data[by].dropna().unique()}
+    return {value for value in values if not audited.disclosure.shown(**(audited.scope | {by: value}))}
 
 
 def select(survey: Survey, *, provider: str = "", department: str = "", wave: str = "", min_group_size: int = 5) -> Survey:
-    """Restrict ``survey`` to one provider, department and/or wave ("" = all).
+    """Restrict ``survey`` to one provider, department and/or wave ("" = all), with its disclosure audit attached.
+
+    The audit (:func:`kitlib.audit_disclosure` of the whole ``survey`` at
+    ``min_group_size``) is the one a batch of reports plans with, so every
+    grouped table of the returned survey shows only cells the whole batch
+    may publish.
 
     Raises
     ------
     AnalysisInputError
-        The value does not occur, or the group is withheld for confidentiality
-        (its name is not repeated in the message).
+        The value does not occur, or the selected cell is withheld for
+        confidentiality (its name is not repeated in the message).
     """
-    filters = {"provider": provider, "department": department}
-    for column, value in filters.items():
+    audited = attach_audit(survey, min_group_size)
+    chosen = {}
+    for column, value in {"provider": provider, "department": department}.items():
         if not value:
             continue
         if column not in survey.data or value not in set(survey.data[column].astype(str)):
             raise AnalysisInputError(f"no respondents with {column} = {value!r} in this survey")
-        if value in withheld_groups(survey, column, min_group_size):
-            raise AnalysisInputError(
-                f"this {column} group is withheld: fewer than {min_group_size} respondents "
-                "(or hidden so that such a group cannot be worked out by differencing)"
-            )
-    chosen = {column: value for column, value in filters.items() if value}
+        chosen[column] = value
     if wave:
         column = survey.wave_column()
         if column is None:
@@ -108,7 +117,73 @@ def select(survey: Survey, *, provider: str = "", department: str = "", wave: st
         if wave not in set(survey.data[column].astype(str)):
             raise AnalysisInputError(f"no wave {wave!r}; the survey has {sorted(survey.data[column].dropna().unique())}")
         chosen[column] = wave
-    return survey.filter(**chosen) if chosen else survey
+    status = audited.disclosure.status(**chosen)
+    if status == "small":
+        raise AnalysisInputError(f"this selection is withheld: fewer than {min_group_size} respondents")
+    if status == "protection":
+        raise AnalysisInputError("this selection is hidden to protect a smaller group: publishing it would let that group's "
+                                 "answers be worked out by differencing with other results")
+    if status == "empty":
+        raise AnalysisInputError("no respondents match this combination of filters")
+    return audited.filter(**chosen) if chosen else audited
+
+
+def withheld_note(counts: dict, min_group_size: int) -> dict:
+    """The sentence saying how many groups a table leaves out, by reason, without naming them (zh and en).
+
+    ``counts`` is ``{"small": a, "protection": b}``: groups with fewer than
+    ``min_group_size`` respondents, and groups hidden to protect them
+    against differencing (:meth:`kitlib.DisclosureAudit.withheld`,
+    :func:`suppression_counts`).  Empty strings when nothing is left out.
+
+    Example
+    -------
+    >>> withheld_note({"small": 1, "protection": 2}, 5)["en"]
+    ' Left out: 1 group with fewer than 5 respondents, and 2 groups hidden to protect it against differencing.'
+    """
+    small, protection = int(counts.get("small", 0)), int(counts.get("protection", 0))
+    zh, en = [], []
+    if small:
+        zh.append(f"{small} 个组少于 {min_group_size} 位受访者")
+        en.append(f"{small} group{'s' if small > 1 else ''} with fewer than {min_group_size} respondents")
+    if protection:
+        zh.append(f"{protection} 个组为防止相减反推出小组而隐藏")
+        en.append(f"{protection} group{'s' if protection > 1 else ''} hidden to protect "
+                  f"{'them' if small > 1 else 'it' if small else 'a small group'} against differencing")
+    if not zh:
+        return {"zh": "", "en": ""}
+    return {"zh": f"未显示：{'；'.join(zh)}。", "en": f" Left out: {', and '.join(en)}."}
+
+
+def suppression_counts(table, by) -> dict:
+    """``{"small": a, "protection": b}``: groups of ``by`` a grouped kitlib table hides, by reason.
+
+    A group counts once however many rows (dimensions, waves) it has; the
+    reasons are the ``suppression`` column of
+    :func:`kitlib.suppress_small_groups` and the disclosure audit.
+    """
+    if "suppressed" not in table or table.empty:
+        return {"small": 0, "protection": 0}
+    keys = [by] if isinstance(by, str) else list(by)
+    hidden = table.loc[table["suppressed"].astype(bool), [*keys, "suppression"]].drop_duplicates(keys)
+    protection = int((hidden["suppression"] == "complementary").sum())
+    return {"small": len(hidden) - protection, "protection": protection}
+
+
+def sample_words(survey: Survey) -> dict:
+    """The sample size in words, in distinct respondents (and rows when one person has several), zh and en.
+
+    Example
+    -------
+    >>> from kitlib.data.cases import load_case
+    >>> sample_words(load_case("it_firm"))["en"]
+    '640 respondents'
+    """
+    people, rows = survey.respondents(), len(survey.data)
+    if people == rows:
+        return {"zh": f"{people} 位受访者", "en": f"{people} respondents"}
+    return {"zh": f"{people} 位受访者（{rows} 行评价：一人可评价多个服务部门或参加多次调查）",
+            "en": f"{people} respondents ({rows} rated rows: one person may rate several providers or answer several waves)"}
 
 
 def record_summary(path: str, **figures) -> None:
@@ -164,12 +239,7 @@ def visible(table):
 
 # --------------------------------------------------------------------------- invariance, key drivers
 
-LEVEL_NAMES = {
-    "configural": {"zh": "形态（configural）", "en": "configural"},
-    "metric": {"zh": "度量（metric，载荷相等）", "en": "metric (equal loadings)"},
-    "scalar": {"zh": "标量（scalar，载荷与截距相等）", "en": "scalar (equal loadings and intercepts)"},
-    "strict": {"zh": "严格（strict）", "en": "strict"},
-}
+LEVEL_NAMES = VALUE_LABELS["level"]  # the invariance levels as tables show them
 
 
 def invariance_words(check, codebook, wave_column: str) -> dict:

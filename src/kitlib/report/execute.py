@@ -23,6 +23,22 @@ crashed worker) becomes a failed result; Ctrl-C or SIGTERM stops the workers
 and their kernels and raises :class:`BatchInterrupted` carrying the results
 of what finished, so the caller still writes the index.
 
+A manifest, ``.kitlib-manifest.json`` (written atomically), lists the files
+the runner wrote into the output folder.  At the end of a batch, files of the
+previous manifest that this batch does not produce (the report of a group now
+withheld under a stricter threshold, a format no longer asked for, the failure
+record of a report that now succeeds) are removed; nothing that is not in a
+manifest is ever deleted.  The threshold (``min_group_size``) is one per batch:
+notebook parameters cannot set or lower it (:func:`refuse_threshold_parameters`).
+
+With ``scheduler`` the reports run on a Dask distributed cluster instead of
+local workers: each job runs on a worker in a private folder with the survey
+files, codebook and notebook it reads shipped along (workers need only the
+installed kit, not the submitter's files); the worker returns the report
+files' bytes, which this process writes atomically into the output folder.
+Progress bar, failed-run records, manifest and Ctrl-C (futures cancelled,
+the batch's kernels on the workers killed) behave as with local workers.
+
 Example
 -------
 >>> from kitlib.report import build_jobs, run_jobs
@@ -33,13 +49,16 @@ Example
 References
 ----------
 nteract team. *papermill*. https://papermill.readthedocs.io/ ;
-Jupyter team. *nbconvert: HTMLExporter* (``exclude_input``). https://nbconvert.readthedocs.io/
+Jupyter team. *nbconvert: HTMLExporter* (``exclude_input``). https://nbconvert.readthedocs.io/ ;
+Dask developers. *Dask.distributed*. https://distributed.dask.org/
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
+import numbers
 import os
 import shutil
 import signal
@@ -47,11 +66,12 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import util
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from jupyter_client.manager import AsyncKernelManager
@@ -59,24 +79,30 @@ from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
 
 from kitlib.atomic import write_atomically
-from kitlib.errors import KitError
-from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir
+from kitlib.errors import KitError, OptionError
+from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir, refuse_threshold_parameters
 
 __all__ = [
     "BatchInterrupted",
     "batch_lock",
+    "batch_threshold",
     "default_workers",
     "describe_error",
     "discard_kernels",
+    "Manifest",
     "notebook_to_html",
     "output_folder",
     "OutputFolderError",
     "parse_formats",
     "read_executed",
+    "read_manifest",
+    "refuse_threshold_parameters",
     "ReportResult",
     "run_job",
     "run_jobs",
+    "SchedulerError",
     "start_worker",
+    "tidy_output_folder",
     "warm_kernel",
     "with_reset_cell",
     "without_optional_iri_grammar",
@@ -89,7 +115,12 @@ KERNEL = "python3"
 FORMATS = ("html", "ipynb", "pdf", "html,pdf")
 SCRATCH_PREFIX = ".kitlib-work-"
 LOCK_FILE = ".kitlib-report.lock"
+MANIFEST = ".kitlib-manifest.json"
+INDEX = "index.html"
 FAILED = "failed"
+#: Notebook parameters that set a disclosure threshold: set once per batch (``--min-group-size``), never by ``--param``.
+#: Seconds to reach a Dask scheduler and see at least one of its workers.
+CONNECT_SECONDS = 30
 # The first cell of every report: empty the namespace, then undo what %reset -f leaves behind (see _kernel).
 RESET = "%reset -f\nimport kitlib.report._kernel as _kitlib_kernel\n_kitlib_kernel.restore()\ndel _kitlib_kernel"
 RESET_TAG = "kitlib-reset"
@@ -97,7 +128,6 @@ WARM_UP = ("import IPython.display, matplotlib.pyplot, numpy, pandas, seaborn, k
            "kitlib.report._kernel; kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()")
 MAX_ERROR = 2000
 
-_warm_kernels: dict[str, AsyncKernelManager] = {}
 OPTIONAL_IRI_GRAMMAR = "rfc3987_syntax"
 
 
@@ -141,6 +171,10 @@ class ReportResult:
         ``ExceptionName: message`` of a failed run, else "".
     notebook : str or None
         Kept executed notebook of a failed run, relative to the output folder.
+    files : list of str
+        Every report file written (one per format), relative to the output folder.
+    min_group_size : int or None
+        The threshold the notebook was given (None when the job set none).
     """
 
     name: str
@@ -151,8 +185,8 @@ class ReportResult:
     summary: dict = field(default_factory=dict)
     error: str = ""
     notebook: str | None = None
-
     files: list = field(default_factory=list)
+    min_group_size: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -160,6 +194,10 @@ class ReportResult:
 
 class OutputFolderError(KitError):
     """The output folder cannot be used (it is a file, or another batch is writing into it)."""
+
+
+class SchedulerError(KitError):
+    """The Dask scheduler given with ``--scheduler`` cannot be reached or has no workers."""
 
 
 class BatchInterrupted(KeyboardInterrupt):
@@ -186,8 +224,6 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str, *, lang: str =
     return embed_font(page)
 
 
-
-
 def describe_error(error: BaseException) -> str:
     """One-line ``Name: message`` of a papermill or other failure."""
     import papermill
@@ -199,24 +235,58 @@ def describe_error(error: BaseException) -> str:
     return text if len(text) <= MAX_ERROR else text[:MAX_ERROR] + " …"
 
 
+@dataclass(frozen=True, eq=False)
+class _Kernel:
+    """A kernel this process started: its manager, kernel name, working folder, and whether it is kept warm."""
+
+    manager: AsyncKernelManager
+    name: str
+    folder: str
+    warm: bool
+
+
+#: This process's running kernels.  A warm one serves every report run in its folder (one folder per batch and
+#: worker thread); a fresh one (``fresh_kernels``) serves one report.
+_kernels: list[_Kernel] = []
+
+
 def _shutdown(manager: AsyncKernelManager) -> None:
     if run_sync(manager.is_alive)():
         run_sync(manager.shutdown_kernel)(now=True)
     shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
 
 
-def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
-    """This process's kernel, started on first use and kept for the next reports."""
-    manager = _warm_kernels.get(kernel)
-    if manager is not None and run_sync(manager.is_alive)():
-        return manager
+def _start_kernel(kernel: str, cwd: Path, *, warm: bool) -> AsyncKernelManager:
+    """Start a kernel working in ``cwd``; a warm one imports the scientific stack at once (:data:`WARM_UP`)."""
     # Unix-domain sockets in a private folder: no TCP ports to race for with other kernels on the machine.
     sockets = Path(tempfile.mkdtemp(prefix="kitlib-kernel-"))
     manager = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"))
-    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
+    extra = [f"--IPKernelApp.exec_lines={WARM_UP}"] if warm else []
+    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=extra)
     util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
-    _warm_kernels[kernel] = manager
+    _kernels.append(_Kernel(manager, kernel, str(Path(cwd).resolve()), warm))
     return manager
+
+
+def _forget(manager: AsyncKernelManager) -> None:
+    """Drop a kernel from the registry (it is being shut down or killed)."""
+    for kernel in list(_kernels):
+        if kernel.manager is manager:
+            try:
+                _kernels.remove(kernel)
+            except ValueError:
+                pass  # another thread got there first
+
+
+def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
+    """This process's kernel for reports run in ``cwd``, started on first use and kept for the next reports."""
+    folder = str(Path(cwd).resolve())
+    for running in list(_kernels):
+        if running.warm and running.name == kernel and running.folder == folder:
+            if run_sync(running.manager.is_alive)():
+                return running.manager
+            _forget(running.manager)
+    return _start_kernel(kernel, cwd, warm=True)
 
 
 def with_reset_cell(path: Path) -> nbformat.NotebookNode:
@@ -237,6 +307,14 @@ def read_executed(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def _kill(manager: AsyncKernelManager) -> None:
+    """Kill a kernel process at once, without asyncio (best effort: it may be gone already)."""
+    try:
+        manager.provisioner.process.kill()
+    except Exception:  # noqa: BLE001 - best effort while stopping
+        pass
+
+
 def _kill_children(signum=None, frame=None) -> None:
     """Kill this process's kernels (and anything else it started) at once, without asyncio."""
     try:
@@ -246,11 +324,8 @@ def _kill_children(signum=None, frame=None) -> None:
             child.kill()
     except Exception:  # noqa: BLE001 - best effort while stopping
         pass
-    for manager in list(_warm_kernels.values()):
-        try:
-            manager.provisioner.process.kill()
-        except Exception:  # noqa: BLE001 - best effort while stopping
-            pass
+    for kernel in list(_kernels):
+        _kill(kernel.manager)
 
 
 def _worker_stop(signum, frame) -> None:
@@ -282,11 +357,17 @@ def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
         warm_kernel(kernel, cwd)
 
 
-def discard_kernels() -> None:
-    """Shut down this process's warm kernels (after a failure, or at the end of a batch)."""
-    while _warm_kernels:
-        _, manager = _warm_kernels.popitem()
-        _shutdown(manager)
+def discard_kernels(cwd=None) -> None:
+    """Shut down this process's warm kernels working in ``cwd`` (all of them without it).
+
+    Called after a failure (the kernel of that folder only: on a Dask worker
+    other threads' kernels keep running) and at the end of a batch.
+    """
+    folder = None if cwd is None else str(Path(cwd).resolve())
+    for kernel in list(_kernels):
+        if kernel.warm and (folder is None or kernel.folder == folder):
+            _forget(kernel.manager)
+            _shutdown(kernel.manager)
 
 
 def _clear(*paths: Path) -> None:
@@ -306,15 +387,19 @@ def parse_formats(fmt: str) -> tuple[str, ...]:
     return formats
 
 
-def _write_outputs(executed_nb, job: ReportJob, summary: dict, out_dir: Path, formats) -> list[str]:
-    """Write the report in every format; return the file names (relative to ``out_dir``)."""
+def _write_outputs(executed_nb, job: ReportJob, summary: dict, out_dir: Path, formats, written: list) -> list[str]:
+    """Write the report in every format; return the file names (relative to ``out_dir``).
+
+    Each file is appended to ``written`` as soon as it is in place, so a
+    failure half-way can remove what this run wrote.
+    """
     import copy
 
     import nbformat
 
     title = str(summary.get("title") or job.title)
     lang = str(job.parameters.get("lang", "zh"))
-    written, page = [], None
+    page = None
     for fmt in formats:
         target = out_dir / f"{job.name}.{fmt}"
         if fmt == "ipynb":
@@ -329,7 +414,17 @@ def _write_outputs(executed_nb, job: ReportJob, summary: dict, out_dir: Path, fo
 
                 html_to_pdf(page, target, title=title)
         written.append(target.name)
-    return written
+    return list(written)
+
+
+def _threshold(job: ReportJob) -> int | None:
+    """The ``min_group_size`` the job's notebook is given (None when the job sets none)."""
+    value = job.notebook_parameters().get("min_group_size")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise OptionError(f"min_group_size must be a whole number >= 1, not {value!r} (job {job.name})")
+    return int(value)
 
 
 def _failed(job: ReportJob, out_dir: Path, message: str, seconds: float, executed: Path | None) -> ReportResult:
@@ -346,55 +441,64 @@ def _failed(job: ReportJob, out_dir: Path, message: str, seconds: float, execute
     except (OSError, ValueError):
         pass  # the failure is still recorded in the result and the index
     return ReportResult(job.name, job.title, "failed", seconds=seconds, error=message,
-                        notebook=str(kept.relative_to(out_dir)) if kept.exists() else None)
+                        notebook=kept.relative_to(out_dir).as_posix() if kept.exists() else None,
+                        min_group_size=_threshold(job))
 
 
 def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel: str = KERNEL,
             fresh_kernels: bool = False, scratch=None) -> ReportResult:
     """Execute one report job and write its report (or its failure) into ``out_dir``.
 
-    ``scratch`` is the batch's private work folder; without it a private one
-    is created in ``out_dir`` and removed afterwards.  Any exception of the
-    run becomes a failed result; only an interruption propagates.
+    ``scratch`` is the batch's private work folder (the kernel works there);
+    without it a private one is created in ``out_dir`` and removed afterwards.
+    Any exception of the run becomes a failed result; only an interruption
+    propagates.  A failed run removes only the files it wrote itself; the
+    previous batch's report of the same name is the manifest's business
+    (:func:`tidy_output_folder`).
     """
     import papermill  # imported by the workers only, while their kernels start
 
     formats = parse_formats(fmt)
     out_dir = Path(out_dir)
     own = scratch is None
-    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir)) if own else Path(scratch)
+    scratch = (Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir)) if own else Path(scratch)).resolve()
     notebook = Path(job.notebook or notebook or notebooks_dir() / REPORT_NOTEBOOK)
     executed = scratch / f"{job.name}.ipynb"
     summary_file = scratch / f"{job.name}.summary.json"
     start = time.perf_counter()
-    ran = False
+    ran, written, manager = False, [], None
     try:
         _clear(summary_file)
-        parameters = {**job.notebook_parameters(), "summary_path": str(summary_file.resolve())}
-        manager = None if fresh_kernels else warm_kernel(kernel, scratch)
+        parameters = {**job.notebook_parameters(), "summary_path": str(summary_file)}
+        # The kernel is started in ``scratch``; papermill gets no ``cwd``, so it never changes this process's
+        # working folder (a Dask worker runs several reports at once in threads of one process).
+        manager = _start_kernel(kernel, scratch, warm=False) if fresh_kernels else warm_kernel(kernel, scratch)
         papermill.execute_notebook(
             with_reset_cell(notebook), str(executed),
             parameters=parameters, kernel_name=kernel,
-            progress_bar=False, log_output=False, cwd=str(scratch), km=manager,
+            progress_bar=False, log_output=False, km=manager,
             request_save_on_cell_execute=False,  # write the output notebook once, at the end
         )
         ran = True
         summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
         summary = summary if isinstance(summary, dict) else {}
-        files = _write_outputs(read_executed(executed), job, summary, out_dir, formats)
+        files = _write_outputs(read_executed(executed), job, summary, out_dir, formats, written)
     except Exception as error:  # noqa: BLE001 - any failure of one run is reported, never fatal
         if not ran:
-            discard_kernels()
-        for name in formats:
-            _clear(out_dir / f"{job.name}.{name}")
+            discard_kernels(scratch)
+        _clear(*(out_dir / name for name in written))
         return _failed(job, out_dir, describe_error(error), time.perf_counter() - start, executed)
     finally:
         _clear(summary_file)
+        if fresh_kernels and manager is not None:
+            _forget(manager)
+            _shutdown(manager)
         if own:
+            discard_kernels(scratch)
             shutil.rmtree(scratch, ignore_errors=True)
-    _clear(executed, out_dir / FAILED / f"{job.name}.ipynb", out_dir / FAILED / f"{job.name}.error.txt")
+    _clear(executed)
     return ReportResult(job.name, job.title, "ok", path=files[0], seconds=time.perf_counter() - start,
-                        summary=summary, files=files)
+                        summary=summary, files=files, min_group_size=_threshold(job))
 
 
 def default_workers() -> int:
@@ -500,18 +604,36 @@ def _stop_signals():
 STOPPED = "Interrupted: the batch was stopped (Ctrl-C or SIGTERM) before this report finished"
 
 
+def batch_threshold(jobs) -> int | None:
+    """The one ``min_group_size`` every job of a batch gives its notebook; :class:`OptionError` if they differ.
+
+    Example
+    -------
+    >>> batch_threshold([ReportJob("a", "bank", parameters={"min_group_size": 8}), ReportJob("b", "bank")])
+    8
+    """
+    values = {value for value in (_threshold(job) for job in jobs) if value is not None}
+    if len(values) > 1:
+        raise OptionError(f"the reports of one batch must share one min_group_size, not {sorted(values)}; "
+                          "set it once with --min-group-size")
+    return values.pop() if values else None
+
+
 def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: str = "html",
              kernel: str = KERNEL, fresh_kernels: bool = False, progress: bool = True,
              scheduler: str | None = None) -> list[ReportResult]:
-    """Run every job, ``workers`` at a time, with a progress bar; results in job order.
+    """Run every job, ``workers`` at a time (or on a Dask cluster), with a progress bar; results in job order.
 
     Parameters
     ----------
     jobs : list of ReportJob
+        They must share one ``min_group_size`` (:func:`batch_threshold`).
     out_dir : str or Path
-        Created if missing; receives ``<name>.html`` (and/or ``.pdf``, ``.ipynb``) and ``failed/``.
+        Created if missing; receives ``<name>.html`` (and/or ``.pdf``, ``.ipynb``), ``failed/`` and the
+        manifest ``.kitlib-manifest.json``; files of the previous manifest this batch does not produce are
+        removed (:func:`tidy_output_folder`).
     workers : int, optional
-        Parallel worker processes (default: number of cores).
+        Parallel worker processes (default: number of cores); ignored with ``scheduler``.
     notebook : str or Path, optional
         Report notebook (default: the shipped ``notebooks/report.ipynb``).
     fmt : {"html", "ipynb", "pdf", "html,pdf"}
@@ -522,37 +644,49 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
     progress : bool
         Show a tqdm progress bar.
     scheduler : str, optional
-        Address of a Dask distributed scheduler (not available yet: raises KitError).
+        Address of a Dask distributed scheduler (``tcp://host:8786``): the reports run on its workers, which
+        need only the installed kit; the survey files, codebook and notebook are shipped to them.
 
     Raises
     ------
     OutputFolderError
         ``out_dir`` is a file, or another batch is writing into it.
+    SchedulerError
+        ``scheduler`` cannot be reached or has no worker.
+    OptionError
+        The jobs carry different ``min_group_size`` values.
     BatchInterrupted
         Ctrl-C or SIGTERM; ``.results`` holds every job's result.
     """
     jobs = list(jobs)
     parse_formats(fmt)
-    if scheduler:
-        raise KitError("--scheduler (Dask distributed) is not available yet; run without it to use local workers")
+    batch_threshold(jobs)
     out_dir = output_folder(out_dir)
     with batch_lock(out_dir):
-        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir))
-        workers = max(1, min(workers or default_workers(), len(jobs) or 1))
-        options = {"notebook": notebook, "fmt": fmt, "kernel": kernel, "fresh_kernels": fresh_kernels,
-                   "scratch": scratch}
+        client = _connect(scheduler) if scheduler else None
+        scratch = None if client else Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir)).resolve()
+        options = {"notebook": notebook, "fmt": fmt, "kernel": kernel, "fresh_kernels": fresh_kernels}
         results: dict[str, ReportResult] = {}
         bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
         stopped = None
         try:
             with _stop_signals():
-                _run_all(jobs, out_dir, workers, options, results, bar)
+                if client is not None:
+                    _run_on_cluster(client, jobs, out_dir, options, results, bar)
+                else:
+                    workers = max(1, min(workers or default_workers(), len(jobs) or 1))
+                    _run_all(jobs, out_dir, workers, {**options, "scratch": scratch}, results, bar)
         except KeyboardInterrupt as error:
             stopped = error
         finally:
             bar.close()
-            shutil.rmtree(scratch, ignore_errors=True)
-        ordered = [results.get(job.name) or ReportResult(job.name, job.title, "failed", error=STOPPED) for job in jobs]
+            if client is not None:
+                client.close()
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+        ordered = [results.get(job.name) or ReportResult(job.name, job.title, "failed", error=STOPPED,
+                                                         min_group_size=_threshold(job)) for job in jobs]
+        tidy_output_folder(out_dir, jobs, [results[job.name] for job in jobs if job.name in results])
     if stopped is not None:
         raise BatchInterrupted(ordered, getattr(stopped, "signum", signal.SIGINT)) from None
     return ordered
@@ -612,3 +746,321 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+# ---------------------------------------------------------------- Dask distributed
+def _connect(scheduler: str):
+    """A Dask client of ``scheduler`` with at least one worker, or :class:`SchedulerError`."""
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError) as error:
+        client.close()
+        raise SchedulerError(f"the Dask scheduler at {scheduler!r} has no worker: {error}") from None
+    return client
+
+
+def _absolute(path) -> str | None:
+    return str(Path(path).resolve()) if path else None
+
+
+def _input_files(job: ReportJob, notebook: str | None) -> list[str]:
+    """The submitter's files a job reads (survey, codebook, notebook), to ship to a Dask worker."""
+    paths = [job.data_path, job.codebook_path, job.notebook or notebook]
+    if job.data_path and not job.codebook_path:
+        paths.append(str(Path(job.data_path).parent / "codebook.yaml"))  # load_survey's default codebook
+    return [path for path in dict.fromkeys(paths) if path and Path(path).is_file()]
+
+
+#: On a Dask worker: (batch, thread) -> the folder its warm kernel works in for that batch.
+_batch_folders: dict[tuple[str, int], Path] = {}
+#: On a Dask worker: batches whose submitter has finished or stopped (a report still running then cleans up after itself).
+_closed_batches: set[str] = set()
+
+
+def _batch_folder(batch: str) -> Path:
+    key = (batch, threading.get_ident())
+    folder = _batch_folders.get(key)
+    if folder is None or not folder.is_dir():
+        folder = Path(tempfile.mkdtemp(prefix=f"kitlib-batch-{batch[:8]}-")).resolve()
+        _batch_folders[key] = folder
+    return folder
+
+
+def _localise(job: ReportJob, notebook: str | None, inputs: dict, folder: Path) -> tuple[ReportJob, str | None]:
+    """Write the shipped ``inputs`` (submitter's path -> bytes) into ``folder``; the job and notebook pointing at them.
+
+    Files from one folder of the submitter stay together (a survey and the ``codebook.yaml`` beside it).
+    """
+    moved = {}
+    for original, content in inputs.items():
+        source = PurePosixPath(original.replace("\\", "/"))
+        target = folder / hashlib.sha1(str(source.parent).encode("utf-8")).hexdigest()[:12] / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        moved[original] = str(target)
+
+    def local(path):
+        return moved.get(path, path) if path else path
+
+    job = replace(job, data_path=local(job.data_path), codebook_path=local(job.codebook_path), notebook=local(job.notebook))
+    return job, local(notebook)
+
+
+def _run_remote(job: ReportJob, inputs: dict, batch: str, notebook, fmt: str, kernel: str,
+                fresh_kernels: bool) -> tuple[ReportResult, dict[str, bytes]]:
+    """On a Dask worker: run one job in a private folder; return its result and the bytes of every file it wrote.
+
+    The warm kernel of this batch and worker thread starts booting before papermill is imported.
+    """
+    if batch in _closed_batches:
+        raise RuntimeError("the batch was stopped before this report started")
+    folder = _batch_folder(batch)
+    try:
+        with without_optional_iri_grammar():
+            if not fresh_kernels:
+                warm_kernel(kernel, folder)
+            private = Path(tempfile.mkdtemp(prefix="job-", dir=folder))
+            try:
+                job, notebook = _localise(job, notebook, inputs, private / "inputs")
+                out = private / "out"
+                out.mkdir()
+                result = run_job(job, out, notebook=notebook, fmt=fmt, kernel=kernel, fresh_kernels=fresh_kernels,
+                                 scratch=folder)
+                produced = {path.relative_to(out).as_posix(): path.read_bytes()
+                            for path in sorted(out.rglob("*")) if path.is_file()}
+            finally:
+                shutil.rmtree(private, ignore_errors=True)
+    finally:
+        if batch in _closed_batches:  # the submitter closed the batch while this report ran
+            _close_batch(batch)
+    return result, produced
+
+
+def _kill_batch_kernels(batch: str) -> None:
+    """On a Dask worker (its event loop): kill this batch's kernels, so its running reports end now."""
+    for (owner, _), folder in list(_batch_folders.items()):
+        if owner == batch:
+            _kill_folder_kernels(folder)
+
+
+def _close_batch(batch: str) -> None:
+    """On a Dask worker (its event loop): kill this batch's idle kernels and remove its folders."""
+    _closed_batches.add(batch)
+    for key in [key for key in _batch_folders if key[0] == batch]:
+        folder = _batch_folders.pop(key)
+        _kill_folder_kernels(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _kill_folder_kernels(folder: Path) -> None:
+    for kernel in [kernel for kernel in list(_kernels) if kernel.folder == str(folder)]:
+        _forget(kernel.manager)
+        _kill(kernel.manager)
+        try:
+            kernel.manager.provisioner.process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - best effort: it is killed or gone
+            pass
+        shutil.rmtree(Path(kernel.manager.ip).parent, ignore_errors=True)
+
+
+def _on_workers(client, function, batch: str) -> None:
+    try:
+        client.run(function, batch, on_error="ignore")
+    except Exception:  # noqa: BLE001 - the cluster may be gone; the workers' own exit cleans up
+        pass
+
+
+def _deliver(job: ReportJob, result: ReportResult, produced: dict, out_dir: Path) -> ReportResult:
+    """Write a worker's files atomically into ``out_dir``; a write failure fails the report (nothing half there)."""
+    written = []
+    try:
+        for relative, content in produced.items():
+            parts = PurePosixPath(relative).parts
+            if PurePosixPath(relative).is_absolute() or ".." in parts or parts[0] not in {FAILED, PurePosixPath(relative).name}:
+                raise OSError(f"refused to write {relative!r} outside the output folder")
+            target = out_dir.joinpath(*parts)
+            target.parent.mkdir(exist_ok=True)
+            write_atomically(target, content)
+            written.append(target)
+    except OSError as error:
+        _clear(*written)
+        return _failed(job, out_dir, describe_error(error), result.seconds, None)
+    return result
+
+
+def _run_on_cluster(client, jobs, out_dir, options, results, bar) -> None:
+    """Submit every job to the Dask cluster of ``client``; write each finished report; fill ``results``.
+
+    An interruption cancels the futures and kills this batch's kernels on the workers; the batch's
+    folders on the workers are removed at the end either way.
+    """
+    from distributed import as_completed as finished_first
+
+    batch = uuid.uuid4().hex
+    notebook = _absolute(options["notebook"])
+    shipped, futures = {}, {}
+    try:
+        for number, job in enumerate(jobs):
+            remote = replace(job, data_path=_absolute(job.data_path), codebook_path=_absolute(job.codebook_path),
+                             notebook=_absolute(job.notebook))
+            inputs = {}
+            for path in _input_files(remote, notebook):
+                if path not in shipped:
+                    shipped[path] = client.scatter(Path(path).read_bytes(), hash=False)
+                inputs[path] = shipped[path]
+            future = client.submit(_run_remote, remote, inputs, batch, notebook, options["fmt"], options["kernel"],
+                                   options["fresh_kernels"], key=f"kitlib-report-{batch[:8]}-{number}", pure=False)
+            futures[future] = job
+        for future in finished_first(futures, loop=client.loop):
+            job = futures[future]
+            try:
+                result, produced = future.result()
+                result = _deliver(job, result, produced, out_dir)
+            except Exception as error:  # noqa: BLE001 - a lost worker or a failed task fails only its job
+                result = ReportResult(job.name, job.title, "failed", error=describe_error(error),
+                                      min_group_size=_threshold(job))
+            _record(results, bar, job, result)
+            if _stop_requested:
+                raise BatchInterrupted(signum=_stop_requested[0])
+    except BaseException:
+        client.cancel(list(futures), force=True)
+        _on_workers(client, _kill_batch_kernels, batch)
+        raise
+    finally:
+        _on_workers(client, _close_batch, batch)
+
+
+# ---------------------------------------------------------------- manifest of the output folder
+@dataclass(frozen=True)
+class Manifest:
+    """What the last batch left in an output folder (``.kitlib-manifest.json``).
+
+    Attributes
+    ----------
+    files : tuple of str
+        Files the runner wrote and keeps there (reports and failure records), relative, ``/``-separated.
+    removed_reports : int
+        Reports of the previous batch that this batch removed as stale (their names are not kept:
+        a withheld group's name must not stay in the folder).
+    removed_files : int
+        All files removed as stale (reports in every format and old failure records).
+    """
+
+    files: tuple = ()
+    removed_reports: int = 0
+    removed_files: int = 0
+
+
+def read_manifest(out_dir) -> Manifest:
+    """The manifest of ``out_dir`` (empty when there is none or it is unreadable: then nothing is deleted).
+
+    Only plain relative paths inside the folder are kept from the file.
+    """
+    try:
+        raw = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Manifest()
+    if not isinstance(raw, dict):
+        return Manifest()
+    files = raw.get("files") if isinstance(raw.get("files"), list) else []
+    kept = tuple(name for name in files if isinstance(name, str) and _owned_name(name))
+
+    def count(key):
+        value = raw.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+    return Manifest(kept, count("removed_reports"), count("removed_files"))
+
+
+def _owned_name(name: str) -> bool:
+    """A path the runner may have written: ``NAME.EXT`` or ``failed/NAME.EXT``, never the index, lock or manifest."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or "\\" in name or not path.parts:
+        return False
+    if len(path.parts) == 2 and path.parts[0] == FAILED:
+        return True
+    return len(path.parts) == 1 and name not in {INDEX, LOCK_FILE, MANIFEST}
+
+
+def _job_files(job: ReportJob) -> set[str]:
+    """Every file the runner may write for ``job``, in any format."""
+    return {f"{job.name}.{fmt}" for fmt in ("html", "ipynb", "pdf")} | _failure_files(job.name)
+
+
+def _failure_files(name: str) -> set[str]:
+    return {f"{FAILED}/{name}.ipynb", f"{FAILED}/{name}.error.txt"}
+
+
+def _produced(result: ReportResult) -> set[str]:
+    if result.status == "ok":
+        return set(result.files)
+    return _failure_files(result.name)
+
+
+def tidy_output_folder(out_dir, jobs, results) -> Manifest:
+    """Remove the previous batch's files this batch does not produce; write and return the new manifest.
+
+    Parameters
+    ----------
+    out_dir : Path
+    jobs : list of ReportJob
+        The batch as planned.
+    results : list of ReportResult
+        The jobs that finished (ok or failed); a job without a result was stopped before it finished, and its
+        previous files stay (a later batch decides about them).  A format no longer asked for is not
+        produced, so its previous files are stale too.
+
+    Returns
+    -------
+    Manifest
+        The new manifest (also written, atomically, to ``out_dir/.kitlib-manifest.json``).
+
+    Notes
+    -----
+    With ``previous`` the files of the previous manifest, ``produced`` the files of the finished jobs
+    (their reports when ok, their failure records when failed) and ``pending`` the previous files of
+    jobs that did not finish::
+
+        stale = previous − produced − pending        (removed)
+        new manifest = (produced ∪ pending ∪ stale files that could not be removed) ∩ existing files
+
+    A file that no manifest lists is never removed.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.html").write_text("old report"), (folder / "mine.html").write_text("not the runner's")
+    >>> _ = (folder / MANIFEST).write_text('{"files": ["a.html"]}')
+    >>> tidy_output_folder(folder, [], [])
+    Manifest(files=(), removed_reports=1, removed_files=1)
+    >>> sorted(path.name for path in folder.iterdir())
+    ['.kitlib-manifest.json', 'mine.html']
+    """
+    out_dir = Path(out_dir)
+    previous = set(read_manifest(out_dir).files)
+    finished = {result.name for result in results}
+    produced = set().union(*(_produced(result) for result in results)) if results else set()
+    pending = set().union(*(_job_files(job) for job in jobs if job.name not in finished)) & previous if jobs else set()
+    root = out_dir.resolve()
+    removed = []
+    for name in sorted(previous - produced - pending):
+        target = out_dir / name
+        try:
+            if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(root):
+                target.unlink()
+                removed.append(name)
+        except OSError:
+            pass  # left in place and still listed below, so a later batch retries
+    keep = sorted(name for name in (produced | pending | previous) - set(removed) if (out_dir / name).is_file())
+    reports = {PurePosixPath(name).stem for name in removed if PurePosixPath(name).parent == PurePosixPath(".")}
+    manifest = Manifest(tuple(keep), len(reports), len(removed))
+    write_atomically(out_dir / MANIFEST, json.dumps({"kitlib_manifest": 1, **asdict(manifest), "files": keep},
+                                                     ensure_ascii=False, indent=1))
+    return manifest

@@ -24,12 +24,16 @@ import pandas as pd
 
 from kitlib.data.cases import CASES, case_dir, shipped_dir
 from kitlib.data.readers import load_survey
+from kitlib.disclosure import audit_disclosure
 from kitlib.errors import KitError, OptionError
-from kitlib.privacy import suppress_small_groups
+from kitlib.privacy import count_respondents
 
-__all__ = ["build_jobs", "group_counts", "notebooks_dir", "plan", "reportable_groups", "ReportJob", "slug"]
+__all__ = ["build_jobs", "group_counts", "notebooks_dir", "plan", "plan_batch", "refuse_threshold_parameters", "report_scope",
+           "reportable_groups", "ReportJob", "slug", "Withheld"]
 
 GROUP_COLUMNS = ("provider", "department")
+#: Notebook parameters that would set a batch's confidentiality threshold (only ``--min-group-size`` may).
+THRESHOLD_PARAMETERS = ("min_group_size", "min_n", "comment_group_size")
 REPORT_NOTEBOOK = "report.ipynb"
 
 
@@ -113,23 +117,54 @@ def group_counts(survey, by: str) -> pd.DataFrame:
     """Respondents per value of ``by`` (distinct respondent ids when the codebook names them)."""
     if by not in survey.data:
         raise KitError(f"the survey has no '{by}' column to split reports by")
-    grouped = survey.data.groupby(by)
-    respondent = survey.codebook.respondent_id
-    sizes = grouped[respondent].nunique() if respondent else grouped.size()
-    return sizes.rename("n").reset_index()
+    counts = count_respondents(survey.data, by, survey.codebook.respondent_id)
+    return counts.dropna(subset=[by]).drop(columns="n_rows").reset_index(drop=True)
 
 
-def reportable_groups(survey, by: str, min_group_size: int) -> tuple[list[str], int]:
-    """Groups that may get their own report, and how many were withheld.
+@dataclass(frozen=True)
+class Withheld:
+    """Reports a batch does not produce for one source, by reason (never by name).
 
-    A group is withheld when :func:`kitlib.suppress_small_groups` hides it
-    (fewer than ``min_group_size`` respondents, or hidden to protect such a
-    group against differencing).
+    Attributes
+    ----------
+    small : int
+        Groups (or the filtered scope itself) with fewer than ``min_group_size`` respondents.
+    protection : int
+        Groups hidden by the disclosure audit to protect a small group against differencing.
     """
-    counts = group_counts(survey, by)
-    checked = suppress_small_groups(counts, by, min_n=min_group_size)
-    visible = sorted(str(value) for value in checked.loc[~checked["suppressed"], by])
-    return visible, counts[by].nunique() - len(visible)
+
+    small: int = 0
+    protection: int = 0
+
+    @property
+    def total(self) -> int:
+        """All withheld groups."""
+        return self.small + self.protection
+
+
+def report_scope(survey, parameters: dict) -> dict[str, str]:
+    """The cell a report's filter parameters select: ``{"provider": …, "department": …, <wave column>: …}``."""
+    columns = {"provider": "provider", "department": "department", "wave": survey.wave_column() or "wave"}
+    return {columns[name]: str(parameters[name]) for name in columns if parameters.get(name) not in (None, "")}
+
+
+def reportable_groups(survey, by: str, min_group_size: int, scope: dict | None = None) -> tuple[list[str], Withheld]:
+    """Groups of ``by`` (within the filter ``scope``) that may get their own report, and what was withheld.
+
+    The batch's disclosure audit (:func:`kitlib.audit_disclosure`) decides:
+    a group is withheld when its cell — ``scope`` plus the group — has fewer
+    than ``min_group_size`` respondents, or is hidden so that no combination
+    of the batch's published cells reveals such a cell.
+    """
+    if by not in survey.data:
+        raise KitError(f"the survey has no '{by}' column to split reports by")
+    audit = audit_disclosure(survey, min_group_size)
+    scope = scope or {}
+    if not audit.shown(**scope):
+        counts = audit.withheld(by, {})  # nothing of a hidden scope is shown
+        return [], Withheld(small=int(audit.status(**scope) == "small") or counts["small"], protection=counts["protection"])
+    counts = audit.withheld(by, scope)
+    return audit.shown_groups(by, scope), Withheld(**counts)
 
 
 def _sources(cases, data, codebook) -> list[tuple[str, dict]]:
@@ -173,16 +208,51 @@ def build_jobs(cases=None, data=(), codebook=None, by=None, *, min_group_size: i
 
 def plan(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5, parameters=None):
     """Like :func:`build_jobs` but also return ``{source: number of withheld groups}``."""
+    jobs, withheld = plan_batch(cases, data, codebook, by, min_group_size=min_group_size, parameters=parameters)
+    return jobs, {source: counts.total for source, counts in withheld.items()}
+
+
+def refuse_threshold_parameters(parameters) -> None:
+    """Refuse notebook parameters that would set a batch's disclosure threshold behind ``--min-group-size``.
+
+    The threshold is set in one place per batch: the planner withholds groups
+    with it, every report is given it, and the index states it.  A
+    ``--param min_group_size=1`` (or any of :data:`THRESHOLD_PARAMETERS`)
+    would let the reports show groups the planner and the index treat as
+    withheld, so it raises :class:`~kitlib.errors.OptionError`.
+
+    Example
+    -------
+    >>> refuse_threshold_parameters({"alpha_level": 0.01})
+    >>> refuse_threshold_parameters({"min_group_size": 1})
+    Traceback (most recent call last):
+    ...
+    kitlib.errors.OptionError: --param min_group_size=1 is refused: set the confidentiality threshold once per batch with --min-group-size
+    """
+    for name in THRESHOLD_PARAMETERS:
+        if name in (parameters or {}):
+            raise OptionError(f"--param {name}={parameters[name]} is refused: "
+                              "set the confidentiality threshold once per batch with --min-group-size")
+
+
+def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5, parameters=None):
+    """The reports of a batch and, per source, the :class:`Withheld` groups.
+
+    Every report is a cell of the source's linked tables (its filter
+    parameters ``provider``/``department``/``wave`` plus its ``by`` group);
+    a report is planned only when the disclosure audit of the whole source
+    publishes that cell, so no two outputs of the batch can be differenced
+    to reveal a small group.  A filtered scope that is itself withheld gives
+    no report at all.
+    """
     if by is not None and by not in GROUP_COLUMNS:
         raise OptionError(f"--by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
+    refuse_threshold_parameters(parameters)
     if cases is None:
         cases = [] if data else list(CASES)
-    options = {"min_group_size": min_group_size, **(parameters or {})}
+    options = {**(parameters or {}), "min_group_size": min_group_size}
     jobs, withheld = [], {}
     for stem, source in _sources(cases, list(data), codebook):
-        if by is None:
-            jobs.append(ReportJob(name=stem, parameters=options, **source))
-            continue
         try:
             survey = _load(source)
         except KitError:
@@ -190,8 +260,16 @@ def plan(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5
             # failure shows up as a failed report with the loader's message.
             jobs.append(ReportJob(name=stem, parameters=options, **source))
             continue
-        groups, hidden = reportable_groups(survey, by, min_group_size)
-        withheld[stem] = hidden
+        scope = report_scope(survey, options)
+        if by is None:
+            audit = audit_disclosure(survey, min_group_size)
+            status = audit.status(**scope)
+            if status in ("shown", "empty"):  # "empty": the filter matches nobody; the report says so
+                jobs.append(ReportJob(name=stem, parameters=options, **source))
+            else:
+                withheld[stem] = Withheld(small=int(status == "small"), protection=int(status != "small"))
+            continue
+        groups, withheld[stem] = reportable_groups(survey, by, min_group_size, scope)
         for group in groups:
             jobs.append(ReportJob(name=f"{stem}__{by}-{slug(group)}", group_by=by, group=group, parameters=options, **source))
     return _unique_names(jobs), withheld

@@ -201,22 +201,29 @@ def _joined(value) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
+@cache
+def _exporter():
+    """nbconvert's exporter with the kitlib template, built once per process (its templates compile on first use)."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, extra_loaders=[jinja2.DictLoader({"kitlib.html.j2": TEMPLATE})],
+                            template_file="kitlib.html.j2")
+    exporter.log.setLevel(logging.ERROR)  # no "alternative text is missing" notes for charts
+    return exporter
+
+
 def notebook_to_html(notebook: nbformat.NotebookNode, title: str, *, lang: str = "zh", font_css: str = "") -> str:
     """Self-contained HTML of an executed notebook: no code, no stderr, no script, nothing from the network.
 
     ``font_css`` is an ``@font-face`` rule (see :mod:`kitlib.report.fonts`)
     placed before the page CSS.
     """
-    import jinja2
-    from nbconvert import HTMLExporter
-
     safe_outputs(notebook)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, extra_loaders=[jinja2.DictLoader({"kitlib.html.j2": TEMPLATE})],
-                            template_file="kitlib.html.j2")
-    exporter.log.setLevel(logging.ERROR)  # no "alternative text is missing" notes for charts
-    resources = {"metadata": {"name": str(title)}, "language_code": "zh-CN" if lang == "zh" else "en",
-                 "kitlib_csp": CSP, "kitlib_css": font_css + REPORT_CSS % {"families": FONT_FAMILIES}}
+    exporter = _exporter()
+    exporter.language_code = "zh" if lang == "zh" else "en"  # <html lang>: browsers pick Chinese glyph forms for zh
+    resources = {"metadata": {"name": str(title)}, "kitlib_csp": CSP, "kitlib_css": font_css + REPORT_CSS % {"families": FONT_FAMILIES}}
     notebook.metadata.pop("widgets", None)
     notebook.metadata.pop("title", None)
     body, _ = exporter.from_notebook_node(notebook, resources=resources)

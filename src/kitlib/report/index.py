@@ -22,8 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from kitlib.atomic import write_atomically
+from kitlib.errors import OptionError
 
-__all__ = ["summary_table", "write_index"]
+__all__ = ["reports_threshold", "summary_table", "write_index"]
 
 HEADERS = {
     "report": {"zh": "报告", "en": "Report"},
@@ -41,10 +42,21 @@ TEXT = {
     "failed": {"zh": "失败", "en": "failed"},
     "counts": {"zh": "共 {total} 份报告：{ok} 份成功，{failed} 份失败。", "en": "{total} reports: {ok} ok, {failed} failed."},
     "withheld": {
-        "zh": "{source}：{count} 个组因样本少于 {min_n} 人（或为防止反推）未单独出报告。",
-        "en": "{source}: {count} group(s) withheld (fewer than {min_n} respondents, or hidden to prevent differencing).",
+        "zh": "{source}：{small} 个组少于 {min_n} 名受访者、{protection} 个组为防止相减反推出这些小组而隐藏，均未单独出报告（不列名称）。",
+        "en": "{source}: no report for {small} group(s) with fewer than {min_n} respondents and {protection} group(s) hidden to "
+              "protect them against differencing (names not listed).",
     },
     "kept": {"zh": "执行后的笔记本", "en": "executed notebook"},
+    "threshold": {
+        "zh": "保密阈值：少于 {min_n} 名受访者的组不单独显示；本批所有报告都使用这一阈值。",
+        "en": "Confidentiality threshold: groups of fewer than {min_n} respondents are not shown; "
+              "every report of this batch used this threshold.",
+    },
+    "stale": {
+        "zh": "已从此文件夹删除上次运行留下、本次不再生成的 {count} 份报告（例如在更严格的阈值下现已隐藏的组）。",
+        "en": "{count} report(s) of a previous run in this folder that this run does not produce "
+              "(e.g. groups now withheld under a stricter threshold) were removed.",
+    },
     "generated": {"zh": "生成时间", "en": "Generated"},
 }
 
@@ -106,20 +118,56 @@ def _row(result, lang: str) -> str:
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
+def reports_threshold(results, min_group_size: int) -> int:
+    """The threshold the reports used, checked against the batch's ``min_group_size``.
+
+    Every result records the ``min_group_size`` its notebook was given; an
+    index must not state one threshold while a report used another.
+
+    Raises
+    ------
+    OptionError
+        A report used a threshold other than ``min_group_size``.
+
+    Example
+    -------
+    >>> from kitlib.report.execute import ReportResult
+    >>> reports_threshold([ReportResult("a", "a", "ok", min_group_size=8)], 8)
+    8
+    """
+    used = {result.min_group_size for result in results if getattr(result, "min_group_size", None) is not None}
+    if used - {min_group_size}:
+        raise OptionError(f"the reports used min_group_size {sorted(used)}, the batch states {min_group_size}; "
+                          "set the threshold once with --min-group-size")
+    return min_group_size
+
+
 def write_index(results, out_dir, *, lang: str = "zh", withheld=None, min_group_size: int = 5) -> Path:
     """Write ``out_dir/index.html`` listing every report with its status and key figures.
 
-    ``withheld`` maps a source to the number of groups that got no report;
-    only counts are shown, never the names of withheld groups.
+    ``withheld`` maps a source to its :class:`~kitlib.report.grid.Withheld` groups (small, and hidden to
+    protect them; a plain number counts small groups);
+    only counts are shown, never the names of withheld groups.  The page
+    states the confidentiality threshold (the one every report used, see
+    :func:`reports_threshold`) and how many stale reports of a previous run
+    the batch removed from the folder (its manifest, see
+    :func:`kitlib.report.execute.tidy_output_folder`).
     """
+    from kitlib.report.execute import read_manifest
+
     results = list(results)
+    min_group_size = reports_threshold(results, min_group_size)
     ok = sum(result.status == "ok" for result in results)
     header = "".join(f"<th>{HEADERS[key][lang]}</th>" for key in HEADERS)
-    notes = [
-        TEXT["withheld"][lang].format(source=html.escape(source), count=count, min_n=min_group_size)
-        for source, count in (withheld or {}).items()
-        if count
+    notes = [TEXT["threshold"][lang].format(min_n=min_group_size)] + [
+        TEXT["withheld"][lang].format(source=html.escape(source), small=getattr(counts, "small", counts),
+                                      protection=getattr(counts, "protection", 0), min_n=min_group_size)
+        for source, counts in (withheld or {}).items()
+        if getattr(counts, "total", counts)
     ]
+    removed = read_manifest(out_dir).removed_reports
+    if removed:
+        notes.append(TEXT["stale"][lang].format(count=removed))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">

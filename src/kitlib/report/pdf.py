@@ -7,7 +7,10 @@ Debian's Chromium through Playwright, so no second layout engine (WeasyPrint
 and its Pango/Cairo system libraries) has to be installed and kept in line.
 JavaScript is disabled and every request other than ``data:`` is aborted
 while printing, so printing loads nothing from the network either.  One
-browser is started per worker process and reused for its reports.
+browser is started per worker process and reused for its reports; it is
+closed when the process exits, before the process's kernels are shut down
+(Playwright's event loop would otherwise make ``jupyter_core.run_sync`` wait
+for a loop that ``atexit`` has already stopped, and the process would hang).
 
 Example
 -------
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from multiprocessing import util
 from pathlib import Path
 
 from kitlib.atomic import write_atomically
@@ -35,6 +39,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 FOOTER = ('<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 MARGIN = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
+#: Runs before the kernels' finalizers (exit priority 10, :mod:`kitlib.report.execute`).
+CLOSE_PRIORITY = 20
 _session: dict = {}
 
 
@@ -64,6 +70,7 @@ def _browser():
     runtime = sync_playwright().start()
     browser = runtime.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
     _session.update(pid=os.getpid(), runtime=runtime, browser=browser)
+    util.Finalize(None, close_browser, exitpriority=CLOSE_PRIORITY)
     return browser
 
 
@@ -85,9 +92,13 @@ def _only_data(route) -> None:
         route.abort()
 
 
-def html_to_pdf(page: str, target, *, title: str = "") -> Path:
-    """Print the HTML ``page`` to ``target`` (A4, page numbers in the footer); written atomically."""
-    context = _browser().new_context(java_script_enabled=False, offline=True)
+def html_to_pdf(page: str, target, *, title: str = "", browser=None) -> Path:
+    """Print the HTML ``page`` to ``target`` (A4, page numbers in the footer); written atomically.
+
+    ``browser`` is a Playwright Chromium ``Browser`` to print with; by default
+    this process's own (started on first use).
+    """
+    context = (browser or _browser()).new_context(java_script_enabled=False, offline=True)
     try:
         tab = context.new_page()
         tab.route("**/*", _only_data)

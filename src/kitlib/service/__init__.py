@@ -8,9 +8,10 @@ module                          functions
 :mod:`.net_promoter`            :func:`nps`, :func:`nps_table`, :func:`nps_difference`
 :mod:`.key_drivers`             :func:`drivers` (Shapley/LMG, relative weights), :func:`driver_importance`, :func:`uncertain_quadrants`
 :mod:`.indices`                 :func:`csi`, :func:`ipa`
-:mod:`.waves`                   :func:`trend`
+:mod:`.waves`                   :func:`trend`, :func:`latest_wave`, :func:`headline_change`, :func:`wave_changes`
 :mod:`.provider_receiver`       :func:`provider_matrix`
-:mod:`.pdca`                    :func:`largest_gap`, :func:`improvement_plan`, :func:`classify_changes`
+:mod:`.pdca`                    :func:`largest_gap`, :func:`plan_target`, :func:`improvement_plan`, :func:`classify_changes`,
+                                :func:`kano_priorities`, :func:`largest_weights`
 :mod:`.performance`             :func:`perception_scores` (perceptions-only / SERVPERF surveys)
 :mod:`.capabilities`            :func:`instrument`: which analyses a questionnaire supports
 :mod:`.voice`                   :func:`comment_themes`, :func:`comment_sentiment`, :func:`mask_personal_data`, :func:`suggest_themes`
@@ -18,8 +19,9 @@ module                          functions
 :mod:`.touchpoints`             :func:`read_journey`, :func:`journey_map`, :func:`moments_of_truth`
 ==============================  ===============================================================
 
-Every grouped analysis counts respondents per group and hides groups below
-``min_group_size`` (see :mod:`kitlib.privacy`).
+Every grouped analysis counts distinct respondents per group and hides groups below
+``min_group_size`` (see :mod:`kitlib.privacy`); on a survey with a disclosure audit
+attached (:func:`kitlib.attach_audit`) it also hides every cell the batch's audit withholds.
 
 Example
 -------
@@ -39,13 +41,23 @@ from kitlib.service.indices import CSIResult, IPAResult, csi, ipa
 from kitlib.service.kano import kano_classify, kano_table, summarize_kano_counts
 from kitlib.service.key_drivers import DriverResult, driver_importance, drivers, uncertain_quadrants
 from kitlib.service.net_promoter import NPSDifference, NPSResult, nps, nps_difference, nps_table
-from kitlib.service.pdca import GapFocus, ImprovementPlan, classify_changes, improvement_plan, largest_gap, weakest_cell
+from kitlib.service.pdca import (
+    GapFocus,
+    ImprovementPlan,
+    classify_changes,
+    improvement_plan,
+    kano_priorities,
+    largest_gap,
+    largest_weights,
+    plan_target,
+    weakest_cell,
+)
 from kitlib.service.performance import PerceptionResult, perception_scores
 from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
 from kitlib.service.standards import SLAResult, control_limits, read_standards, read_tickets, satisfaction_link, sla, wilson_interval
 from kitlib.service.touchpoints import journey_map, moments_of_truth, read_journey
 from kitlib.service.voice import CommentThemes, comment_sentiment, comment_themes, mask_personal_data, read_notes, suggest_themes
-from kitlib.service.waves import TrendResult, trend
+from kitlib.service.waves import HeadlineChange, TrendResult, WaveView, headline_change, latest_wave, trend, wave_changes
 
 __all__ = [
     "DriverResult", "NPSDifference", "driver_importance", "drivers", "nps_difference", "uncertain_quadrants",
@@ -61,3 +73,7 @@ __all__ += [
     "SLAResult", "control_limits", "read_standards", "read_tickets", "satisfaction_link", "sla", "wilson_interval",
     "journey_map", "moments_of_truth", "read_journey",
 ]
+
+# --- latest wave and its change; plan rules (issue 11) ---
+__all__ += ["HeadlineChange", "WaveView", "headline_change", "kano_priorities", "largest_weights", "latest_wave", "plan_target",
+            "wave_changes"]

@@ -1,8 +1,15 @@
 """Shared building blocks of the service-quality analyses (issue 4).
 
 Per-respondent SERVQUAL scores, input checks and bilingual labels used by
-:mod:`kitlib.service.gaps`, :mod:`kitlib.service.indices`, :mod:`kitlib.service.indices`, :mod:`kitlib.service.waves`
+:mod:`kitlib.service.gaps`, :mod:`kitlib.service.indices`, :mod:`kitlib.service.waves`
 and :mod:`kitlib.service.provider_receiver`.
+
+People, not rows: where a respondent rates several providers the data hold one
+row per respondent x provider.  Every grouped analysis counts a group's size in
+distinct respondents (:func:`group_sizes`, the threshold of
+:func:`suppress_groups`), averages a respondent's rows within a group before a
+mean, test or interval (:func:`person_means`, with :func:`person_ids`), and
+names what its observations are (``unit``, :data:`UNITS`).
 
 Example
 -------
@@ -25,6 +32,11 @@ from kitlib.data.survey import Survey
 from kitlib.errors import AnalysisInputError, OptionError
 
 MIN_GROUP_SIZE = 5
+
+__all__ = ["add_group_labels", "allocation_columns", "allocation_shares", "check_inputs", "check_min_group_size",
+           "dimension_gaps", "dimension_scores", "fixed_weights", "group_indices", "group_list", "group_sizes", "labels",
+           "MIN_GROUP_SIZE", "person_ids", "person_means", "require_survey", "respondent_column", "servqual_model",
+           "single_column", "suppress_groups", "unit_of", "UNITS"]
 
 
 def require_survey(survey, function: str) -> Survey:
@@ -214,27 +226,149 @@ def group_indices(data: pd.DataFrame, keys: list[str]) -> list[tuple[tuple, pd.I
     return [(name, frame.index) for name, frame in data.groupby(keys, dropna=False, sort=True)]
 
 
-def group_sizes(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Respondent rows per group: the ``keys`` columns and ``n``."""
-    return data.groupby(keys, dropna=False, sort=True).size().rename("n").reset_index()
+#: What one observation of a statistic is (``unit`` of grouped results), in both languages.
+UNITS = {
+    "respondent": {"zh": "受访者（每人一行）", "en": "respondents (one row each)"},
+    "respondent_mean": {"zh": "受访者（一人在同一组内的多条评价先取平均）",
+                        "en": "respondents (a respondent's several ratings within a group are averaged first)"},
+    "rating": {"zh": "评价条数（一人可评价多个服务部门，每条评价计一次）",
+               "en": "ratings (a respondent may rate several providers; each rating counts once)"},
+}
 
 
-def suppress_groups(table: pd.DataFrame, data: pd.DataFrame, keys: list[str], min_n: int, stat_columns: list[str]) -> pd.DataFrame:
-    """Blank ``stat_columns`` of groups (by respondent count in ``data``) that must stay hidden.
+def respondent_column(survey: Survey) -> str | None:
+    """The codebook's respondent id column when the data hold it (``None``: every row is a respondent)."""
+    column = survey.codebook.respondent_id
+    return column if column and column in survey.data.columns else None
+
+
+def person_ids(survey: Survey) -> pd.Series | None:
+    """Respondent ids aligned with ``survey.data`` when some respondent has several rows, else ``None``.
+
+    ``None`` means one row per respondent: rows and people coincide and every
+    statistic is computed on rows as before.  Rows with an empty id count as
+    respondents of their own.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> person_ids(kl.load_case("it_firm")) is None  # one row per respondent
+    True
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
+    """
+    column = respondent_column(survey)
+    if column is None:
+        return None
+    codes = pd.factorize(survey.data[column])[0]
+    empty = codes < 0
+    codes[empty] = codes.max(initial=-1) + 1 + np.arange(int(empty.sum()))
+    if len(np.unique(codes)) == len(codes):
+        return None
+    return pd.Series(codes, index=survey.data.index, name=column)
+
+
+def unit_of(ids: pd.Series | None, counted: bool = False) -> str:
+    """Key of :data:`UNITS`: ``"respondent"`` with one row each, else ``"respondent_mean"`` (means) or ``"rating"`` (counts)."""
+    if ids is None:
+        return "respondent"
+    return "rating" if counted else "respondent_mean"
+
+
+def person_means(frame, ids: pd.Series | None):
+    """``frame`` (rows of one group) with each respondent's rows replaced by their mean.
+
+    With ``ids=None`` (one row per respondent) the frame is returned as it is.
+    Averaging a respondent's ratings within a group before a t-test or a
+    confidence interval makes the respondents — not their correlated ratings —
+    the independent observations (a cluster-level analysis).
+
+    Example
+    -------
+    >>> values = pd.Series([1.0, 3.0, 5.0])
+    >>> person_means(values, pd.Series([7, 7, 8])).tolist()
+    [2.0, 5.0]
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*, ch. 5 (cluster sampling). Wiley.
+    """
+    if ids is None:
+        return frame
+    return frame.groupby(ids.loc[frame.index].to_numpy(), sort=False).mean()
+
+
+def group_sizes(data: pd.DataFrame, keys: list[str], respondent: str | None = None) -> pd.DataFrame:
+    """Distinct respondents per group: the ``keys`` columns, ``n`` (people) and ``n_rows`` (rows).
+
+    The one count behind every threshold of :mod:`kitlib.service`
+    (:func:`kitlib.privacy.count_respondents`); ``respondent`` is the id
+    column (:func:`respondent_column`), without it rows are counted.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> survey = kl.load_case("it_firm")
+    >>> sizes = group_sizes(survey.data, ["department"], respondent_column(survey))
+    >>> int(sizes.set_index("department").at["Internal Audit", "n"])
+    3
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
+    """
+    from kitlib.privacy import count_respondents
+
+    return count_respondents(data, keys, respondent)
+
+
+def suppress_groups(table: pd.DataFrame, data: pd.DataFrame, keys: list[str], min_n: int, stat_columns: list[str],
+                    respondent: str | None = None, survey: Survey | None = None) -> pd.DataFrame:
+    """Blank ``stat_columns`` of groups (by distinct respondents in ``data``) that must stay hidden.
 
     Decides per group with :func:`kitlib.suppress_small_groups` (primary and
-    complementary suppression), then adds ``group_n``, ``suppressed`` and
-    ``suppression`` to every row of ``table``.  Without ``keys`` the whole
-    survey (e.g. one department after ``survey.filter``) is the group.
-    """
-    from kitlib.privacy import suppress_small_groups
+    complementary suppression) on :func:`group_sizes`, then adds ``group_n``
+    (distinct respondents of the group), ``suppressed`` and ``suppression``
+    (``"n<5"`` too small, ``"complementary"`` hidden to protect another
+    group) to every row of ``table``.  Without ``keys`` the whole survey
+    (e.g. one department after ``survey.filter``) is the group.
 
+    When ``survey`` carries a disclosure audit (:func:`kitlib.disclosure.attach_audit`),
+    every group is also a cell of the batch's linked tables (the survey's
+    ``scope`` plus the group's keys) and is hidden unless the audit publishes
+    that cell — so this table cannot be differenced against any other output
+    of the batch.
+
+    Example
+    -------
+    >>> import kitlib as kl
+    >>> survey = kl.load_case("it_firm")
+    >>> table = pd.DataFrame({"department": ["Internal Audit", "Sales"], "mean": [5.0, 4.0]})
+    >>> suppress_groups(table, survey.data, ["department"], 5, ["mean"], "respondent_id")["suppression"].tolist()
+    ['n<5', '']
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
+    """
+    from kitlib.privacy import primary_reason, suppress_small_groups
+
+    sizes = group_sizes(data, keys, respondent).drop(columns="n_rows")
     if keys:
-        flags = suppress_small_groups(group_sizes(data, keys), keys, min_n, values=[]).rename(columns={"n": "group_n"})
+        flags = suppress_small_groups(sizes, keys, min_n, values=[]).rename(columns={"n": "group_n"})
         out = table.merge(flags, on=keys, how="left")
     else:
-        small = len(data) < min_n
-        out = table.assign(group_n=len(data), suppressed=small, suppression=f"n<{min_n}" if small else "")
+        people = int(sizes.at[0, "n"])
+        small = people < min_n
+        out = table.assign(group_n=people, suppressed=small, suppression=primary_reason(min_n) if small else "")
+    audit = getattr(survey, "disclosure", None)
+    if audit is not None:
+        wave = survey.wave_column()
+        as_audited = {"wave": wave} if wave and "wave" in keys and wave not in out.columns else {}
+        audited = audit.hide(out.rename(columns=as_audited), [as_audited.get(key, key) for key in keys], survey.scope)
+        out = out.assign(suppressed=audited["suppressed"].to_numpy(dtype=bool), suppression=audited["suppression"].to_numpy())
     hidden = out["suppressed"].to_numpy(dtype=bool)
     for column in stat_columns:
         if column in out:

@@ -40,7 +40,7 @@ from kitlib.stats import paired_test, welch_test
 __all__ = ["gap_row", "GapResult", "self_view_gap", "servqual_gaps"]
 
 GAP_STATS = ["E", "P", "gap", "sd_gap", "se", "t", "dof", "p", "ci_low", "ci_high", "d_z"]
-HIDDEN_COLUMNS = ["n"] + GAP_STATS
+HIDDEN_COLUMNS = ["n", "n_rows"] + GAP_STATS
 
 
 def gap_row(test) -> dict:
@@ -59,7 +59,9 @@ class GapResult:
     items : DataFrame
         One row per item (and group): ``dimension, item, E_item, P_item,
         label_zh, label_en, reverse, n, E, P, gap, sd_gap, se, t, dof, p,
-        ci_low, ci_high, d_z`` (d_z = mean gap / SD of the gaps, signed;
+        ci_low, ci_high, d_z`` (``n`` = distinct respondents with both
+        answers; ``n_rows`` after it when a respondent can have several rows;
+        d_z = mean gap / SD of the gaps, signed;
         ``reverse``: the item is negatively worded and was recoded, codebook
         ``reverse: true``).  Grouped results start with the ``by`` columns,
         each followed by its codebook value labels ``<by>_label_zh`` and
@@ -74,6 +76,11 @@ class GapResult:
     by : list of str
     confidence : float
     min_group_size : int
+    unit : str
+        What ``n`` and the tests count (:data:`kitlib.service._shared.UNITS`):
+        ``"respondent"`` (one row each) or ``"respondent_mean"`` (a
+        respondent's several rows in a group are averaged first; ``n_rows``
+        then gives the rows).
     """
 
     items: pd.DataFrame
@@ -83,6 +90,7 @@ class GapResult:
     by: list = field(default_factory=list)
     confidence: float = 0.95
     min_group_size: int = svc.MIN_GROUP_SIZE
+    unit: str = "respondent"
 
     def __repr__(self) -> str:
         shown = self.dimensions[self.by + ["dimension", "n", "gap", "ci_low", "ci_high", "p", "d_z"]].copy()
@@ -122,13 +130,18 @@ def _weights(survey, weights) -> tuple[pd.DataFrame | None, str | None]:
     return per_respondent, "respondent"
 
 
-def _test_rows(perception: pd.DataFrame, expectation: pd.DataFrame, data: pd.DataFrame, keys: list[str], confidence: float) -> pd.DataFrame:
-    """Paired tests of every column, overall or per group."""
+def _test_rows(perception: pd.DataFrame, expectation: pd.DataFrame, data: pd.DataFrame, keys: list[str], confidence: float,
+               ids: pd.Series | None = None) -> pd.DataFrame:
+    """Paired tests of every column, overall or per group, on respondents (``ids``: average a respondent's rows first)."""
     rows = []
     for name, index in svc.group_indices(data, keys):
+        p, e = perception.loc[index], expectation.loc[index]
+        both = p.notna() & e.notna()
+        p_people, e_people = svc.person_means(p.where(both), ids), svc.person_means(e.where(both), ids)
         for column in perception.columns:
-            test = gap_row(paired_test(perception.loc[index, column], expectation.loc[index, column], confidence))
-            rows.append({**dict(zip(keys, name)), "key": column, **test})
+            test = gap_row(paired_test(p_people[column], e_people[column], confidence))
+            rows_used = {} if ids is None else {"n_rows": int(both[column].sum())}
+            rows.append({**dict(zip(keys, name)), "key": column, "n": test.pop("n"), **rows_used, **test})
     return pd.DataFrame(rows)
 
 
@@ -143,7 +156,7 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     by : str or list of str, optional
         Group columns (e.g. ``"provider"``, ``"department"``, ``"wave"``);
         each group is tested separately.  Groups below ``min_group_size``
-        respondents — and siblings that would reveal them — are blanked
+        distinct respondents (not rows) — and siblings that would reveal them — are blanked
         (``group_n`` / ``suppressed`` / ``suppression`` columns; without
         ``by`` the whole survey is checked, e.g. one small department
         selected with ``survey.filter``).
@@ -179,6 +192,12 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     sum ``Σ_d w_d · gap_d`` with ``w_d = W_d / Σ W`` (Parasuraman, Zeithaml &
     Berry 1988; Zeithaml, Parasuraman & Berry 1990, appendix).
 
+    The observations are respondents.  Where one respondent has several
+    rows in a group (one per rated provider), the respondent's P and E are
+    averaged over those rows before the test, so that ``n`` counts people
+    and the t-test does not treat one person's correlated ratings as
+    independent (``unit = "respondent_mean"``; ``n_rows`` gives the rows).
+
     Example
     -------
     >>> import kitlib as kl
@@ -199,7 +218,8 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
         raise AnalysisInputError("servqual_gaps() needs matched SERVQUAL E and P items (kinds servqual_E/servqual_P with the same 'item')")
     e_items = data[[e for _, e, _ in pairs]].set_axis([p for _, _, p in pairs], axis=1)
     p_items = data[[p for _, _, p in pairs]]
-    items = _test_rows(p_items, e_items, data, keys, confidence)
+    ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
+    items = _test_rows(p_items, e_items, data, keys, confidence, ids)
     meta = pd.DataFrame(
         [{"key": p, "dimension": d, "item": survey.codebook.columns[p].item, "E_item": e, "P_item": p,
           "label_zh": survey.codebook.label(p, "zh"), "label_en": survey.codebook.label(p, "en"),
@@ -215,7 +235,7 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     p_dims = pd.DataFrame({d: data[[p for _, p in ps]].mean(axis=1) for d, ps in model.items()})
     both = e_dims.notna() & p_dims.notna()
     e_dims, p_dims = e_dims.where(both), p_dims.where(both)
-    dimensions = _test_rows(p_dims, e_dims, data, keys, confidence).rename(columns={"key": "dimension"})
+    dimensions = _test_rows(p_dims, e_dims, data, keys, confidence, ids).rename(columns={"key": "dimension"})
     dim_labels = pd.DataFrame([{"dimension": d, "label_zh": survey.codebook.label(d, "zh"), "label_en": survey.codebook.label(d, "en")} for d in model])
     dimensions = dimensions.merge(dim_labels, on="dimension", how="left")
 
@@ -227,13 +247,12 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
         weight_frame = weight_frame[list(model)]
         overall_e["weighted"] = (e_dims * weight_frame).sum(axis=1, min_count=len(model)).where(complete)
         overall_p["weighted"] = (p_dims * weight_frame).sum(axis=1, min_count=len(model)).where(complete)
-    overall = _test_rows(overall_p, overall_e, data, keys, confidence).rename(columns={"key": "score"})
+    overall = _test_rows(overall_p, overall_e, data, keys, confidence, ids).rename(columns={"key": "score"})
 
-    items = svc.suppress_groups(items, data, keys, min_group_size, HIDDEN_COLUMNS)
-    dimensions = svc.suppress_groups(dimensions, data, keys, min_group_size, HIDDEN_COLUMNS)
-    overall = svc.suppress_groups(overall, data, keys, min_group_size, HIDDEN_COLUMNS)
+    items, dimensions, overall = (svc.suppress_groups(table, data, keys, min_group_size, HIDDEN_COLUMNS, respondent, survey)
+                                  for table in (items, dimensions, overall))
     items, dimensions, overall = (svc.add_group_labels(table, survey, keys) for table in (items, dimensions, overall))
-    return GapResult(items, dimensions, overall, weight_kind, keys, confidence, min_group_size)
+    return GapResult(items, dimensions, overall, weight_kind, keys, confidence, min_group_size, svc.unit_of(ids))
 
 
 
@@ -251,8 +270,8 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
     by : str, default "provider"
         Column naming the provider in both tables.
     min_group_size : int, default 5
-        A provider is blanked when fewer than this many receivers *or* staff
-        answered (staff are respondents too), and complementary suppression
+        A provider is blanked when fewer than this many distinct receivers
+        *or* staff answered (staff are respondents too), and complementary suppression
         protects it against differencing with the other providers.
     confidence : float, default 0.95
 
@@ -261,7 +280,8 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
     DataFrame
         ``provider, dimension, label_zh, label_en, n_receivers, n_staff,
         receivers_P, self_P, self_view_gap, se, t, dof, p, ci_low, ci_high,
-        suppressed, suppression``.
+        suppressed, suppression``; ``attrs["unit"]`` says what the receivers'
+        observations are (:data:`kitlib.service._shared.UNITS`).
 
     Raises
     ------
@@ -279,7 +299,9 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
         self_view_gap = receivers' P − staff's self-rated P
 
     A negative value means the provider sees itself more favourably than its
-    customers do (a blind spot).  Welch's t-test checks the difference.
+    customers do (a blind spot).  Welch's t-test checks the difference; a
+    receiver with several rows for the provider (e.g. one per wave) is
+    averaged first, so ``n_receivers`` counts distinct respondents.
 
     Example
     -------
@@ -307,17 +329,19 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
     if missing:
         raise AnalysisInputError(f"the self-assessment lacks perception item(s) {', '.join(missing[:5])}")
     receivers = svc.dimension_scores(survey, "P")
+    ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
     own = pd.DataFrame({d: staff[items].mean(axis=1) for d, items in model.items()}, index=staff.index)
     rows = []
     for provider in sorted(set(survey.data[by].dropna()) & set(staff[by].dropna())):
         r_index = survey.data.index[survey.data[by] == provider]
         s_index = staff.index[staff[by] == provider]
+        people = int(svc.group_sizes(survey.data.loc[r_index], [], respondent).at[0, "n"])
         for dimension in model:
-            test = welch_test(receivers.loc[r_index, dimension], own.loc[s_index, dimension], confidence)
+            test = welch_test(svc.person_means(receivers.loc[r_index, dimension], ids), own.loc[s_index, dimension], confidence)
             rows.append({
                 by: provider, "dimension": dimension,
                 "label_zh": survey.codebook.label(dimension, "zh"), "label_en": survey.codebook.label(dimension, "en"),
-                "n_receivers": int(len(r_index)), "n_staff": int(len(s_index)),
+                "n_receivers": people, "n_staff": int(len(s_index)),
                 "receivers_P": test.mean_x, "self_P": test.mean_y, "self_view_gap": test.diff,
                 **{k: getattr(test, k) for k in ("se", "t", "dof", "p", "ci_low", "ci_high")},
             })
@@ -328,4 +352,5 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
     flags = suppress_small_groups(table[[by, "n_smaller"]].drop_duplicates(), by, min_group_size, n="n_smaller", values=[])
     table = table.drop(columns="n_smaller").merge(flags.drop(columns="n_smaller"), on=by, how="left")
     table[SELF_VIEW_STATS] = table[SELF_VIEW_STATS].astype(float).mask(table["suppressed"].to_numpy(bool)[:, None].repeat(len(SELF_VIEW_STATS), 1))
+    table.attrs["unit"] = svc.unit_of(ids)
     return table

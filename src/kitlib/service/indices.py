@@ -46,15 +46,20 @@ class CSIResult:
     csi : float
         The index, 0–100 (NaN when ``suppressed``).
     n : int
-        Respondents with every dimension score.
+        Distinct respondents with every dimension score.
     weights_source : str
         ``"mean importance allocation"``, ``"equal"`` or ``"given"``.
     dimensions : DataFrame
         ``dimension, label_zh, label_en, mean, score_0_100, weight, contribution``.
     table : DataFrame or None
-        With ``by``: one row per group (``[by…], n, csi, group_n, suppressed, suppression``).
+        With ``by``: one row per group (``[by…], n, csi, group_n, suppressed,
+        suppression``; ``n_rows`` after ``n`` where a respondent can have
+        several rows).
     suppressed : bool
-        The whole survey has fewer respondents than the confidentiality minimum.
+        The whole survey has fewer distinct respondents than the confidentiality minimum.
+    unit : str
+        ``"respondent"``, or ``"respondent_mean"`` when a respondent's
+        several rows were averaged first (:data:`kitlib.service._shared.UNITS`).
     """
 
     csi: float
@@ -63,6 +68,7 @@ class CSIResult:
     dimensions: pd.DataFrame
     table: pd.DataFrame | None = None
     suppressed: bool = False
+    unit: str = "respondent"
 
     def __repr__(self) -> str:
         if self.suppressed:
@@ -128,7 +134,10 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     codebook (1 and 7 for the shipped cases).  Weights ``w_d``: the mean
     100-point importance allocation ``W_<dimension>`` divided by 100 (after
     normalizing each respondent's allocation to sum 1); equal weights (1/5) when
-    the survey has no allocation, or any weights you pass.
+    the survey has no allocation, or any weights you pass.  Where a respondent
+    has several rows (one per rated provider) their dimension scores are
+    averaged first, overall and within each group, so every respondent counts
+    once and ``n`` counts people.
 
     Example
     -------
@@ -143,6 +152,7 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     survey, min_group_size, keys = svc.check_inputs(survey, "csi", min_group_size, by)
     model = svc.servqual_model(survey, "P")
     low, high = _scale(survey, [i for items in model.values() for i in items])
+    ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
     scores = svc.dimension_scores(survey, "P").dropna()
     if len(scores) == 0:
         raise AnalysisInputError("csi(): no respondent answered every perception dimension")
@@ -153,11 +163,12 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
     elif weights == "equal" or (weights is None and not all(d in allocation for d in dimensions)):
         w, source = pd.Series(1 / len(dimensions), index=dimensions), "equal"
     elif weights is None:
-        w = svc.allocation_shares(survey, dimensions).mean()
+        w = svc.person_means(svc.allocation_shares(survey, dimensions), ids).mean()
         w, source = w / w.sum(), "mean importance allocation"
     else:
         raise OptionError(f"weights must be None, 'equal' or a dict of dimension weights, not {weights!r}")
-    value, table = _index(scores, w, low, high)
+    people = svc.person_means(scores, ids)
+    value, table = _index(people, w, low, high)
     table.insert(1, "label_zh", [survey.codebook.label(d, "zh") for d in table["dimension"]])
     table.insert(2, "label_en", [survey.codebook.label(d, "en") for d in table["dimension"]])
     groups_table = None
@@ -165,13 +176,15 @@ def csi(survey, weights=None, by=None, min_group_size: int = 5) -> CSIResult:
         data = survey.data.loc[scores.index]
         rows = []
         for name, index in svc.group_indices(data, keys):
-            rows.append({**dict(zip(keys, name)), "n": len(index), "csi": _index(scores.loc[index], w, low, high)[0]})
-        groups_table = svc.suppress_groups(pd.DataFrame(rows), survey.data, keys, min_group_size, ["n", "csi"])
-    hidden = len(survey.data) < min_group_size
+            group = svc.person_means(scores.loc[index], ids)
+            rows_used = {} if ids is None else {"n_rows": len(index)}
+            rows.append({**dict(zip(keys, name)), "n": len(group), **rows_used, "csi": _index(group, w, low, high)[0]})
+        groups_table = svc.suppress_groups(pd.DataFrame(rows), survey.data, keys, min_group_size, ["n", "n_rows", "csi"], respondent, survey)
+    hidden = int(svc.group_sizes(survey.data, [], respondent).at[0, "n"]) < min_group_size
     if hidden:
         value = float("nan")
         table[["mean", "score_0_100", "contribution"]] = float("nan")
-    return CSIResult(value, int(len(scores)), source, table, groups_table, hidden)
+    return CSIResult(value, int(len(people)), source, table, groups_table, hidden, svc.unit_of(ids))
 
 
 
@@ -185,7 +198,12 @@ QUADRANTS = {
 
 @dataclass(frozen=True)
 class IPAResult:
-    """IPA table and the crosshair positions."""
+    """IPA table and the crosshair positions.
+
+    ``n`` in the table counts distinct respondents; ``unit`` is
+    ``"respondent_mean"`` when a respondent's several rows were averaged
+    first (:data:`kitlib.service._shared.UNITS`).
+    """
 
     table: pd.DataFrame
     importance_kind: str
@@ -194,6 +212,7 @@ class IPAResult:
     performance_cut: float
     suppressed: bool = False
     min_group_size: int = svc.MIN_GROUP_SIZE
+    unit: str = "respondent"
 
     def __repr__(self) -> str:
         if self.suppressed:
@@ -222,8 +241,8 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
         ``overall`` column.
     level : {"dimension", "item"}
     min_group_size : int, default 5
-        With fewer respondents (e.g. one small department selected with
-        ``survey.filter``) the values are blanked and ``suppressed`` is True.
+        With fewer distinct respondents (e.g. one small department selected
+        with ``survey.filter``) the values are blanked and ``suppressed`` is True.
 
     Returns
     -------
@@ -247,6 +266,10 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
     * ``"derived"`` — what drives satisfaction: the Pearson correlation of the
       dimension (or item) perception score with overall satisfaction (kind
       ``overall``) over respondents with both answers.
+
+    Where a respondent has several rows (one per rated provider), their rows
+    are averaged first, so that every mean and correlation is over
+    respondents and ``n`` counts people.
 
     The grid is split at the mean importance and mean performance of the plotted
     units (data-centred crosshairs, Bacon 2003), giving the four quadrants of
@@ -280,15 +303,19 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
     if level not in ("dimension", "item"):
         raise OptionError(f"level must be 'dimension' or 'item', not {level!r}")
     data = survey.data
-    hidden = len(data) < min_group_size
+    ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
+    hidden = int(svc.group_sizes(data, [], respondent).at[0, "n"]) < min_group_size
     if level == "dimension":
         performance = svc.dimension_scores(survey, "P")
     else:
         performance = data[[p for _, _, p in survey.codebook.servqual_pairs()] or survey.codebook.items("servqual_P")]
     if performance.shape[1] == 0:
         raise AnalysisInputError("ipa() needs SERVQUAL perception items")
+    outcome = [svc.single_column(survey, "overall")] if importance == "derived" else []
+    people = svc.person_means(pd.concat([performance, data[outcome]], axis=1), ids)
+    performance = people[performance.columns]
     if importance == "derived":
-        overall = data[svc.single_column(survey, "overall")]
+        overall = people[outcome[0]]
         values = {}
         for unit in performance.columns:
             if hidden:
@@ -307,12 +334,13 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
                 f"ipa(importance='stated') at dimension level needs the 100-point allocation columns (W_<dimension>) for {', '.join(missing)}; "
                 "use importance='derived' instead"
             )
-        importance_values = 100 * svc.allocation_shares(survey, list(performance.columns)).mean()
+        importance_values = 100 * svc.person_means(svc.allocation_shares(survey, list(performance.columns)), ids).mean()
     else:
         pairs = {p: e for _, e, p in survey.codebook.servqual_pairs()}
         if not pairs:
             raise AnalysisInputError("ipa(importance='stated', level='item') uses the expectation items as stated importance; the survey has none")
-        importance_values = pd.Series({p: data[pairs[p]].mean() for p in performance.columns})
+        expectations = svc.person_means(data[[pairs[p] for p in performance.columns]], ids)
+        importance_values = pd.Series({p: expectations[pairs[p]].mean() for p in performance.columns})
     table = pd.DataFrame({
         "unit": performance.columns,
         "label_zh": [survey.codebook.label(u, "zh") for u in performance.columns],
@@ -329,4 +357,4 @@ def ipa(survey, importance: str = "stated", level: str = "dimension", min_group_
         table[["importance", "performance"]] = float("nan")
         table[["quadrant", "quadrant_zh", "quadrant_en"]] = None
         importance_cut = performance_cut = float("nan")
-    return IPAResult(table, importance, level, importance_cut, performance_cut, hidden, min_group_size)
+    return IPAResult(table, importance, level, importance_cut, performance_cut, hidden, min_group_size, svc.unit_of(ids))

@@ -294,8 +294,8 @@ def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOM
         With KANO pairs (kinds ``kano_functional``/``kano_dysfunctional``
         sharing a ``feature``).
     by : str or list of str, optional
-        Group columns; groups below ``min_group_size`` respondents (and
-        their give-away siblings) are blanked.
+        Group columns; groups below ``min_group_size`` distinct respondents
+        (not rows; and their give-away siblings) are blanked.
     min_group_size : int, default 5
     denominator : {"AOMI", "all"}, default "AOMI"
         Denominator of Better and Worse: A + O + M + I (Berger et al. 1993)
@@ -310,7 +310,10 @@ def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOM
     -------
     DataFrame
         One row per feature (and group): ``feature, label_zh, label_en,
-        A, O, M, I, R, Q, n`` (answered pairs), ``category`` (mode, ties
+        A, O, M, I, R, Q, n`` (respondents who answered the pair; where a
+        respondent can rate several providers ``n_rows`` follows with the
+        answered pairs, which the counts, coefficients, intervals and Fong's
+        test use — ``attrs["unit"]`` is then ``"rating"``), ``category`` (mode, ties
         M > O > A > I > R > Q), ``category_zh``, ``category_en``, ``better``,
         ``worse``, ``better_ci_low``, ``better_ci_high``, ``worse_ci_low``,
         ``worse_ci_high``, ``fong_difference``, ``fong_threshold``, ``fong_significant``,
@@ -357,6 +360,11 @@ def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOM
     reports their means; ``importance`` is the mean self-stated importance
     (``kind: importance`` columns with a ``feature``).
 
+    Where one respondent answers the pair for several providers, every answer
+    pair is counted (the unit is the rating); the Wilson intervals and Fong's
+    test then treat one person's pairs as independent and are too narrow
+    (no cluster correction is applied to KANO counts).
+
     Example
     -------
     >>> import kitlib as kl
@@ -380,6 +388,7 @@ def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOM
     book = survey.codebook
     importance = {book.columns[c].feature: c for c in book.items("importance") if book.columns[c].feature}
     data = survey.data
+    ids = svc.person_ids(survey)
     group_codes = (data.groupby(keys, dropna=False, sort=True).ngroup().to_numpy() if keys else np.zeros(len(data), dtype=np.intp))
     n_groups = int(group_codes.max()) + 1 if len(data) else 0
     group_frame = data.groupby(keys, dropna=False, sort=True).size().reset_index()[keys] if keys else None
@@ -403,21 +412,31 @@ def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOM
         block.insert(1, "label_zh", book.label(feature, "zh"))
         block.insert(2, "label_en", book.label(feature, "en"))
         block = pd.concat([block, means.reset_index(drop=True)], axis=1)
+        if ids is not None:
+            answered = codes < MISSING_CODE
+            people = pd.Series(ids.to_numpy()[answered]).groupby(group_codes[answered]).nunique()
+            block["people"] = people.reindex(range(n_groups), fill_value=0).to_numpy()
         if keys:
             block = pd.concat([group_frame, block], axis=1)
         rows.append(block)
     table = summarize_kano_counts(pd.concat(rows, ignore_index=True), denominator, confidence, interval)
+    rows_used = []
+    if ids is not None:
+        table["n_rows"] = table["n"]
+        table["n"] = table.pop("people")
+        rows_used = ["n_rows"]
     table["category_zh"] = table["category"].map(lambda c: CATEGORY_LABELS[c]["zh"] if c else None)
     table["category_en"] = table["category"].map(lambda c: CATEGORY_LABELS[c]["en"] if c else None)
-    order = keys + ["feature", "label_zh", "label_en", *CATEGORIES, "n", "category", "category_zh", "category_en",
+    order = keys + ["feature", "label_zh", "label_en", *CATEGORIES, "n", *rows_used, "category", "category_zh", "category_en",
                     "better", "worse", *CS_INTERVAL_COLUMNS, "fong_difference", "fong_threshold", "fong_significant",
                     "functional_score", "dysfunctional_score", "importance"]
     table = table[order]
-    numbers = [*CATEGORIES, "n", "better", "worse", *CS_INTERVAL_COLUMNS, "fong_difference", "fong_threshold",
+    numbers = [*CATEGORIES, "n", *rows_used, "better", "worse", *CS_INTERVAL_COLUMNS, "fong_difference", "fong_threshold",
                "functional_score", "dysfunctional_score", "importance"]
-    table = svc.suppress_groups(table, data, keys, min_group_size, numbers)
+    table = svc.suppress_groups(table, data, keys, min_group_size, numbers, svc.respondent_column(survey), survey)
     hidden = table["suppressed"].to_numpy(bool)
     if hidden.any():
         for column in ("category", "category_zh", "category_en", "fong_significant"):
             table[column] = table[column].astype(object).mask(hidden, None)
+    table.attrs["unit"] = svc.unit_of(ids, counted=True)
     return table

@@ -425,14 +425,16 @@ def driver_importance(survey, outcome: str = "overall", method: str = "shapley",
     n_boot, confidence, seed
         As in :func:`drivers`.
     min_group_size : int, default 5
-        With fewer respondents the values are blanked (NaN), as in :func:`kitlib.ipa`.
+        With fewer distinct respondents (not rows) the values are blanked
+        (NaN), as in :func:`kitlib.ipa`.
 
     Returns
     -------
     DataFrame
         Indexed by ``unit``: ``importance`` (raw contribution to R²),
-        ``ci_low``, ``ci_high``, ``share``, ``rank``, ``n``; ``attrs`` holds
-        ``r2``, ``method``, ``outcome``.
+        ``ci_low``, ``ci_high``, ``share``, ``rank``, ``n`` (complete rows);
+        ``attrs`` holds ``r2``, ``method``, ``outcome`` and ``unit``
+        (:data:`kitlib.service._shared.UNITS`).
 
     Notes
     -----
@@ -441,6 +443,11 @@ def driver_importance(survey, outcome: str = "overall", method: str = "shapley",
     contributions of correlated dimensions do not double-count the variance
     they share, and they come with a bootstrap interval.  Join the result to
     an IPA table on ``unit`` or pass both to :func:`uncertain_quadrants`.
+
+    The regression and the bootstrap use rows.  Where a respondent rates
+    several providers (``attrs["unit"] == "rating"``) one person's rows are
+    resampled as if independent, so the intervals are too narrow; filter the
+    survey to one provider (one row per respondent) for intervals over people.
 
     Example
     -------
@@ -464,16 +471,17 @@ def driver_importance(survey, outcome: str = "overall", method: str = "shapley",
         predictors = [p for _, _, p in survey.codebook.servqual_pairs()] or survey.codebook.items("servqual_P")
     units = list(predictors)
     columns = ["importance", "ci_low", "ci_high", "share", "rank", "n"]
-    if len(survey.data) < min_group_size:
+    unit = svc.unit_of(svc.person_ids(survey), counted=True)
+    if int(svc.group_sizes(survey.data, [], svc.respondent_column(survey)).at[0, "n"]) < min_group_size:
         table = pd.DataFrame(np.nan, index=pd.Index(units, name="unit"), columns=columns)
-        table.attrs.update(r2=float("nan"), method=method, outcome=outcome, suppressed=True)
+        table.attrs.update(r2=float("nan"), method=method, outcome=outcome, suppressed=True, unit=unit)
         return table
     result = drivers(survey, outcome, predictors, method=method, n_boot=n_boot, confidence=confidence, seed=seed)
     table = result.table.rename(columns={"raw": "importance"})
     table.index.name = "unit"
     table["n"] = result.n
     table = table[columns]
-    table.attrs.update(r2=result.r2, method=method, outcome=result.outcome, suppressed=False)
+    table.attrs.update(r2=result.r2, method=method, outcome=result.outcome, suppressed=False, unit=unit)
     return table
 
 

@@ -33,7 +33,7 @@ from kitlib._checks import check_confidence
 from kitlib.errors import AnalysisInputError, OptionError
 from kitlib.service import _shared as svc
 
-__all__ = ["nps", "nps_table", "NPSResult", "nps_difference", "NPSDifference", "INTERVALS", "PSEUDO_OBSERVATIONS"]
+__all__ = ["nps", "nps_row", "nps_table", "NPSResult", "nps_difference", "NPSDifference", "INTERVALS", "PSEUDO_OBSERVATIONS"]
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -286,8 +286,81 @@ def nps_difference(a, b, confidence: float = 0.95, interval: str = "wald") -> NP
 
 
 
-STAT_COLUMNS = ["n", "nps", "se", "ci_low", "ci_high", "promoters", "passives", "detractors",
+STAT_COLUMNS = ["n", "n_rows", "nps", "se", "ci_low", "ci_high", "promoters", "passives", "detractors",
                 "promoter_share", "passive_share", "detractor_share"]
+
+
+def nps_row(scores: pd.Series, ids: pd.Series | None = None, confidence: float = 0.95, interval: str = "wald") -> dict:
+    """One group's NPS as a table row, with ``n`` = distinct respondents.
+
+    Parameters
+    ----------
+    scores : Series
+        The group's 0–10 answers (NaN = not answered).
+    ids : Series, optional
+        Respondent ids aligned with ``scores`` when a respondent can give
+        several ratings (:func:`kitlib.service._shared.person_ids`); ``None``
+        means one rating per respondent.
+    confidence : float, default 0.95
+    interval : {"wald", "adjusted_wald"}, default "wald"
+
+    Returns
+    -------
+    dict
+        ``n`` (respondents who answered; 0 and nothing else when nobody
+        did), ``nps``, ``se``, ``ci_low``, ``ci_high``, ``promoters``,
+        ``passives``, ``detractors`` (ratings), the three shares and, with
+        ``ids``, ``n_rows`` (ratings).
+
+    Notes
+    -----
+    The score stays the NPS of the ratings.  With several ratings per
+    respondent they are not independent, so the standard error is the
+    cluster-robust (CR0) one of the mean of ``s = 100 · (promoter −
+    detractor)`` over N ratings in clusters g (respondents):
+
+        Var(NPS) = Σ_g (Σ_{i ∈ g} (s_i − NPS))² / N²
+
+    which equals the trinomial variance when every respondent gives one
+    rating; the interval of :func:`nps` is widened by SE_cluster / SE_trinomial
+    (the square root of Kish's design effect) around its centre.
+
+    Example
+    -------
+    >>> row = nps_row(pd.Series([10, 10, 0, 0]), pd.Series([1, 1, 2, 2]))
+    >>> row["n"], row["n_rows"], row["nps"], round(row["se"], 2)  # trinomial SE of 4 independent ratings: 50.0
+    (2, 4, 0.0, 70.71)
+
+    References
+    ----------
+    Rocks, B. (2016). *The American Statistician*, 70(4), 365–372.
+    Kish, L. (1965). *Survey Sampling*, section 8.2 (design effect). Wiley.
+    Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference.
+    *Journal of Human Resources*, 50(2), 317–372.
+    """
+    answered = scores.dropna()
+    rows_used = {} if ids is None else {"n_rows": int(len(answered))}
+    if len(answered) == 0:
+        return {"n": 0, **rows_used}
+    result = nps(answered, confidence, interval)
+    row = {"n": result.n, **rows_used, "nps": result.nps, "se": result.se, "ci_low": result.ci_low, "ci_high": result.ci_high,
+           "promoters": result.promoters, "passives": result.passives, "detractors": result.detractors,
+           "promoter_share": result.promoter_share, "passive_share": result.passive_share,
+           "detractor_share": result.detractor_share}
+    if ids is None:
+        return row
+    people = ids.loc[answered.index].to_numpy()
+    row["n"] = int(len(np.unique(people)))
+    points = 100.0 * ((answered.to_numpy() >= PROMOTER_MIN).astype(float) - (answered.to_numpy() <= DETRACTOR_MAX))
+    sums = pd.Series(points - result.nps).groupby(people).sum().to_numpy()
+    se = float(np.sqrt((sums**2).sum()) / len(points))
+    if result.se > 0:
+        counts = _interval_counts(result.detractors, result.passives, result.promoters, interval)
+        centre, interval_se = _score_and_se(*counts)
+        half = stats.norm.ppf(0.5 + confidence / 2) * interval_se * se / result.se
+        row.update(ci_low=float(max(-100.0, centre - half)), ci_high=float(min(100.0, centre + half)))
+    row["se"] = se
+    return row
 
 
 def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95, interval: str = "wald") -> pd.DataFrame:
@@ -299,7 +372,8 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
         With a column of kind ``nps`` (0..10).
     by : str or list of str, optional
     min_group_size : int, default 5
-        Groups below it (and complementary siblings) are blanked.
+        Groups below it — counted in distinct respondents, not rows — (and
+        complementary siblings) are blanked.
     confidence : float, default 0.95
     interval : {"wald", "adjusted_wald"}, default "wald"
         Interval of each group's NPS, see :func:`nps`.
@@ -311,7 +385,12 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
         promoter_share, passive_share, detractor_share, group_n, suppressed,
         suppression`` (without ``by`` the whole survey is the group); each
         ``by`` column is followed by its codebook value labels
-        ``<by>_label_zh`` and ``<by>_label_en`` (e.g. ``内审部``).
+        ``<by>_label_zh`` and ``<by>_label_en`` (e.g. ``内审部``).  ``n`` and
+        ``group_n`` count distinct respondents.  Where a respondent can rate
+        several providers, ``n_rows`` follows ``n``, the promoter/passive/
+        detractor counts and the score are over ratings and the SE and CI are
+        cluster-robust (:func:`nps_row`); ``attrs["unit"]`` names the unit
+        (:data:`kitlib.service._shared.UNITS`).
 
     Example
     -------
@@ -326,20 +405,12 @@ def nps_table(survey, by=None, min_group_size: int = 5, confidence: float = 0.95
     survey, min_group_size, keys = svc.check_inputs(survey, "nps_table", min_group_size, by)
     column = svc.single_column(survey, "nps")
     data = survey.data
-    groups = data.groupby(keys, dropna=False, sort=True)[column] if keys else [((), data[column])]
-    rows = []
-    for name, scores in groups:
-        name = name if isinstance(name, tuple) else (name,)
-        answered = scores.dropna()
-        if len(answered) == 0:
-            rows.append({**dict(zip(keys, name)), "n": 0})
-            continue
-        result = nps(answered, confidence, interval)
-        rows.append({**dict(zip(keys, name)), "n": result.n, "nps": result.nps, "se": result.se,
-                     "ci_low": result.ci_low, "ci_high": result.ci_high, "promoters": result.promoters,
-                     "passives": result.passives, "detractors": result.detractors,
-                     "promoter_share": result.promoter_share, "passive_share": result.passive_share,
-                     "detractor_share": result.detractor_share})
-    table = pd.DataFrame(rows).reindex(columns=keys + STAT_COLUMNS)
-    table = svc.suppress_groups(table, data, keys, min_group_size, STAT_COLUMNS)
-    return svc.add_group_labels(table, survey, keys)
+    ids = svc.person_ids(survey)
+    rows = [{**dict(zip(keys, name)), **nps_row(data.loc[index, column], ids, confidence, interval)}
+            for name, index in svc.group_indices(data, keys)]
+    stat_columns = STAT_COLUMNS if ids is not None else [c for c in STAT_COLUMNS if c != "n_rows"]
+    table = pd.DataFrame(rows).reindex(columns=keys + stat_columns)
+    table = svc.suppress_groups(table, data, keys, min_group_size, stat_columns, svc.respondent_column(survey), survey)
+    table = svc.add_group_labels(table, survey, keys)
+    table.attrs["unit"] = svc.unit_of(ids, counted=True)
+    return table

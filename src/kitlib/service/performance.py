@@ -28,7 +28,7 @@ from kitlib.stats import mean_interval
 
 __all__ = ["PerceptionResult", "perception_scores"]
 
-SCORE_STATS = ["n", "mean", "sd", "se", "ci_low", "ci_high", "score_0_100"]
+SCORE_STATS = ["n", "n_rows", "mean", "sd", "se", "ci_low", "ci_high", "score_0_100"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ class PerceptionResult:
     by : list of str
     confidence : float
     min_group_size : int
+    unit : str
+        What ``n`` counts (:data:`kitlib.service._shared.UNITS`): distinct
+        respondents; ``"respondent_mean"`` when a respondent's several rows
+        in a group were averaged first (``n_rows`` then gives the rows).
     """
 
     items: pd.DataFrame
@@ -59,6 +63,7 @@ class PerceptionResult:
     by: list = field(default_factory=list)
     confidence: float = 0.95
     min_group_size: int = svc.MIN_GROUP_SIZE
+    unit: str = "respondent"
 
     def __repr__(self) -> str:
         shown = self.dimensions[self.by + ["dimension", "n", "mean", "ci_low", "ci_high"]].copy()
@@ -77,15 +82,17 @@ def _scale(survey, items) -> tuple:
     return float(lows.pop()), float(highs.pop())
 
 
-def _rows(frame: pd.DataFrame, data: pd.DataFrame, keys: list, confidence: float, scale: tuple) -> pd.DataFrame:
+def _rows(frame: pd.DataFrame, data: pd.DataFrame, keys: list, confidence: float, scale: tuple, ids) -> pd.DataFrame:
     low, high = scale
     rows = []
     for name, index in svc.group_indices(data, keys):
+        people = svc.person_means(frame.loc[index], ids)
         for column in frame.columns:
-            values = frame.loc[index, column]
+            values = people[column]
             interval = mean_interval(values, confidence).to_dict()
-            rows.append({**dict(zip(keys, name)), "key": column, **interval, "sd": float(values.std(ddof=1)),
-                         "score_0_100": 100 * (interval["mean"] - low) / (high - low)})
+            rows_used = {} if ids is None else {"n_rows": int(frame.loc[index, column].notna().sum())}
+            rows.append({**dict(zip(keys, name)), "key": column, "n": interval.pop("n"), **rows_used, **interval,
+                         "sd": float(values.std(ddof=1)), "score_0_100": 100 * (interval["mean"] - low) / (high - low)})
     return pd.DataFrame(rows)
 
 
@@ -121,6 +128,9 @@ def perception_scores(survey, by=None, min_group_size: int = 5, confidence: floa
     mean of the dimension scores of respondents with every dimension
     (SERVPERF, Cronin & Taylor 1992) and, with a 100-point allocation,
     ``Σ_d w_d · P_d``.  A single-item dimension is reported like any other.
+    ``n`` counts distinct respondents: a respondent with several rows in a
+    group (one per rated provider) is averaged over them first, so the
+    interval does not treat one person's ratings as independent.
 
     Example
     -------
@@ -139,12 +149,13 @@ def perception_scores(survey, by=None, min_group_size: int = 5, confidence: floa
     model = svc.servqual_model(survey, "P")
     items = [item for members in model.values() for item in members]
     scale = _scale(survey, items)
-    item_table = _rows(data[items], data, keys, confidence, scale)
+    ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
+    item_table = _rows(data[items], data, keys, confidence, scale, ids)
     meta = pd.DataFrame([{"key": item, "dimension": dimension, "item": item, "label_zh": book.label(item, "zh"),
                           "label_en": book.label(item, "en")} for dimension, members in model.items() for item in members])
     item_table = meta.merge(item_table, on="key").drop(columns="key")
     scores = svc.dimension_scores(survey, "P")
-    dimension_table = _rows(scores, data, keys, confidence, scale).rename(columns={"key": "dimension"})
+    dimension_table = _rows(scores, data, keys, confidence, scale, ids).rename(columns={"key": "dimension"})
     dim_meta = pd.DataFrame([{"dimension": d, "label_zh": book.label(d, "zh"), "label_en": book.label(d, "en"),
                               "n_items": len(members)} for d, members in model.items()])
     dimension_table = dim_meta.merge(dimension_table, on="dimension")
@@ -154,10 +165,10 @@ def perception_scores(survey, by=None, min_group_size: int = 5, confidence: floa
     if all(d in allocation for d in model):
         weights = svc.allocation_shares(survey, list(model))
         overall["weighted"] = (scores * weights).sum(axis=1, min_count=len(model)).where(complete)
-    overall_table = _rows(overall, data, keys, confidence, scale).rename(columns={"key": "score"})
+    overall_table = _rows(overall, data, keys, confidence, scale, ids).rename(columns={"key": "score"})
     tables = []
     for table in (item_table, dimension_table, overall_table):
         table = table[keys + [c for c in table.columns if c not in keys]]
-        table = svc.suppress_groups(table, data, keys, min_group_size, SCORE_STATS)
+        table = svc.suppress_groups(table, data, keys, min_group_size, SCORE_STATS, respondent, survey)
         tables.append(svc.add_group_labels(table, survey, keys))
-    return PerceptionResult(*tables, scale, keys, confidence, min_group_size)
+    return PerceptionResult(*tables, scale, keys, confidence, min_group_size, svc.unit_of(ids))

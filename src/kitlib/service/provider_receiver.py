@@ -19,14 +19,19 @@ import pandas as pd
 
 from kitlib.errors import OptionError
 from kitlib.service import _shared as svc
-from kitlib.service.net_promoter import nps
+from kitlib.service.net_promoter import nps_row
 
 __all__ = ["provider_matrix", "ProviderMatrix"]
 
 
 @dataclass(frozen=True)
 class ProviderMatrix:
-    """Tidy cells plus wide views (``values`` with NaN for suppressed cells, ``counts``)."""
+    """Tidy cells plus wide views (``values`` with NaN for suppressed cells, ``counts`` of distinct respondents).
+
+    ``unit`` (:data:`kitlib.service._shared.UNITS`) says what a cell mean is
+    over: ``"respondent"``, ``"respondent_mean"`` (a respondent's several
+    rows in a cell averaged first) or, for NPS, ``"rating"``.
+    """
 
     cells: pd.DataFrame
     value: str
@@ -35,6 +40,7 @@ class ProviderMatrix:
     label_zh: str
     label_en: str
     min_group_size: int
+    unit: str = "respondent"
 
     @property
     def values(self) -> pd.DataFrame:
@@ -95,7 +101,9 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
     -------
     ProviderMatrix
         ``cells``: ``rows, columns, group_n, n, mean, suppressed, suppression``
-        (``n`` = respondents with an answer), each of the two group columns
+        (``group_n`` = distinct respondents of the cell, ``n`` = those with an
+        answer; ``n_rows`` after ``n`` where a respondent can have several
+        rows), each of the two group columns
         followed by its codebook value labels ``<column>_label_zh`` and
         ``<column>_label_en``; ``values``/``counts``/``suppressed`` pivot
         tables (indexed by the raw group values).
@@ -104,7 +112,8 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
     -----
     Rows are the internal providers (e.g. IT, HR), columns the receiving
     departments; each cell is the mean of one measure over the respondents of
-    that department who rated that provider.  Cells below the confidentiality
+    that department who rated that provider (a respondent's several rows in a
+    cell, e.g. one per wave, averaged first).  Cells below the confidentiality
     threshold — and the cells that would reveal them through the row or column
     totals — are blanked (see :func:`kitlib.suppress_small_groups`).
 
@@ -124,16 +133,19 @@ def provider_matrix(survey, value: str = "overall", rows: str = "provider", colu
         raise OptionError("provider_matrix(): rows and columns must be different columns")
     measure, label_zh, label_en = _measure(survey, value)
     data = survey.data
+    ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
     records = []
     for (row, column), index in svc.group_indices(data.dropna(subset=keys), keys):
         if measure is None:
-            answered = data.loc[index, svc.single_column(survey, "nps")].dropna()
-            mean = nps(answered).nps if len(answered) else float("nan")
-            n = len(answered)
+            cell = nps_row(data.loc[index, svc.single_column(survey, "nps")], ids)
+            mean, n, n_rows = cell.get("nps", float("nan")), cell["n"], cell.get("n_rows")
         else:
-            values = measure.loc[index].dropna()
-            mean, n = (values.mean() if len(values) else float("nan")), len(values)
-        records.append({rows: row, columns: column, "n": n, "mean": mean})
-    cells = svc.suppress_groups(pd.DataFrame(records), data, keys, min_group_size, ["n", "mean"])
+            answered = measure.loc[index].dropna()
+            values = svc.person_means(answered, ids)
+            mean, n, n_rows = (values.mean() if len(values) else float("nan")), len(values), len(answered)
+        rows_used = {} if ids is None else {"n_rows": n_rows}
+        records.append({rows: row, columns: column, "n": n, **rows_used, "mean": mean})
+    cells = svc.suppress_groups(pd.DataFrame(records), data, keys, min_group_size, ["n", "n_rows", "mean"], respondent, survey)
     cells = svc.add_group_labels(cells, survey, keys)
-    return ProviderMatrix(cells, value, rows, columns, label_zh, label_en, min_group_size)
+    unit = svc.unit_of(ids, counted=measure is None)
+    return ProviderMatrix(cells, value, rows, columns, label_zh, label_en, min_group_size, unit)

@@ -180,19 +180,29 @@ def wilson_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray,
 
 
 def _targets(tickets: pd.DataFrame, standards: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Response and resolution target (hours) of every ticket; the most specific standard wins."""
-    response = np.full(len(tickets), np.nan)
-    resolution = np.full(len(tickets), np.nan)
-    keys = ["provider", "category", "priority"]
-    specificity = (standards[keys] != "*").sum(axis=1)
+    """Response and resolution target (hours) of every ticket; the most specific standard wins.
+
+    The standards are matched against one ticket per distinct combination of the columns they name (not
+    ``*``), and the targets then spread to every ticket.
+    """
+    keys = [key for key in ("provider", "category", "priority") if (standards[key] != "*").any()]
+    combination = np.zeros(len(tickets), dtype=np.int64)
+    for key in keys:
+        codes, values = pd.factorize(tickets[key])
+        combination = pd.factorize(combination * (len(values) + 1) + codes + 1)[0]
+    # factorize numbers combinations in order of appearance: the running maximum rises at each one's first ticket
+    distinct = tickets.iloc[np.flatnonzero(np.diff(np.maximum.accumulate(combination), prepend=-1) > 0)]
+    response = np.full(len(distinct), np.nan)
+    resolution = np.full(len(distinct), np.nan)
+    specificity = (standards[["provider", "category", "priority"]] != "*").sum(axis=1)
     for _, row in standards.assign(_s=specificity).sort_values("_s", kind="stable").iterrows():
-        mask = np.ones(len(tickets), dtype=bool)
+        mask = np.ones(len(distinct), dtype=bool)
         for key in keys:
             if row[key] != "*":
-                mask &= (tickets[key] == row[key]).to_numpy()
+                mask &= (distinct[key] == row[key]).to_numpy()
         response[mask] = row["response_hours"]
         resolution[mask] = row["resolution_hours"]
-    return response, resolution
+    return response[combination], resolution[combination]
 
 
 def control_limits(values, n=None, chart: str = "p") -> pd.DataFrame:
@@ -259,10 +269,11 @@ def _rating_link(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     if "rating" not in frame or frame["rating"].notna().sum() < 4:
         return pd.DataFrame(columns=["standard", "mean_met", "mean_missed", "n_met", "n_missed", "difference", "cohens_d", "t", "p"])
+    rating = frame["rating"].to_numpy(dtype=float, na_value=np.nan)
     for standard in ("response", "resolution"):
-        rated = frame[frame["rating"].notna() & frame[f"{standard}_ok"].notna()]
-        met = rated.loc[rated[f"{standard}_ok"].astype(bool), "rating"].to_numpy()
-        missed = rated.loc[~rated[f"{standard}_ok"].astype(bool), "rating"].to_numpy()
+        ok = frame[f"{standard}_ok"].to_numpy()
+        rated = ~np.isnan(rating) & ~np.isnan(ok)
+        met, missed = rating[rated & (ok != 0)], rating[rated & (ok == 0)]
         if len(met) < 2 or len(missed) < 2:
             continue
         pooled = np.sqrt(((len(met) - 1) * met.var(ddof=1) + (len(missed) - 1) * missed.var(ddof=1)) / (len(met) + len(missed) - 2))
@@ -305,7 +316,7 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
     if len(tickets) == 0:
         raise AnalysisInputError("sla(): the ticket log is empty")
     standards = read_standards(standards)
-    frame = tickets.copy()
+    frame = tickets.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
     response_target, resolution_target = _targets(frame, standards)
     uncovered = np.isnan(response_target)
     if uncovered.any():
@@ -324,9 +335,12 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
     reopened = frame["reopened"].astype(float) if "reopened" in frame else pd.Series(np.nan, index=frame.index)
     fcr = ((frame["contacts"] == 1) & ~frame.get("reopened", False)).astype(float).where(frame["contacts"].notna()) if "contacts" in frame \
         else pd.Series(np.nan, index=frame.index)
-    work = pd.DataFrame({"g": frame[by], "resp": frame["response_ok"], "res": frame["resolution_ok"], "rh": frame["response_h"],
+    # each group as its number in sorted order (NaN for none), so that no grouping below hashes the group texts again
+    numbers, groups = pd.factorize(frame[by], sort=True)
+    group_number = np.where(numbers >= 0, numbers, np.nan)
+    work = pd.DataFrame({"g": group_number, "resp": frame["response_ok"], "res": frame["resolution_ok"], "rh": frame["response_h"],
                          "sh": frame["resolution_h"], "fcr": fcr, "reopen": reopened})
-    grouped = work.groupby("g", sort=True, observed=True)
+    grouped = work.groupby("g", sort=True)
     table = grouped.agg(tickets=("g", "size"), response_n=("resp", "count"), response_met=("resp", "mean"), resolution_n=("res", "count"),
                         resolution_met=("res", "mean"), median_response_h=("rh", "median"), median_resolution_h=("sh", "median"),
                         fcr=("fcr", "mean"), reopen_rate=("reopen", "mean"))
@@ -335,6 +349,7 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
     for standard in ("response", "resolution"):
         low, high = wilson_interval(table[f"{standard}_met"] * table[f"{standard}_n"], table[f"{standard}_n"], confidence)
         table[f"{standard}_low"], table[f"{standard}_high"] = low, high
+    table.index = groups.take(table.index.to_numpy().astype(np.int64))
     table = table[table["tickets"] >= min_n]
     table.index.name = by
     order = ["tickets", "response_met", "response_low", "response_high", "resolution_met", "resolution_low", "resolution_high",
@@ -342,13 +357,16 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
     table = table[order]
 
     week = frame["opened"].dt.to_period("W-SUN").dt.start_time
-    weekly = pd.DataFrame({by: frame[by], "week": week, "res": frame["resolution_ok"],
+    weekly = pd.DataFrame({"group": group_number, "week": week, "res": frame["resolution_ok"],
                            "rating": frame["rating"] if "rating" in frame else np.nan})
+    per_group_week = weekly.groupby(["group", "week"], sort=True).agg(n=("res", "count"), met=("res", "mean"), rating=("rating", "mean"),
+                                                                    rated=("rating", "count"))
     charts, xmrs = [], []
-    for group, part in weekly.groupby(by, sort=True, observed=True):
+    for number, per_week in per_group_week.groupby(level="group", sort=True):
+        group = groups[int(number)]
         if group not in table.index:
             continue
-        per_week = part.groupby("week").agg(n=("res", "count"), met=("res", "mean"), rating=("rating", "mean"), rated=("rating", "count"))
+        per_week = per_week.droplevel("group")
         per_week = per_week[per_week["n"] > 0]
         limits = control_limits(per_week["met"], per_week["n"], "p")
         limits.insert(0, "week", per_week.index)

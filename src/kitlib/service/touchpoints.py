@@ -30,6 +30,7 @@ import yaml
 
 from kitlib.data.files import read_table
 from kitlib.errors import AnalysisInputError, DataFileError, DataValidationError, MissingColumnError, OptionError, OutOfRangeError
+from kitlib.privacy import count_respondents, suppress_small_groups
 from kitlib.stats import t_interval
 
 __all__ = ["journey_map", "moments_of_truth", "read_journey"]
@@ -87,7 +88,27 @@ def journey_map(touchpoints: pd.DataFrame, stages, *, by: str | None = "provider
     -------
     DataFrame
         ``[by,] stage, order, label_zh, label_en, n, satisfaction, satisfaction_low, satisfaction_high,
-        importance, importance_low, importance_high``; groups under ``min_n`` respondents are left out.
+        importance, importance_low, importance_high`` (``n``: distinct respondents who rated the
+        satisfaction).  Groups under ``min_n`` distinct respondents are left out, and so are the
+        groups that would reveal them as a stage's total minus the shown groups (complementary
+        suppression among the ``by`` groups of each stage, :func:`kitlib.suppress_small_groups`).
+
+    Notes
+    -----
+    Each statistic is over respondents: a respondent's several ratings of a stage within a
+    group (e.g. of two providers when ``by=None``) are averaged first, then
+    ``mean ± t · s / √n`` over the n respondents.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"respondent_id": [1, 1, 2, 3], "provider": ["IT", "HR", "IT", "IT"],
+    ...                       "stage": ["ask"] * 4, "satisfaction": [5.0, 3.0, 6.0, 7.0], "importance": [6.0] * 4})
+    >>> journey_map(frame, ["ask"], by=None, min_n=3)["n"].tolist()  # 3 people, 4 ratings
+    [3]
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
     """
     if not isinstance(touchpoints, pd.DataFrame):
         raise AnalysisInputError(f"journey_map() needs a DataFrame of touchpoint ratings, not {type(touchpoints).__name__}")
@@ -100,7 +121,11 @@ def journey_map(touchpoints: pd.DataFrame, stages, *, by: str | None = "provider
     order = {(s["stage"] if isinstance(s, dict) else s): i for i, s in enumerate(stages)}
     labels = {(s["stage"] if isinstance(s, dict) else s): s for s in stages}
     keys = ([by] if by else []) + ["stage"]
-    grouped = touchpoints.groupby(keys, sort=False, observed=True)
+    respondent = "respondent_id" if "respondent_id" in touchpoints.columns else None
+    people = touchpoints
+    if respondent is not None and touchpoints.duplicated(keys + [respondent]).any():
+        people = touchpoints.groupby(keys + [respondent], sort=False, observed=True)[["satisfaction", "importance"]].mean().reset_index()
+    grouped = people.groupby(keys, sort=False, observed=True)
     table = grouped.agg(n=("satisfaction", "count"), satisfaction=("satisfaction", "mean"), s_sd=("satisfaction", "std"),
                         importance=("importance", "mean"), i_sd=("importance", "std"), i_n=("importance", "count")).reset_index()
     for name, sd, n in (("satisfaction", "s_sd", "n"), ("importance", "i_sd", "i_n")):
@@ -111,7 +136,12 @@ def journey_map(touchpoints: pd.DataFrame, stages, *, by: str | None = "provider
     table["order"] = table["stage"].map(order)
     table["label_zh"] = table["stage"].map(lambda s: labels.get(s, {}).get("zh", s) if isinstance(labels.get(s), dict) else s)
     table["label_en"] = table["stage"].map(lambda s: labels.get(s, {}).get("en", s) if isinstance(labels.get(s), dict) else s)
-    table = table[table["n"] >= min_n].sort_values(([by] if by else []) + ["order"], kind="stable").reset_index(drop=True)
+    sizes = count_respondents(touchpoints, keys, respondent).drop(columns="n_rows").rename(columns={"n": "respondents"})
+    table = table.merge(sizes, on=keys, how="left")
+    if by:
+        table = suppress_small_groups(table, by, min_n, n="respondents", within="stage", values=[])
+        table = table[~table["suppressed"]]
+    table = table[table["respondents"] >= min_n].sort_values(([by] if by else []) + ["order"], kind="stable").reset_index(drop=True)
     columns = ([by] if by else []) + ["stage", "order", "label_zh", "label_en", "n", "satisfaction", "satisfaction_low", "satisfaction_high",
                                       "importance", "importance_low", "importance_high"]
     return table[columns]

@@ -1,8 +1,11 @@
 """Gap explorer: pick a case, a provider and a dimension; see the gap by receiving department.
 
-Departments with fewer than ``min_group_size`` respondents (and siblings that
-would reveal them) are hidden, exactly as in :func:`kitlib.servqual_gaps`.
-The table behind the chart comes from the plain function :func:`gap_view`.
+Departments with fewer than ``min_group_size`` distinct respondents (and
+siblings that would reveal them) are hidden, exactly as in
+:func:`kitlib.servqual_gaps`.  The chart never names a hidden department: it
+shows the others and says how many were hidden and why — too few respondents,
+or hidden to protect another group.  The table behind the chart comes from
+the plain function :func:`gap_view`.
 
 Example
 -------
@@ -10,7 +13,7 @@ Example
 >>> from kitlib.widgets.gaps import gap_view
 >>> table = gap_view(kl.load_case("it_firm"), "IT Support", "responsiveness")
 >>> list(table.columns)
-['department', 'n', 'gap', 'suppressed']
+['department', 'n', 'gap', 'suppressed', 'suppression']
 
 References
 ----------
@@ -26,13 +29,16 @@ from functools import cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from kitlib.data.cases import CASES, load_case
+from kitlib.data.cases import CASES, case_dir, load_case
+from kitlib.data.codebook import load_codebook
 from kitlib.data.survey import Survey
+from kitlib.disclosure import attach_audit
 from kitlib.i18n import check_lang
 from kitlib.plot.theme import PALETTE, set_theme
+from kitlib.privacy import COMPLEMENTARY
 from kitlib.service.gaps import servqual_gaps
 
-__all__ = ["draw_gap_view", "gap_explorer", "gap_view"]
+__all__ = ["draw_gap_view", "gap_explorer", "gap_view", "hidden_note"]
 
 OVERALL = "overall"
 TEXT = {
@@ -42,12 +48,14 @@ TEXT = {
     "overall": {"zh": "总体（五维平均）", "en": "Overall (mean of 5 dimensions)"},
     "gap": {"zh": "差距 P − E（负数 = 未达期望）", "en": "Gap P − E (negative = below expectation)"},
     "title": {"zh": "{provider}：各业务部门感受到的差距 — {dimension}", "en": "{provider}: gap seen by each department — {dimension}"},
-    "hidden": {"zh": "已隐藏（n < {n}）", "en": "hidden (n < {n})"},
+    "hidden_small": {"zh": "{k} 个部门受访者少于 {n} 人，未显示。", "en": "{k} department(s) not shown: fewer than {n} respondents."},
+    "hidden_protect": {"zh": "{k} 个部门为保护另一个小部门（以免相减推算出其结果）而未显示。",
+                       "en": "{k} department(s) not shown to protect another group (so that its result cannot be worked out by subtraction)."},
 }
 
 
 def gap_view(survey: Survey, provider: str, dimension: str = OVERALL, min_group_size: int = 5) -> pd.DataFrame:
-    """Gap P − E of one provider per receiving department, small groups suppressed.
+    """Gap P − E of one provider per receiving department, with the cells the disclosure audit withholds suppressed.
 
     Parameters
     ----------
@@ -60,41 +68,87 @@ def gap_view(survey: Survey, provider: str, dimension: str = OVERALL, min_group_
     Returns
     -------
     DataFrame
-        ``department, n, gap, suppressed``; ``gap`` and ``n`` are NaN where suppressed.
+        ``department, n, gap, suppressed, suppression``; ``n`` counts distinct
+        respondents; ``gap`` and ``n`` are NaN where suppressed;
+        ``suppression`` is ``"n<5"`` (too few respondents) or
+        ``"complementary"`` (hidden to protect another department).  The
+        hidden rows keep their names for the analyst; :func:`draw_gap_view`
+        never shows them.
     """
-    result = servqual_gaps(survey.filter(provider=provider), by="department", min_group_size=min_group_size)
+    audited = attach_audit(survey, min_group_size)  # the same audited cells as the reports (kitlib.disclosure)
+    result = servqual_gaps(audited.filter(provider=provider), by="department", min_group_size=min_group_size)
     if dimension == OVERALL:
         table = result.overall[result.overall["score"] == "unweighted"]
     else:
         table = result.dimensions[result.dimensions["dimension"] == dimension]
-    table = table[["department", "n", "gap", "suppressed"]].reset_index(drop=True)
+    table = table[["department", "n", "gap", "suppressed", "suppression"]].reset_index(drop=True)
     table.loc[table["suppressed"], ["n", "gap"]] = float("nan")
     return table
 
 
-def draw_gap_view(table: pd.DataFrame, provider: str, dimension_label: str, lang: str, min_group_size: int, ax=None):
-    """Horizontal bars of :func:`gap_view`'s table; hidden departments as grey labelled stubs."""
+def hidden_note(table: pd.DataFrame, lang: str, min_group_size: int) -> str:
+    """How many departments are hidden and why, without naming them ("" when none is).
+
+    Example
+    -------
+    >>> table = pd.DataFrame({"suppressed": [True, True, False], "suppression": ["n<5", "complementary", ""]})
+    >>> print(hidden_note(table, "en", 5))
+    1 department(s) not shown: fewer than 5 respondents.
+    1 department(s) not shown to protect another group (so that its result cannot be worked out by subtraction).
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wiley.
+    """
+    check_lang(lang)
+    hidden = table["suppressed"].astype(bool)
+    protecting = int((hidden & (table["suppression"] == COMPLEMENTARY)).sum())
+    small = int(hidden.sum()) - protecting
+    lines = ([TEXT["hidden_small"][lang].format(k=small, n=min_group_size)] if small else []) + (
+        [TEXT["hidden_protect"][lang].format(k=protecting)] if protecting else [])
+    return "\n".join(lines)
+
+
+def draw_gap_view(table: pd.DataFrame, provider: str, dimension_label: str, lang: str, min_group_size: int, ax=None,
+                  codebook=None):
+    """Horizontal bars of the shown departments of :func:`gap_view`'s table, and a note counting the hidden ones.
+
+    Hidden departments are not drawn and not named; :func:`hidden_note`
+    below the axis says how many were hidden for too few respondents and how
+    many to protect another group.  With ``codebook``, the provider and the
+    departments are named by their value labels in ``lang``.
+    """
     set_theme()
+    rows = table[~table["suppressed"].astype(bool)].iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * max(len(table), 3) + 1.2))
-    rows = table.iloc[::-1]
-    colours = [PALETTE["suppressed"] if s else (PALETTE["negative"] if g < 0 else PALETTE["positive"]) for s, g in zip(rows["suppressed"], rows["gap"])]
-    ax.barh(rows["department"], rows["gap"].fillna(0), color=colours)
-    for position, (hidden, gap) in enumerate(zip(rows["suppressed"], rows["gap"])):
-        label = TEXT["hidden"][lang].format(n=min_group_size) if hidden else f"{gap:.2f}"
-        ax.annotate(label, (0 if hidden else gap, position), xytext=(4 if hidden or gap >= 0 else -4, 0),
-                    textcoords="offset points", va="center", ha="left" if hidden or gap >= 0 else "right", fontsize=9)
+        _, ax = plt.subplots(figsize=(7, 0.45 * max(len(rows), 3) + 1.6))
+    colours = [PALETTE["negative"] if g < 0 else PALETTE["positive"] for g in rows["gap"]]
+    names = [codebook.value_label("department", value, lang) if codebook else str(value) for value in rows["department"]]
+    ax.barh(names, rows["gap"], color=colours)
+    for position, gap in enumerate(rows["gap"]):
+        ax.annotate(f"{gap:.2f}", (gap, position), xytext=(4 if gap >= 0 else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if gap >= 0 else "right", fontsize=9)
+    note = hidden_note(table, lang, min_group_size)
+    if note:
+        ax.annotate(note, (0, 0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
+                    va="top", ha="left", fontsize=8, color=PALETTE["expectation"])
     ax.axvline(0, color="black", linewidth=0.8)
     low = min(rows["gap"].min(skipna=True) if rows["gap"].notna().any() else 0, 0)
     ax.set_xlim(low * 1.25 - 0.2, 0.6)
     ax.set_xlabel(TEXT["gap"][lang])
-    ax.set_title(TEXT["title"][lang].format(provider=provider, dimension=dimension_label))
+    provider_name = codebook.value_label("provider", provider, lang) if codebook else provider
+    ax.set_title(TEXT["title"][lang].format(provider=provider_name, dimension=dimension_label))
     return ax
 
 
 @cache
 def _case(name: str) -> Survey:
     return load_case(name)
+
+
+def _case_title(name: str, lang: str) -> str:
+    """The title a shipped case's codebook gives it in ``lang`` (its name if it has none)."""
+    return load_codebook(case_dir(name) / "codebook.yaml").title.get(lang) or name
 
 
 def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5, cases=CASES, provider: str | None = None):
@@ -121,7 +175,7 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
     -------
     >>> panel = gap_explorer(lang="en", case="bank")
     >>> panel.table.columns.tolist()
-    ['department', 'n', 'gap', 'suppressed']
+    ['department', 'n', 'gap', 'suppressed', 'suppression']
 
     References
     ----------
@@ -131,7 +185,8 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
 
     check_lang(lang)
     style = {"description_width": "initial"}
-    case_box = widgets.Dropdown(options=list(cases), value=case, description=TEXT["case"][lang], style=style)
+    case_box = widgets.Dropdown(options=[(_case_title(name, lang), name) for name in cases], value=case,
+                                description=TEXT["case"][lang], style=style)
     provider_box = widgets.Dropdown(description=TEXT["provider"][lang], style=style)
     dimension_box = widgets.Dropdown(description=TEXT["dimension"][lang], style=style)
     chart = widgets.Output()
@@ -147,7 +202,7 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
         panel.table = gap_view(survey, provider_box.value, dimension_box.value, min_group_size)
         label = survey.codebook.label(dimension_box.value, lang) if dimension_box.value != OVERALL else TEXT["overall"][lang]
         chart.outputs = ()
-        ax = draw_gap_view(panel.table, provider_box.value, label, lang, min_group_size)
+        ax = draw_gap_view(panel.table, provider_box.value, label, lang, min_group_size, codebook=survey.codebook)
         chart.append_display_data(ax.figure)
         plt.close(ax.figure)
 
@@ -155,7 +210,7 @@ def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5
         survey = _case(case_box.value)
         changing_case.append(True)
         providers = sorted(survey.data["provider"].dropna().unique())
-        provider_box.options = providers
+        provider_box.options = [(survey.codebook.value_label("provider", name, lang), name) for name in providers]
         provider_box.value = first_provider if first_provider in providers else providers[0]
         dimension_box.options = [(TEXT["overall"][lang], OVERALL)] + [
             (survey.codebook.label(d, lang), d) for d in survey.codebook.servqual_model("P")

@@ -51,6 +51,8 @@ TEXT = {
         "en": "'{unit}' changes quadrant too: {before} → <b>{quadrant}</b> (it did not move; the crosshairs did).",
     },
     "none_else": {"zh": "其他维度的象限不变。", "en": "No other dimension changes quadrant."},
+    "hidden": {"zh": "受访者少于 {n} 人，为保护受访者不显示重要性–表现分析。",
+               "en": "Fewer than {n} respondents: the importance–performance grid is not shown, to protect them."},
 }
 COLOURS = {"keep_up": PALETTE["positive"], "concentrate": PALETTE["negative"], "low_priority": PALETTE["neutral"], "overkill": PALETTE["highlight"]}
 
@@ -160,7 +162,7 @@ def draw_ipa(table: pd.DataFrame, cuts: tuple[float, float], lang: str, highligh
     return ax
 
 
-def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
+def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated", min_group_size: int = 5):
     """An ipywidgets panel: choose a dimension, move its importance/performance sliders, see the quadrant.
 
     Parameters
@@ -169,13 +171,17 @@ def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
     lang : {"zh", "en"}
     importance : {"stated", "derived"}
         Passed to :func:`kitlib.ipa`.
+    min_group_size : int, default 5
+        With fewer distinct respondents (e.g. a small department selected with
+        ``survey.filter``) the panel shows only a note and no values.
 
     Returns
     -------
     ipywidgets.VBox
         ``panel.table`` holds the current moved table, ``panel.cuts`` the crosshairs,
         ``panel.changes`` every unit whose quadrant changed (:func:`reclassifications`);
-        the verdict names each of them, not only the unit moved.
+        the verdict names each of them, not only the unit moved.  For a
+        suppressed survey the panel holds one note and ``panel.table`` is ``None``.
 
     Example
     -------
@@ -191,7 +197,13 @@ def ipa_what_if(survey: Survey, lang: str = "zh", importance: str = "stated"):
     import ipywidgets as widgets
 
     check_lang(lang)
-    original = ipa(survey, importance=importance).table
+    result = ipa(survey, importance=importance, min_group_size=min_group_size)
+    if result.suppressed:
+        panel = widgets.VBox([widgets.HTML(TEXT["hidden"][lang].format(n=min_group_size))])
+        panel.add_class("kitlib-ipa-what-if")
+        panel.table = panel.cuts = panel.changes = None
+        return panel
+    original = result.table
     style = {"description_width": "initial"}
     units = widgets.Dropdown(options=[(row[f"label_{lang}"], row["unit"]) for _, row in original.iterrows()],
                              description=TEXT["unit"][lang], style=style)
