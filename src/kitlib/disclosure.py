@@ -68,6 +68,7 @@ import pandas as pd
 
 from kitlib.atomic import write_atomically
 from kitlib.errors import AnalysisInputError, OptionError
+from kitlib.privacy import COMPLEMENTARY, primary_reason
 
 __all__ = ["COMMENT_GROUP_SIZE", "STATUSES", "DisclosureAudit", "attach_audit", "audit_disclosure", "linked_dimensions"]
 
@@ -197,7 +198,7 @@ class DisclosureAudit:
         before = out["suppressed"].astype(bool) if "suppressed" in out else pd.Series(False, index=out.index)
         reason = out["suppression"] if "suppression" in out else pd.Series("", index=out.index, dtype=object)
         newly = hidden & ~before
-        reason = reason.astype(object).where(~newly, np.where(statuses == "small", f"n<{self.min_group_size}", "complementary"))
+        reason = reason.astype(object).where(~newly, np.where(statuses == "small", primary_reason(self.min_group_size), COMPLEMENTARY))
         out["suppressed"] = before | hidden
         out["suppression"] = reason
         for name in out.columns:
@@ -206,8 +207,8 @@ class DisclosureAudit:
                 out[name] = out[name].astype(float).mask(out["suppressed"])
         return out
 
-    def withheld(self, by: str, scope: dict | None = None) -> dict[str, int]:
-        """How many groups of ``by`` within ``scope`` are hidden, by reason: ``{"small": a, "protection": b}``."""
+    def _groups(self, by: str, scope: dict | None) -> pd.DataFrame:
+        """The cells of the groups of ``by`` within ``scope``."""
         fixed = self._scope(scope or {})
         if by not in self.dimensions:
             raise OptionError(f"the disclosure audit covers {', '.join(self.dimensions)}, not {by!r}")
@@ -215,19 +216,19 @@ class DisclosureAudit:
         rows = self.cells[self.cells["level"] == level]
         for name, value in fixed.items():
             rows = rows[rows[name] == value]
-        counts = rows["status"].value_counts()
+        return rows
+
+    def withheld(self, by: str, scope: dict | None = None) -> dict[str, int]:
+        """How many groups of ``by`` within ``scope`` are hidden, by reason: ``{"small": a, "protection": b}``."""
+        counts = self._groups(by, scope)["status"].value_counts()
         return {"small": int(counts.get("small", 0)), "protection": int(counts.get("protection", 0))}
 
     def shown_groups(self, by: str, scope: dict | None = None) -> list[str]:
         """The values of ``by`` whose cell within ``scope`` may be published, sorted."""
-        fixed = self._scope(scope or {})
-        level = " × ".join(name for name in self.dimensions if name in fixed or name == by)
-        rows = self.cells[(self.cells["level"] == level) & (self.cells["status"] == "shown")]
-        for name, value in fixed.items():
-            rows = rows[rows[name] == value]
-        return sorted(rows[by].tolist())
+        rows = self._groups(by, scope)
+        return sorted(rows.loc[rows["status"] == "shown", by].tolist())
 
-    def comment_rows(self, data: pd.DataFrame, respondent: str | None = None) -> pd.Series:
+    def comment_rows(self, data: pd.DataFrame) -> pd.Series:
         """Rows of ``data`` whose comments may be published: finest cell of at least ``comment_group_size`` respondents.
 
         ``data`` is the survey's data (or a filtered part of it); the size of
