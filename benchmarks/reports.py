@@ -3,7 +3,9 @@
 Measured in one run on this machine:
 
 * floor  = wall time of ``papermill`` executing a notebook whose only cell imports
-  what the report notebook imports (median of ``--floor-runs`` runs, fresh kernel each);
+  what the report notebook imports, directly or on first use (``kitlib.report._kernel.REPORT_STACK``: pandas,
+  seaborn, scipy.stats, pingouin, factor_analyzer, semopy, kitlib's analyses...;
+  median of ``--floor-runs`` runs, fresh kernel each);
 * batch  = wall time of the ``kitlib report`` command (a subprocess, so CLI start-up,
   planning, HTML conversion and index writing all count) for every case
   (median of ``--repeats`` runs; the machine is shared, so single runs are noisy);
@@ -11,11 +13,11 @@ Measured in one run on this machine:
 
 The default grid (one report per case) and the ``--by provider`` grid are both timed.
 
-Where the time goes (see the report of issue 5): the CLI process must ``import kitlib``
-(about 2 s, mostly seaborn and semopy) before it can start anything, and the floor does
-not contain that; each worker then boots one kernel (= one floor) and reuses it, so a
-report after the first costs only its own computation (about 1 s).  With 3 reports on 2
-workers the serial start-up dominates; with many reports the ratio falls well below 1.
+Where the time goes: the ``kitlib`` command starts its workers first (under a second: ``import kitlib``
+is lazy), and their kernels import the stack while the command loads, audits and plans the surveys;
+each worker keeps its kernel, so a report after the first costs only its own computation and HTML
+conversion (2-5 s for the case reports).  With 3 reports on 2 workers one worker runs two reports
+after its start-up; with many reports the ratio falls well below 1.
 
 ``--scale N`` (issue 11) adds a simulated organisation of N receiving departments (``--by department``,
 one report each; default N = 500 when the flag is given without a number): it_firm's respondents resampled
@@ -42,16 +44,8 @@ import papermill
 
 from kitlib.report.execute import default_workers
 
-STACK = (
-    "import warnings\n"
-    "import matplotlib.pyplot as plt\n"
-    "import numpy as np\n"
-    "import pandas as pd\n"
-    "import seaborn as sns\n"
-    "from IPython.display import display\n"
-    "import kitlib as kl\n"
-    "import kitlib.report.chapter"
-)
+#: The floor notebook imports what a report kernel imports before its first report (kitlib's own list).
+STACK = "import kitlib.report._kernel\nkitlib.report._kernel.import_report_stack()"
 
 
 def floor_seconds(folder: Path, runs: int) -> float:

@@ -15,6 +15,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -35,7 +36,7 @@ from kitlib.i18n import (
     quality_issue,
     value_labels,
 )
-from kitlib.report import ReportJob, ReportResult, run_jobs
+from kitlib.report import ReportJob, ReportResult, execute, grid, run_jobs
 from kitlib.report.grid import Withheld
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,8 +227,9 @@ def test_report_summary_follows_lang(lang, tmp_path, monkeypatch, capsys):
     results = [ReportResult(name="bank", title="bank", status="ok", path="bank.html", seconds=3.2,
                             summary={"n": 1220, "csi": 71.3, "nps": -27.1, "largest_gap_dimension": "响应性"}),
                ReportResult(name="broken", title="broken", status="failed", seconds=0.4, error="DataFileError: unreadable")]
-    monkeypatch.setattr(cli, "plan_batch", lambda *args, **kwargs: (jobs, {"bank": Withheld(small=1, protection=1)}))
-    monkeypatch.setattr(cli, "run_jobs", lambda *args, **kwargs: results)
+    monkeypatch.setattr(grid, "plan_batch", lambda *args, **kwargs: (jobs, {"bank": Withheld(small=1, protection=1)}))
+    monkeypatch.setattr(execute, "LocalWorkers", lambda *args, **kwargs: SimpleNamespace(close=lambda stop=False: None))
+    monkeypatch.setattr(execute, "run_jobs", lambda *args, **kwargs: results)
     code = cli.main(["report", "--case", "bank", "--by", "provider", "--out", str(tmp_path), "--lang", lang, "--no-progress"])
     assert code == 1
     captured = capsys.readouterr()

@@ -29,13 +29,13 @@ import argparse
 import sys
 from functools import partial
 
+from kitlib._lazy import without_optional_iri_grammar
 from kitlib.atomic import write_atomically
-from kitlib.data.cases import CASES
 from kitlib.errors import KitError
 from kitlib.i18n import CLI_TEXTS, LANGS, argparse_wording, argv_lang, display_table, locale_lang, quality_issue
-from kitlib.report.execute import FORMATS, BatchInterrupted, batch_lock, default_workers, output_folder, run_jobs
-from kitlib.report.grid import GROUP_COLUMNS, plan_batch
-from kitlib.report.index import summary_table, write_index
+
+# The data, the report runner and the stack are imported inside the commands (see kitlib._lazy):
+# ``kitlib report`` starts its kernels before it loads and plans the surveys.
 
 __all__ = ["class_summary", "codebook", "exercises", "main", "parser", "report"]
 
@@ -58,6 +58,10 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     ``args.messages`` is the language of the command's messages.  Call inside
     :func:`kitlib.i18n.argparse_wording` for argparse's own texts in ``lang`` too.
     """
+    from kitlib.data.cases import CASES
+    from kitlib.report.execute import FORMATS, default_workers
+    from kitlib.report.grid import GROUP_COLUMNS
+
     lang = lang or locale_lang()
 
     def words(key: str) -> str:
@@ -155,7 +159,14 @@ def codebook(args) -> int:
 
 
 def report(args) -> int:
-    """Run the ``report`` command; return the exit code."""
+    """Run the ``report`` command; return the exit code.
+
+    The workers and their kernels start first and import the stack while the
+    surveys are loaded, audited and planned; a plan that fails stops them.
+    """
+    from kitlib.report.execute import BatchInterrupted, LocalWorkers, batch_lock, output_folder, run_jobs, stop_signals
+    from kitlib.report.grid import most_reports, plan_batch
+
     for option, value in (("--workers", args.workers), ("--min-group-size", args.min_group_size)):
         if value < 1:
             print(f"kitlib report: {CLI_TEXTS('at_least_one', args.messages, option=option)}", file=sys.stderr)
@@ -163,30 +174,50 @@ def report(args) -> int:
     parameters = {"lang": args.lang, **dict(args.param)}
     if args.wave:
         parameters["wave"] = args.wave
+    most = most_reports(args.case, args.data, args.by)
+    workers = None if args.scheduler else LocalWorkers(min(args.workers, most or args.workers),
+                                                       fresh_kernels=args.fresh_kernels)
+    stopped, finished = None, False
     try:
-        jobs, withheld = plan_batch(args.case, args.data, args.codebook, args.by,
-                                    min_group_size=args.min_group_size, parameters=parameters)
+        with stop_signals():
+            jobs, withheld = plan_batch(args.case, args.data, args.codebook, args.by,
+                                        min_group_size=args.min_group_size, parameters=parameters)
+            for source, counts in withheld.items():
+                if counts.total:
+                    print(CLI_TEXTS("withheld", args.messages, source=source, small=counts.small,
+                                    protection=counts.protection, min_n=args.min_group_size))
+            out = output_folder(args.out)
+            with batch_lock(out):  # held until the index is written: a second batch into --out is refused
+                try:
+                    results = run_jobs(jobs, out, workers=workers, notebook=args.notebook, fmt=args.fmt,
+                                       fresh_kernels=args.fresh_kernels, progress=not args.no_progress,
+                                       scheduler=args.scheduler)
+                except BatchInterrupted as interrupted:
+                    stopped, results = interrupted, interrupted.results
+                index = _write_index(results, out, withheld, args)
+        finished = stopped is None
     except KitError as error:
         print(f"kitlib report: {error}", file=sys.stderr)
         return 2
-    for source, counts in withheld.items():
-        if counts.total:
-            print(CLI_TEXTS("withheld", args.messages, source=source, small=counts.small, protection=counts.protection,
-                            min_n=args.min_group_size))
-    stopped = None
-    try:
-        out = output_folder(args.out)
-        with batch_lock(out):  # held until the index is written: a second batch into --out is refused
-            try:
-                results = run_jobs(jobs, out, workers=args.workers, notebook=args.notebook, fmt=args.fmt,
-                                   fresh_kernels=args.fresh_kernels, progress=not args.no_progress,
-                                   scheduler=args.scheduler)
-            except BatchInterrupted as interrupted:
-                stopped, results = interrupted, interrupted.results
-            index = write_index(results, out, lang=args.lang, withheld=withheld, min_group_size=args.min_group_size)
-    except KitError as error:
-        print(f"kitlib report: {error}", file=sys.stderr)
-        return 2
+    except BatchInterrupted as interrupted:  # while planning: no report has run
+        print(f"kitlib report: {CLI_TEXTS('stopped', args.messages, reason=interrupted)}", file=sys.stderr)
+        return 128 + int(interrupted.signum)
+    finally:
+        if workers is not None:
+            workers.close(stop=not finished)  # a failed plan or a stop does not wait for kernels to warm up
+    return _summarise(results, index, stopped, args)
+
+
+def _write_index(results, out, withheld, args):
+    from kitlib.report.index import write_index
+
+    return write_index(results, out, lang=args.lang, withheld=withheld, min_group_size=args.min_group_size)
+
+
+def _summarise(results, index, stopped, args) -> int:
+    """Print the summary table, the failures and the stop; return the exit code."""
+    from kitlib.report.index import summary_table
+
     table = summary_table(results)
     shown = display_table(table.drop(columns="error"), args.messages)
     print(shown.to_string(index=False, na_rep="-", float_format=lambda value: f"{value:.1f}"))
@@ -229,15 +260,16 @@ def main(argv=None) -> int:
     """Entry point of the ``kitlib`` console script; help and messages in ``--lang``, else the locale's language."""
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = argv_lang(argv) or locale_lang()
-    with argparse_wording(lang):
-        args = parser(lang).parse_args(argv)
-    if args.command == "class-summary":
-        return class_summary(args)
-    if args.command == "exercises":
-        return exercises(args)
-    if args.command == "report":
-        return report(args)
-    return codebook(args)
+    with without_optional_iri_grammar():  # this process never checks IRI formats
+        with argparse_wording(lang):
+            args = parser(lang).parse_args(argv)
+        if args.command == "class-summary":
+            return class_summary(args)
+        if args.command == "exercises":
+            return exercises(args)
+        if args.command == "report":
+            return report(args)
+        return codebook(args)
 
 
 if __name__ == "__main__":

@@ -13,43 +13,61 @@ References
 Waskom, M. (2021). seaborn: statistical data visualization. *JOSS*, 6(60), 3021.
 """
 
-from kitlib.i18n import text
-from kitlib.plot.eigenvalues import scree
+from kitlib._lazy import attach
 
-# --- service-quality charts (issue 4) ---
-from kitlib.plot.gaps import gap_bars
-from kitlib.plot.importance import ipa_grid
-from kitlib.plot.journey import journey_chart
-from kitlib.plot.kano import kano_map
-
-# --- psychometrics charts (issue 3) ---
-from kitlib.plot.loadings import loading_heatmap
-from kitlib.plot.net_promoter import nps_bar
-from kitlib.plot.provider_receiver import provider_heatmap
-from kitlib.plot.scores import perception_bars
-from kitlib.plot.snake import snake_chart
-from kitlib.plot.standards import control_chart, sla_bars
-from kitlib.plot.theme import PALETTE, set_theme
-from kitlib.plot.voice import theme_chart
-from kitlib.plot.waves import trend_chart
+# Loaded on first use (see kitlib._lazy): the report runner reads the CJK font without loading seaborn.
+_EXPORTS = {
+    "kitlib.i18n": (
+        "text",
+    ),
+    "kitlib.plot.eigenvalues": (
+        "scree",
+    ),
+    "kitlib.plot.gaps": (
+        "gap_bars",
+    ),
+    "kitlib.plot.importance": (
+        "ipa_grid",
+    ),
+    "kitlib.plot.journey": (
+        "journey_chart",
+    ),
+    "kitlib.plot.kano": (
+        "kano_map",
+    ),
+    "kitlib.plot.loadings": (
+        "loading_heatmap",
+    ),
+    "kitlib.plot.net_promoter": (
+        "nps_bar",
+    ),
+    "kitlib.plot.provider_receiver": (
+        "provider_heatmap",
+    ),
+    "kitlib.plot.scores": (
+        "perception_bars",
+    ),
+    "kitlib.plot.snake": (
+        "snake_chart",
+    ),
+    "kitlib.plot.standards": (
+        "control_chart", "sla_bars",
+    ),
+    "kitlib.plot.theme": (
+        "PALETTE", "set_theme",
+    ),
+    "kitlib.plot.voice": (
+        "theme_chart",
+    ),
+    "kitlib.plot.waves": (
+        "trend_chart",
+    ),
+}
 
 __all__ = [
-    "gap_bars",
-    "ipa_grid",
-    "kano_map",
-    "loading_heatmap",
-    "nps_bar",
-    "PALETTE",
-    "perception_bars",
-    "provider_heatmap",
-    "scree",
-    "set_theme",
-    "snake_chart",
-    "text",
-    "trend_chart",
-    "control_chart",
-    "journey_chart",
-    "sla_bars",
-    "theme_chart",
+    "gap_bars", "ipa_grid", "kano_map", "loading_heatmap", "nps_bar", "PALETTE", "perception_bars",
+    "provider_heatmap", "scree", "set_theme", "snake_chart", "text", "trend_chart", "control_chart", "journey_chart",
+    "sla_bars", "theme_chart",
 ]
 
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

@@ -25,35 +25,45 @@ Revelle, W. (2024). *psych: Procedures for Psychological, Psychometric, and Pers
 Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of Statistical Software*, 48(2).
 """
 
-from kitlib.psychometrics.confirmatory import CFAResult, cfa
-from kitlib.psychometrics.construct_validity import ValidityResult, htmt, validity
-from kitlib.psychometrics.exploratory import (
-    EFAResult,
-    Factorability,
-    ParallelAnalysis,
-    StructureMatch,
-    efa,
-    factorability,
-    parallel_analysis,
-    structure_match,
-)
-from kitlib.psychometrics.internal_consistency import item_analysis, reliability
-from kitlib.psychometrics.scale_check import ScaleCheck, ScaleCutoffs, check_scales
+from kitlib._lazy import attach
+
+# Loaded on first use (see kitlib._lazy): planning a report batch needs none of the analyses.
+_EXPORTS = {
+    "kitlib.psychometrics.confirmatory": (
+        "CFAResult", "cfa",
+    ),
+    "kitlib.psychometrics.construct_validity": (
+        "ValidityResult", "htmt", "validity",
+    ),
+    "kitlib.psychometrics.exploratory": (
+        "EFAResult", "Factorability", "ParallelAnalysis", "StructureMatch", "efa", "factorability",
+        "parallel_analysis", "structure_match",
+    ),
+    "kitlib.psychometrics.internal_consistency": (
+        "item_analysis", "reliability",
+    ),
+    "kitlib.psychometrics.scale_check": (
+        "ScaleCheck", "ScaleCutoffs", "check_scales",
+    ),
+    "kitlib.psychometrics.ordinal": (
+        "OrdinalCFAResult", "cfa_wlsmv", "ordinal_reliability",
+    ),
+    "kitlib.psychometrics.polychoric": (
+        "PolychoricResult", "polychoric_correlations",
+    ),
+    "kitlib.psychometrics.measurement_invariance": (
+        "InvarianceResult", "invariance",
+    ),
+    "kitlib.psychometrics.model_syntax": (
+        "ModelSpec", "parse_model",
+    ),
+}
 
 __all__ = [
-    "CFAResult", "EFAResult", "Factorability", "ParallelAnalysis", "ScaleCheck", "ScaleCutoffs", "StructureMatch", "ValidityResult",
-    "cfa", "efa", "factorability", "htmt", "item_analysis", "parallel_analysis", "reliability",
-    "check_scales", "structure_match", "validity",
+    "CFAResult", "EFAResult", "Factorability", "ParallelAnalysis", "ScaleCheck", "ScaleCutoffs", "StructureMatch",
+    "ValidityResult", "cfa", "efa", "factorability", "htmt", "item_analysis", "parallel_analysis", "reliability",
+    "check_scales", "structure_match", "validity", "OrdinalCFAResult", "PolychoricResult", "cfa_wlsmv",
+    "ordinal_reliability", "polychoric_correlations", "InvarianceResult", "ModelSpec", "invariance", "parse_model",
 ]
 
-# Ordinal CFA (WLSMV) and ordinal reliability from polychoric correlations (:mod:`.ordinal`, :mod:`.polychoric`).
-from kitlib.psychometrics.ordinal import OrdinalCFAResult, cfa_wlsmv, ordinal_reliability  # noqa: E402
-from kitlib.psychometrics.polychoric import PolychoricResult, polychoric_correlations  # noqa: E402
-
-__all__ += ["OrdinalCFAResult", "PolychoricResult", "cfa_wlsmv", "ordinal_reliability", "polychoric_correlations"]
-
-# Measurement invariance across groups and lavaan model syntax (:mod:`.invariance`, :mod:`.model_syntax`).
-from kitlib.psychometrics.measurement_invariance import InvarianceResult, invariance  # noqa: E402
-from kitlib.psychometrics.model_syntax import ModelSpec, parse_model  # noqa: E402
-
-__all__ += ["InvarianceResult", "ModelSpec", "invariance", "parse_model"]
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

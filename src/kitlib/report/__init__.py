@@ -18,8 +18,14 @@ nteract team. *papermill: parameterize and execute Jupyter notebooks*.
 https://papermill.readthedocs.io/
 """
 
+from kitlib._lazy import attach
 
-from kitlib.report.execute import ReportResult, run_job, run_jobs
-from kitlib.report.grid import ReportJob, build_jobs, notebooks_dir
+# Loaded on first use: the ``kitlib`` command imports the runner only after its kernels are starting.
+_EXPORTS = {
+    "kitlib.report.execute": ("ReportResult", "run_job", "run_jobs"),
+    "kitlib.report.grid": ("ReportJob", "build_jobs", "notebooks_dir"),
+}
 
 __all__ = ["ReportJob", "ReportResult", "build_jobs", "notebooks_dir", "run_job", "run_jobs"]
+
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

@@ -28,9 +28,26 @@ import sysconfig
 import warnings
 from pathlib import Path
 
-__all__ = ["restore", "snapshot"]
+__all__ = ["REPORT_STACK", "import_report_stack", "restore", "snapshot"]
+
+#: What the report notebook imports, directly or on first use.  A warm kernel imports all of it before its first
+#: report (:func:`import_report_stack`), and ``benchmarks/reports.py`` times a notebook that does only that (the floor).
+REPORT_STACK = ("IPython.display", "matplotlib.pyplot", "numpy", "pandas", "scipy.stats", "seaborn", "factor_analyzer",
+                "semopy", "jsonschema", "yaml", "kitlib.data", "kitlib.psychometrics", "kitlib.service", "kitlib.plot",
+                "kitlib.report.chapter", "kitlib.report.html")
 
 _state: dict = {}
+
+
+def import_report_stack() -> None:
+    """Import :data:`REPORT_STACK`, with every public name of its kitlib packages (they load their modules lazily)."""
+    import importlib
+
+    for name in REPORT_STACK:
+        module = importlib.import_module(name)
+        if name.startswith("kitlib.") and hasattr(module, "_EXPORTS"):
+            for public in module.__all__:
+                getattr(module, public)
 
 
 def _installed_roots() -> tuple[str, ...]:

@@ -1,9 +1,11 @@
 """Execute report jobs with papermill in parallel and write HTML without code.
 
 Each job runs in a worker process: papermill executes the report notebook
-into a scratch folder in a kernel the worker keeps warm.  The kernel is started
-as soon as the worker starts and imports the scientific stack while the worker
-imports papermill (so the stack is imported once per worker, not per report);
+into a scratch folder in a kernel the worker keeps warm.  The workers
+(:class:`LocalWorkers`) start before the batch is planned, and each starts its
+kernel at once: the kernel imports the report's stack while the ``kitlib``
+command plans and the worker prepares papermill and the HTML exporter (so the
+stack is imported once per worker, not per report);
 a first ``%reset -f`` cell empties the namespace before every report; the
 kernel is replaced after any failure (``fresh_kernels=True`` starts a new
 kernel per report instead).  The notebook writes its key figures to a JSON file
@@ -16,7 +18,7 @@ page embedded by :mod:`kitlib.report.fonts`) and, on request, to PDF
 run keeps its executed notebook and error message under ``failed/``.
 
 The runner owns only what it creates: a private, uniquely named work folder
-(``.kitlib-work-*``) inside the output folder, removed at the end; a lock file
+(``.kitlib-work-*``) in the system's temporary folder, removed at the end; a lock file
 ``.kitlib-report.lock`` refuses a second batch into the same folder while one
 runs.  Every failure of one report (a notebook error, an unwritable file, a
 crashed worker) becomes a failed result; Ctrl-C or SIGTERM stops the workers
@@ -78,6 +80,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
 
+from kitlib._lazy import without_optional_iri_grammar
 from kitlib.atomic import write_atomically
 from kitlib.errors import KitError, OptionError
 from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir, refuse_threshold_parameters
@@ -101,11 +104,12 @@ __all__ = [
     "run_job",
     "run_jobs",
     "SchedulerError",
+    "LocalWorkers",
     "start_worker",
+    "stop_signals",
     "tidy_output_folder",
     "warm_kernel",
     "with_reset_cell",
-    "without_optional_iri_grammar",
 ]
 
 if TYPE_CHECKING:
@@ -124,33 +128,9 @@ CONNECT_SECONDS = 30
 # The first cell of every report: empty the namespace, then undo what %reset -f leaves behind (see _kernel).
 RESET = "%reset -f\nimport kitlib.report._kernel as _kitlib_kernel\n_kitlib_kernel.restore()\ndel _kitlib_kernel"
 RESET_TAG = "kitlib-reset"
-WARM_UP = ("import IPython.display, matplotlib.pyplot, numpy, pandas, seaborn, kitlib, kitlib.report.chapter, "
-           "kitlib.report._kernel; kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()")
+WARM_UP = ("import kitlib._lazy; kitlib._lazy.skip_optional_iri_grammar(); import kitlib.report._kernel; "
+           "kitlib.report._kernel.import_report_stack(); kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()")
 MAX_ERROR = 2000
-
-OPTIONAL_IRI_GRAMMAR = "rfc3987_syntax"
-
-
-@contextmanager
-def without_optional_iri_grammar():
-    """Within a batch, skip jsonschema's optional IRI grammar (about 1 s to compile per process).
-
-    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is
-    installed (Jupyter's ``jsonschema[format-nongpl]`` brings it) only to
-    check ``"iri"`` string formats; nbformat never checks formats.  The
-    batch's parent and its forked workers import nbformat while this is
-    active; the entry is removed afterwards, so nothing outside a report
-    batch is affected.
-    """
-    added = OPTIONAL_IRI_GRAMMAR not in sys.modules
-    if added:
-        sys.modules[OPTIONAL_IRI_GRAMMAR] = None
-    try:
-        yield
-    finally:
-        if added and OPTIONAL_IRI_GRAMMAR in sys.modules and sys.modules[OPTIONAL_IRI_GRAMMAR] is None:
-            del sys.modules[OPTIONAL_IRI_GRAMMAR]
-
 
 @dataclass
 class ReportResult:
@@ -347,7 +327,10 @@ def _die_with_parent() -> None:
 
 
 def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
-    """Pool initializer: stop signals handled by the parent, then start this worker's kernel right away."""
+    """Pool initializer: stop signals handled by the parent, start this worker's kernel, then import the runner.
+
+    The kernel imports :data:`~kitlib.report._kernel.REPORT_STACK` while this process imports papermill and the HTML exporter.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group; the parent decides
     signal.signal(signal.SIGTERM, _worker_stop)
     _die_with_parent()
@@ -355,6 +338,80 @@ def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
         os._exit(1)
     if not fresh_kernels:
         warm_kernel(kernel, cwd)
+    import nbformat
+    import papermill  # noqa: F401 - ready for the first report
+
+    # Compile the HTML templates and load the CJK font now, not after the first report.
+    notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("报告")]), "", lang="zh")
+
+
+class LocalWorkers:
+    """The worker processes of a batch, started before it is planned so that their kernels warm up meanwhile.
+
+    Each worker is a forked process that starts one kernel at once (:func:`start_worker`; the kernel imports
+    :data:`~kitlib.report._kernel.REPORT_STACK`) and keeps it for the reports it runs; with one worker the kernel belongs to this
+    process.  Kernels work in :attr:`scratch`, a private folder in the system's temporary folder.  Leaving the
+    ``with`` block (or :meth:`close`) waits for the workers, or stops them at once when an exception is
+    leaving, and removes the folder.
+
+    Parameters
+    ----------
+    workers : int
+        Number of worker processes (at least 1).
+    kernel : str
+        Jupyter kernel name.
+    fresh_kernels : bool
+        Start no kernel now: every report gets a new one.
+
+    Example
+    -------
+    >>> with LocalWorkers(1, fresh_kernels=True) as workers:  # no kernel yet: each report will start its own
+    ...     ready = workers.pool is None and workers.scratch.is_dir()
+    >>> ready, workers.scratch.exists()
+    (True, False)
+
+    With kernels warming up while the jobs are planned:
+    ``with LocalWorkers(2) as workers: run_jobs(build_jobs(), "reports", workers=workers)``.
+    """
+
+    def __init__(self, workers: int, *, kernel: str = KERNEL, fresh_kernels: bool = False):
+        self.workers = max(1, int(workers))
+        self.kernel = kernel
+        self.fresh_kernels = fresh_kernels
+        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
+        self.pool = None
+        self.closed = False
+        with without_optional_iri_grammar():
+            if self.workers > 1:
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                                                initializer=start_worker, initargs=(kernel, self.scratch, fresh_kernels))
+                self.pool.submit(os.getpid)  # forks every worker now (a fork-context pool starts them all at once)
+            elif not fresh_kernels:
+                warm_kernel(kernel, self.scratch)
+
+    def __repr__(self) -> str:
+        return f"LocalWorkers({self.workers}, kernel={self.kernel!r}, fresh_kernels={self.fresh_kernels})"
+
+    def close(self, stop: bool = False) -> None:
+        """Wait for the workers (or, with ``stop``, stop them and their kernels now); remove :attr:`scratch`."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if self.pool is None:
+                discard_kernels(self.scratch)
+            elif stop:
+                _stop_pool(self.pool)
+            else:
+                self.pool.shutdown(wait=True)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> LocalWorkers:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.close(stop=kind is not None)
 
 
 def discard_kernels(cwd=None) -> None:
@@ -583,7 +640,7 @@ def _catch_stop_signals() -> dict:
 
 
 @contextmanager
-def _stop_signals():
+def stop_signals():
     """In the main thread, turn Ctrl-C and SIGTERM into :class:`BatchInterrupted`.
 
     The signal is also recorded, and the one-worker loop checks the record between reports: code
@@ -632,8 +689,10 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
         Created if missing; receives ``<name>.html`` (and/or ``.pdf``, ``.ipynb``), ``failed/`` and the
         manifest ``.kitlib-manifest.json``; files of the previous manifest this batch does not produce are
         removed (:func:`tidy_output_folder`).
-    workers : int, optional
-        Parallel worker processes (default: number of cores); ignored with ``scheduler``.
+    workers : int or LocalWorkers, optional
+        Parallel worker processes (default: number of cores, at most one per job), or workers already
+        started (:class:`LocalWorkers`, whose kernels warmed up while the batch was planned; the caller
+        closes them); ignored with ``scheduler``.
     notebook : str or Path, optional
         Report notebook (default: the shipped ``notebooks/report.ipynb``).
     fmt : {"html", "ipynb", "pdf", "html,pdf"}
@@ -664,26 +723,26 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
     out_dir = output_folder(out_dir)
     with batch_lock(out_dir):
         client = _connect(scheduler) if scheduler else None
-        scratch = None if client else Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir)).resolve()
         options = {"notebook": notebook, "fmt": fmt, "kernel": kernel, "fresh_kernels": fresh_kernels}
         results: dict[str, ReportResult] = {}
         bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
         stopped = None
         try:
-            with _stop_signals():
+            with stop_signals():
                 if client is not None:
                     _run_on_cluster(client, jobs, out_dir, options, results, bar)
+                elif isinstance(workers, LocalWorkers):
+                    _run_all(jobs, out_dir, workers, options, results, bar)
                 else:
-                    workers = max(1, min(workers or default_workers(), len(jobs) or 1))
-                    _run_all(jobs, out_dir, workers, {**options, "scratch": scratch}, results, bar)
+                    count = max(1, min(workers or default_workers(), len(jobs) or 1))
+                    with LocalWorkers(count, kernel=kernel, fresh_kernels=fresh_kernels) as started:
+                        _run_all(jobs, out_dir, started, options, results, bar)
         except KeyboardInterrupt as error:
             stopped = error
         finally:
             bar.close()
             if client is not None:
                 client.close()
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
         ordered = [results.get(job.name) or ReportResult(job.name, job.title, "failed", error=STOPPED,
                                                          min_group_size=_threshold(job)) for job in jobs]
         tidy_output_folder(out_dir, jobs, [results[job.name] for job in jobs if job.name in results])
@@ -698,38 +757,40 @@ def _record(results, bar, job, result) -> None:
     bar.update()
 
 
-def _run_all(jobs, out_dir, workers, options, results, bar) -> None:
-    """Run the jobs in this process (one worker) or in a pool of forked workers, filling ``results``."""
-    with without_optional_iri_grammar():
-        if workers == 1:
+def _run_all(jobs, out_dir, workers: LocalWorkers, options, results, bar) -> None:
+    """Run the jobs in this process (one worker) or on the forked workers, filling ``results``.
+
+    An interruption stops the workers and their kernels at once; ``workers`` is closed by its owner.
+    """
+    options = {**options, "scratch": workers.scratch}
+    if workers.pool is None:
+        with without_optional_iri_grammar():
+            _run_here(jobs, out_dir, options, results, bar)
+        return
+    try:
+        futures = {workers.pool.submit(run_job, job, out_dir, **options): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
             try:
-                for job in jobs:
-                    if _stop_requested:
-                        raise BatchInterrupted(signum=_stop_requested[0])
-                    if threading.current_thread() is threading.main_thread():
-                        _catch_stop_signals()  # again: starting a kernel may have replaced the handlers
-                    _record(results, bar, job, run_job(job, out_dir, **options))
-                if _stop_requested:
-                    raise BatchInterrupted(signum=_stop_requested[0])
-            finally:
-                discard_kernels()
-            return
-        context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
-                                   initargs=(options["kernel"], options["scratch"], options["fresh_kernels"]))
-        try:
-            futures = {pool.submit(run_job, job, out_dir, **options): job for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # noqa: BLE001 - a crashed worker fails only its job
-                    result = ReportResult(job.name, job.title, "failed", error=describe_error(error))
-                _record(results, bar, job, result)
-        except BaseException:
-            _stop_pool(pool)
-            raise
-        pool.shutdown(wait=True)
+                result = future.result()
+            except Exception as error:  # noqa: BLE001 - a crashed worker fails only its job
+                result = ReportResult(job.name, job.title, "failed", error=describe_error(error))
+            _record(results, bar, job, result)
+    except BaseException:
+        workers.close(stop=True)
+        raise
+
+
+def _run_here(jobs, out_dir, options, results, bar) -> None:
+    """The one-worker loop: every job in this process's kernel, the stop record checked between reports."""
+    for job in jobs:
+        if _stop_requested:
+            raise BatchInterrupted(signum=_stop_requested[0])
+        if threading.current_thread() is threading.main_thread():
+            _catch_stop_signals()  # again: starting a kernel may have replaced the handlers
+        _record(results, bar, job, run_job(job, out_dir, **options))
+    if _stop_requested:
+        raise BatchInterrupted(signum=_stop_requested[0])
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -14,9 +14,10 @@ recomputed, and the OpenType layout and vertical-metrics tables are dropped:
 horizontal Chinese text uses none of their features by default (``vert``,
 ``palt``, ``halt`` and ``vkrn`` are for vertical or explicitly proportional
 text; ``locl`` selects the Simplified Chinese forms that this SC font already
-has as defaults).  The font's code points are read once per process and the
-faces are kept per character set, so a worker that writes several reports
-with the same characters subsets once.
+has as defaults).  The characters a face covers are read from the subset's
+own map (the full font's map is never decoded for that), and the faces are
+kept per character set, so a worker that writes several reports with the
+same characters subsets once.
 
 Notes
 -----
@@ -74,16 +75,9 @@ def _font_bytes() -> bytes:
     return cjk_font_path().read_bytes()
 
 
-@cache
-def _font_codes() -> frozenset[int]:
-    """Code points the kit's CJK font maps (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    return frozenset(TTFont(io.BytesIO(_font_bytes()), lazy=True).getBestCmap())
-
-
 @lru_cache(maxsize=CACHED_FACES)
-def _subset(codes: tuple[int, ...], flavor: str) -> bytes:
+def _subset(codes: tuple[int, ...], flavor: str) -> tuple[bytes, tuple[int, ...]]:
+    """The font reduced to ``codes`` (as ``flavor``) and the code points of ``codes`` it maps."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -100,19 +94,23 @@ def _subset(codes: tuple[int, ...], flavor: str) -> bytes:
         if tag in font:
             del font[tag]
     subsetter.subset(font)
+    covered = tuple(sorted(font.getBestCmap() or ()))  # the subset's own map: cheap, and exactly what it covers
     buffer = io.BytesIO()
     font.flavor = flavor
     font.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), covered
 
 
 def font_face(characters) -> str:
     """An ``@font-face`` rule with the kit's CJK font reduced to ``characters`` ("" when none are covered)."""
-    covered = tuple(sorted({ord(char) for char in characters} & _font_codes()))
-    if not covered:
+    codes = tuple(sorted({ord(char) for char in characters}))
+    if not codes:
         return ""
     flavor = _flavor()
-    data = base64.b64encode(_subset(covered, flavor)).decode("ascii")
+    font, covered = _subset(codes, flavor)
+    if not covered:
+        return ""
+    data = base64.b64encode(font).decode("ascii")
     ranges = ",".join(f"U+{code:X}" for code in covered)
     return (f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: 100 900; '
             f'src: url(data:font/{flavor};base64,{data}) format("{flavor}"); unicode-range: {ranges}; }}\n')

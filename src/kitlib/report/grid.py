@@ -28,7 +28,7 @@ from kitlib.disclosure import audit_disclosure
 from kitlib.errors import KitError, OptionError
 from kitlib.privacy import count_respondents
 
-__all__ = ["build_jobs", "group_counts", "notebooks_dir", "plan", "plan_batch", "refuse_threshold_parameters", "report_scope",
+__all__ = ["build_jobs", "group_counts", "most_reports", "notebooks_dir", "plan", "plan_batch", "refuse_threshold_parameters", "report_scope",
            "reportable_groups", "ReportJob", "slug", "Withheld"]
 
 GROUP_COLUMNS = ("provider", "department")
@@ -167,6 +167,24 @@ def reportable_groups(survey, by: str, min_group_size: int, scope: dict | None =
     return audit.shown_groups(by, scope), Withheld(**counts)
 
 
+def _batch_cases(cases, data) -> list[str]:
+    """The shipped cases of a batch: the ones named, else all of them unless survey files are given."""
+    if cases is None:
+        return [] if data else list(CASES)
+    return list(cases)
+
+
+def most_reports(cases=None, data=(), by=None) -> int | None:
+    """The most reports a batch can plan, known before any file is read: one per source, or None with ``by``.
+
+    Example
+    -------
+    >>> most_reports(), most_reports(["bank"]), most_reports(by="provider")
+    (3, 1, None)
+    """
+    return None if by is not None else len(_batch_cases(cases, data)) + len(list(data))
+
+
 def _sources(cases, data, codebook) -> list[tuple[str, dict]]:
     sources = []
     for case in cases:
@@ -248,8 +266,7 @@ def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: i
     if by is not None and by not in GROUP_COLUMNS:
         raise OptionError(f"--by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
     refuse_threshold_parameters(parameters)
-    if cases is None:
-        cases = [] if data else list(CASES)
+    cases = _batch_cases(cases, data)
     options = {**(parameters or {}), "min_group_size": min_group_size}
     jobs, withheld = [], {}
     for stem, source in _sources(cases, list(data), codebook):

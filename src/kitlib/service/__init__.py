@@ -35,45 +35,63 @@ References
 Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of Retailing*, 64(1), 12–40.
 """
 
-from kitlib.service.capabilities import Instrument, instrument
-from kitlib.service.gaps import GapResult, self_view_gap, servqual_gaps
-from kitlib.service.indices import CSIResult, IPAResult, csi, ipa
-from kitlib.service.kano import kano_classify, kano_table, summarize_kano_counts
-from kitlib.service.key_drivers import DriverResult, driver_importance, drivers, uncertain_quadrants
-from kitlib.service.net_promoter import NPSDifference, NPSResult, nps, nps_difference, nps_table
-from kitlib.service.pdca import (
-    GapFocus,
-    ImprovementPlan,
-    classify_changes,
-    improvement_plan,
-    kano_priorities,
-    largest_gap,
-    largest_weights,
-    plan_target,
-    weakest_cell,
-)
-from kitlib.service.performance import PerceptionResult, perception_scores
-from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
-from kitlib.service.standards import SLAResult, control_limits, read_standards, read_tickets, satisfaction_link, sla, wilson_interval
-from kitlib.service.touchpoints import journey_map, moments_of_truth, read_journey
-from kitlib.service.voice import CommentThemes, comment_sentiment, comment_themes, mask_personal_data, read_notes, suggest_themes
-from kitlib.service.waves import HeadlineChange, TrendResult, WaveView, headline_change, latest_wave, trend, wave_changes
+from kitlib._lazy import attach
+
+# Loaded on first use (see kitlib._lazy): planning a report batch needs none of the analyses.
+_EXPORTS = {
+    "kitlib.service.capabilities": (
+        "Instrument", "instrument",
+    ),
+    "kitlib.service.gaps": (
+        "GapResult", "self_view_gap", "servqual_gaps",
+    ),
+    "kitlib.service.indices": (
+        "CSIResult", "IPAResult", "csi", "ipa",
+    ),
+    "kitlib.service.kano": (
+        "kano_classify", "kano_table", "summarize_kano_counts",
+    ),
+    "kitlib.service.key_drivers": (
+        "DriverResult", "driver_importance", "drivers", "uncertain_quadrants",
+    ),
+    "kitlib.service.net_promoter": (
+        "NPSDifference", "NPSResult", "nps", "nps_difference", "nps_table",
+    ),
+    "kitlib.service.pdca": (
+        "GapFocus", "ImprovementPlan", "classify_changes", "improvement_plan", "kano_priorities", "largest_gap",
+        "largest_weights", "plan_target", "weakest_cell",
+    ),
+    "kitlib.service.performance": (
+        "PerceptionResult", "perception_scores",
+    ),
+    "kitlib.service.provider_receiver": (
+        "ProviderMatrix", "provider_matrix",
+    ),
+    "kitlib.service.standards": (
+        "SLAResult", "control_limits", "read_standards", "read_tickets", "satisfaction_link", "sla",
+        "wilson_interval",
+    ),
+    "kitlib.service.touchpoints": (
+        "journey_map", "moments_of_truth", "read_journey",
+    ),
+    "kitlib.service.voice": (
+        "CommentThemes", "comment_sentiment", "comment_themes", "mask_personal_data", "read_notes", "suggest_themes",
+    ),
+    "kitlib.service.waves": (
+        "HeadlineChange", "TrendResult", "WaveView", "headline_change", "latest_wave", "trend", "wave_changes",
+    ),
+}
 
 __all__ = [
     "DriverResult", "NPSDifference", "driver_importance", "drivers", "nps_difference", "uncertain_quadrants",
-    "CSIResult", "GapFocus", "GapResult", "IPAResult", "ImprovementPlan", "Instrument", "NPSResult", "PerceptionResult", "ProviderMatrix", "TrendResult",
-    "classify_changes", "improvement_plan", "largest_gap", "weakest_cell",
-    "csi", "instrument", "ipa", "kano_classify", "perception_scores", "kano_table", "nps", "nps_table", "provider_matrix",
-    "self_view_gap", "servqual_gaps", "summarize_kano_counts", "trend",
-]
-
-# --- voice of the internal customer, service standards, journey (issue 14) ---
-__all__ += [
+    "CSIResult", "GapFocus", "GapResult", "IPAResult", "ImprovementPlan", "Instrument", "NPSResult",
+    "PerceptionResult", "ProviderMatrix", "TrendResult", "classify_changes", "improvement_plan", "largest_gap",
+    "weakest_cell", "csi", "instrument", "ipa", "kano_classify", "perception_scores", "kano_table", "nps",
+    "nps_table", "provider_matrix", "self_view_gap", "servqual_gaps", "summarize_kano_counts", "trend",
     "CommentThemes", "comment_sentiment", "comment_themes", "mask_personal_data", "read_notes", "suggest_themes",
     "SLAResult", "control_limits", "read_standards", "read_tickets", "satisfaction_link", "sla", "wilson_interval",
-    "journey_map", "moments_of_truth", "read_journey",
+    "journey_map", "moments_of_truth", "read_journey", "HeadlineChange", "WaveView", "headline_change",
+    "kano_priorities", "largest_weights", "latest_wave", "plan_target", "wave_changes",
 ]
 
-# --- latest wave and its change; plan rules (issue 11) ---
-__all__ += ["HeadlineChange", "WaveView", "headline_change", "kano_priorities", "largest_weights", "latest_wave", "plan_target",
-            "wave_changes"]
+__getattr__, __dir__ = attach(__name__, _EXPORTS)
