@@ -1,12 +1,17 @@
 """NPS with the trinomial standard error (issue 4)."""
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
 import kitlib as kl
+from kitlib.service.net_promoter import nps_row
 
 
 def test_nps_and_ci_follow_the_trinomial_formula():
@@ -151,3 +156,40 @@ def test_nps_table_passes_the_interval(make_survey):
     adjusted = kl.nps_table(survey, interval="adjusted_wald")
     assert plain["nps"].tolist() == adjusted["nps"].tolist()
     assert not np.allclose(plain["ci_low"], adjusted["ci_low"])
+
+
+# ---------------------------------------------------------------- several ratings per person, against R's sandwich
+CLUSTERED = Path(__file__).parent / "fixtures" / "r"
+
+
+@pytest.fixture(scope="module")
+def clustered():
+    ratings = pd.read_csv(CLUSTERED / "nps_clustered.csv")
+    reference = json.loads((CLUSTERED / "nps_clustered.json").read_text(encoding="utf-8"))
+    return ratings, reference
+
+
+def _check_row(row: dict, expected: dict) -> None:
+    assert (row["n"], row["n_rows"]) == (expected["n"], expected["n_rows"])
+    assert row["nps"] == pytest.approx(expected["nps"], abs=1e-9)
+    assert row["se"] == pytest.approx(expected["se"], abs=1e-9)
+
+
+def test_the_nps_standard_error_of_several_ratings_per_person_is_sandwichs_cr0(clustered):
+    """nps_row with respondent ids = sandwich::vcovCL(lm(s ~ 1), cluster = ~respondent_id, type = "HC0", cadjust = FALSE)."""
+    ratings, reference = clustered
+    _check_row(nps_row(ratings["nps"], ratings["respondent_id"]), reference["overall"])
+    for provider, part in ratings.groupby("provider"):
+        _check_row(nps_row(part["nps"], part["respondent_id"]), reference["by_provider"][provider])
+    trinomial = nps_row(ratings["nps"])  # the same ratings taken as independent: a smaller SE than the clustered one
+    assert trinomial["se"] < reference["overall"]["se"]
+
+
+def test_with_one_rating_each_the_clustered_se_is_the_trinomial_se(clustered):
+    ratings, reference = clustered
+    answered = ratings.dropna(subset=["nps"])
+    first = answered.drop_duplicates("respondent_id")
+    expected = reference["one_rating_each"]
+    _check_row(nps_row(first["nps"], first["respondent_id"]), expected)
+    assert expected["se"] == pytest.approx(expected["trinomial_se"], abs=1e-9)
+    assert nps_row(first["nps"])["se"] == pytest.approx(expected["trinomial_se"], abs=1e-9)
