@@ -35,6 +35,7 @@ from kitlib.report.chapter import (
     invariance_words,
     open_survey,
     record_summary,
+    report_figures,
     sample_words,
     select,
     suppression_counts,
@@ -49,6 +50,7 @@ from kitlib.service.waves import headline_change, latest_wave, wave_changes
 from kitlib.stats import mean_interval
 
 kl.plot.set_theme()
+report_figures()  # every chart drawn once, at its laid-out size
 pd.set_option("display.precision", 2)
 full_survey = open_survey(case, data_path, codebook_path)
 survey = select(full_survey, provider=provider, department=department, wave=wave, min_group_size=min_group_size)

@@ -58,7 +58,7 @@ from kitlib.errors import AnalysisInputError, KitError, OptionError
 from kitlib.i18n import Catalog, check_lang
 from kitlib.psychometrics.confirmatory import MAX_LISTWISE_LOSS, cfa, choose_missing, listwise_loss
 from kitlib.psychometrics.construct_validity import ValidityResult
-from kitlib.psychometrics.internal_consistency import item_analysis, reliability
+from kitlib.psychometrics.internal_consistency import cronbach_alpha, item_analysis, reliability
 from kitlib.psychometrics.measurement_invariance import InvarianceResult, invariance
 from kitlib.psychometrics.ordinal import ordinal_reliability
 
@@ -167,7 +167,8 @@ def item_flags(df: pd.DataFrame, model, cutoffs: ScaleCutoffs | None = None) -> 
     tables = []
     for dimension, items in model.items():
         table = item_analysis(df, items)
-        alpha = float(reliability(df, {dimension: items})["alpha"].iloc[0])
+        complete = numeric_items(df, items, min_items=2, min_rows=3, what=f"item flags of scale '{dimension}'")
+        alpha = cronbach_alpha(np.cov(complete.to_numpy(), rowvar=False))  # as reliability(), without its omega fit
         tables.append(table.assign(dimension=dimension, alpha=alpha))
     flags = pd.concat(tables)
     flags["low_r_drop"] = flags["r_drop"] < cutoffs.r_drop

@@ -34,10 +34,25 @@ from kitlib.i18n import VALUE_LABELS, pick, say
 from kitlib.report.grid import group_counts
 
 __all__ = ["available", "dimension_grid", "dimension_order", "driver_ipa_words", "driver_method", "driver_words", "group_counts",
-           "invariance_words", "open_survey", "pick", "record_summary", "sample_words", "say", "select", "suppression_counts",
-           "visible", "withheld_groups", "withheld_note"]
+           "invariance_words", "open_survey", "pick", "record_summary", "report_figures", "sample_words", "say", "select",
+           "suppression_counts", "visible", "withheld_groups", "withheld_note"]
 
 
+
+
+def report_figures() -> None:
+    """Charts of a report are saved at the size they were laid out for, not cropped to their ink.
+
+    IPython's inline backend saves figures with ``bbox_inches="tight"``, which
+    draws every figure twice (once to measure its ink, once to save it).  The
+    kit's charts lay themselves out inside their figure (``tight_layout``), so
+    the crop only removed the layout's own margin of about 0.18 inch: measured
+    on every chart of the three case reports in zh and en, no ink lies outside
+    the figure.  Saving at the figure's size keeps all of it and draws once.
+    """
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("png", bbox_inches=None)
 
 
 def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str = "") -> Survey:
