@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -144,20 +146,24 @@ TRICKY = ["İT SYSTEM down", "ſystem tools", "KNOWLEDGE base", "the re-opened t
 
 
 def test_sentiment_and_tokens_match_the_token_by_token_rule():
-    from kitlib.service.voice import _sentiment_scores, _tokens_of_all, segment
+    from kitlib.service.voice import _pieces_of_all, _sentiment_scores, segment
 
-    texts = list(pd.read_csv(FIXTURES / "sentiment_sample.csv")["text"]) + TRICKY
-    vocabulary, token_ids, counts = _tokens_of_all(texts)
-    bounds = [0, *pd.Series(counts).cumsum()]
-    assert [[vocabulary[i] for i in token_ids[a:b]] for a, b in zip(bounds, bounds[1:])] == [segment(t) for t in texts]
-    expected = [_reference_score(segment(t)) for t in texts]
-    assert _sentiment_scores(texts).tolist() == expected
-    assert any(s != int(s) for s in expected) and any(s < 0 for s in expected) and any(s > 0 for s in expected)
+    sample = list(pd.read_csv(FIXTURES / "sentiment_sample.csv")["text"]) + TRICKY + ["OA不满意 it's 2个 not good", "ｎｏｔ好 Ⅻ不好"]
+    chinese = [t for t in sample if re.search("[\u3400-\u9fff]", t)]
+    # mixed texts; all Chinese over several rjieba batches (cut as slices of one string); lower-casing that lengthens İ
+    for texts in (sample + sample[:3] * 300, chinese * 40, chinese * 40 + ["İ 不满意"]):
+        expansions, piece_ids, order = _pieces_of_all(texts)
+        places = np.split(piece_ids, np.flatnonzero(piece_ids == 0))
+        tokens = [[token for piece in place[place != 0] for token in expansions[piece]] for place in places]
+        assert len(tokens) == len(texts) and sorted(order) == list(range(len(texts)))
+        assert [tokens[place] for place in np.argsort(order)] == [segment(t) for t in texts]
+        expected = [_reference_score(segment(t)) for t in texts]
+        assert _sentiment_scores(texts).tolist() == expected
+        assert any(s != int(s) for s in expected) and any(s < 0 for s in expected) and any(s > 0 for s in expected)
+    assert _sentiment_scores([]).tolist() == [] and _sentiment_scores(["", "  "]).tolist() == [0.0, 0.0]
 
 
 def test_keyword_hits_of_the_joined_scan_match_findall_text_by_text():
-    import re
-
     from kitlib.service.voice import _check_themes, _keyword_hits, _theme_patterns
 
     themes = _check_themes({
@@ -199,8 +205,6 @@ def test_sla_targets_and_weekly_chart_match_a_row_by_row_computation():
 
 
 def test_one_scan_of_all_themes_counts_overlapping_keywords_of_different_themes_as_their_own_scans():
-    import re
-
     from kitlib.service.voice import _check_themes, _keyword_hits, _theme_patterns
 
     themes = _check_themes({
@@ -218,3 +222,45 @@ def test_one_scan_of_all_themes_counts_overlapping_keywords_of_different_themes_
     assert {name: counts.tolist() for name, counts in hits.items()} == expected
     assert expected["tools"][0] == 1 and expected["resolution"][0] == 1 and expected["people"][3] == 2  # overlaps the one scan misses
     assert all(p.flags & re.I for p, _ in patterns.values())
+
+
+def test_masking_all_comments_at_once_matches_masking_each():
+    from kitlib.service.voice import _mask_numbers, _mask_numbers_of_all
+
+    texts = ["工号 E20315 请联系", "没有数字", "", "٣٣٣٣٣٣٣ 号", "a@b.com", "x\x00y 13812345678", "𝟘𝟙𝟚𝟛𝟜𝟝𝟞", "𠀀汉字", "满意"] * 3
+    masked = _mask_numbers_of_all(texts)
+    assert masked == [_mask_numbers(t) for t in texts]
+    assert masked != texts and masked[1] == "没有数字" and "[号码]" in masked[3]
+    unchanged = ["没有数字", "很好", ""]
+    assert _mask_numbers_of_all(unchanged) is unchanged  # nothing to mask: the same list, no copy
+
+
+def test_best_quote_rows_are_the_first_rows_of_distinct_texts_in_ranking_order():
+    from kitlib.service.voice import _best_rows
+
+    rng = np.random.default_rng(7)
+    texts = [f"t{k}" for k in rng.integers(0, 40, 400)]  # many repeated texts
+    by_text = {t: (int(rng.integers(0, 4)), float(rng.integers(0, 3)) / 2, int(rng.integers(1, 9))) for t in set(texts)}
+    hits = np.array([by_text[t][0] for t in texts])
+    strength = np.array([by_text[t][1] for t in texts])
+    length = np.array([by_text[t][2] for t in texts])
+    for n in (1, 3, 10, 60):
+        rows = np.flatnonzero(hits > 0)
+        first = [r for r in rows if texts.index(texts[r]) == r]  # the reference: first rows, then one sort
+        expected = sorted(first, key=lambda r: (-hits[r], -strength[r], length[r], r))[:n]
+        assert _best_rows(rows, (hits, strength, -length), texts, n) == expected
+    assert _best_rows(np.array([], dtype=np.int64), (hits, strength, -length), texts, 3) == []
+
+
+def test_keyword_hits_match_findall_on_random_overlapping_text():
+    from kitlib.service.voice import _check_themes, _keyword_hits, _theme_patterns
+
+    themes = _check_themes({"a": {"keywords": {"zh": ["哈哈", "哈", "哈哈哈", "嘿哈"]}}, "b": {"keywords": {"zh": ["哈嘿", "嘿", "哈哈嘿"]}},
+                            "c": {"keywords": {"zh": ["嘿嘿嘿嘿"], "en": ["ha*"]}}, "none": {"keywords": {"zh": ["呵呵", "呵"]}}})
+    rng = np.random.default_rng(11)
+    texts = ["".join(rng.choice(list("哈嘿，ha "), rng.integers(0, 30))) for _ in range(300)]
+    patterns = _theme_patterns(themes)
+    hits = _keyword_hits(texts, patterns)
+    for name, (pattern, _) in patterns.items():
+        assert hits[name].tolist() == [len(pattern.findall(t)) for t in texts], name
+    assert hits["a"].sum() > 100 and hits["b"].sum() > 100 and hits["c"].sum() > 10 and hits["none"].sum() == 0

@@ -329,7 +329,8 @@ def _die_with_parent() -> None:
 def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
     """Pool initializer: stop signals handled by the parent, start this worker's kernel, then import the runner.
 
-    The kernel imports :data:`~kitlib.report._kernel.REPORT_STACK` while this process imports papermill and the HTML exporter.
+    The kernel imports :data:`~kitlib.report._kernel.REPORT_STACK` while this process imports papermill,
+    compiles the HTML templates and reads the CJK font.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group; the parent decides
     signal.signal(signal.SIGTERM, _worker_stop)
@@ -348,11 +349,11 @@ def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
 class LocalWorkers:
     """The worker processes of a batch, started before it is planned so that their kernels warm up meanwhile.
 
-    Each worker is a forked process that starts one kernel at once (:func:`start_worker`; the kernel imports
-    :data:`~kitlib.report._kernel.REPORT_STACK`) and keeps it for the reports it runs; with one worker the kernel belongs to this
-    process.  Kernels work in :attr:`scratch`, a private folder in the system's temporary folder.  Leaving the
-    ``with`` block (or :meth:`close`) waits for the workers, or stops them at once when an exception is
-    leaving, and removes the folder.
+    Each worker is a forked process that starts one kernel at once (:func:`start_worker`; the kernel
+    imports :data:`~kitlib.report._kernel.REPORT_STACK`) and keeps it for the reports it runs; with one
+    worker the kernel belongs to this process.  Kernels work in :attr:`scratch`, a private folder in the
+    system's temporary folder.  Leaving the ``with`` block (or :meth:`close`) waits for the workers, or
+    stops them at once when an exception is leaving, and removes the folder.
 
     Parameters
     ----------
@@ -760,7 +761,7 @@ def _record(results, bar, job, result) -> None:
 def _run_all(jobs, out_dir, workers: LocalWorkers, options, results, bar) -> None:
     """Run the jobs in this process (one worker) or on the forked workers, filling ``results``.
 
-    An interruption stops the workers and their kernels at once; ``workers`` is closed by its owner.
+    An interruption stops the workers and their kernels at once; otherwise their owner closes them.
     """
     options = {**options, "scratch": workers.scratch}
     if workers.pool is None:

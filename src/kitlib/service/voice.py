@@ -38,8 +38,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, compress, repeat
+from itertools import chain, compress
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,30 @@ def _mask_numbers(text: str) -> str:
     return _LONG_NUMBER.sub(MASKS["number"], out)
 
 
+def _mask_numbers_of_all(texts: list[str]) -> list[str]:
+    """:func:`_mask_numbers` of each text; the texts with a digit or @, the only ones it can change, are found
+    among all texts at once, as code points (:func:`_digits_or_at`)."""
+    joined = _JOIN.join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    found = np.flatnonzero(_digits_or_at()[codes])
+    if not found.size:
+        return texts
+    starts = np.cumsum(np.fromiter((len(text) + 1 for text in texts), np.int64, len(texts))) - 1  # (the NUL after each text)
+    masked = list(texts)
+    for i in np.unique(np.searchsorted(starts, found)):
+        masked[i] = _mask_numbers(texts[i])
+    return masked
+
+
+@cache
+def _digits_or_at() -> np.ndarray:
+    """For each code point: whether ``[\\d@]`` matches it, found below U+20000 (above: True, to be checked)."""
+    table = np.ones(0x110000, dtype=bool)
+    table[:0x20000] = False
+    table[[match.start() for match in _DIGIT_OR_AT.finditer("".join(map(chr, range(0x20000))))]] = True
+    return table
+
+
 def _names_pattern(names):
     cleaned = sorted({str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 2}, key=len, reverse=True)
     if not cleaned:
@@ -116,6 +141,8 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _JOIN = "\x00"  # joins all comments for one pass over them; a non-word character, in no keyword
 _WORD_OR_JOIN = re.compile(f"{_WORD.pattern}|{_JOIN}")  # the words of texts joined by NUL, and the NULs between them
+_TEXT_WITHOUT_HAN = re.compile(r"\x00[^\x00\u3400-\u9fff]*+(?=\x00)")  # a text without Chinese, in texts joined by NUL
+_CUT_BATCH = 64  # texts cut per rjieba call: few calls, yet few enough pieces at a time to stay in the CPU cache
 
 
 def segment(text: str) -> list[str]:
@@ -175,78 +202,111 @@ class _Numbering(dict):
         return number
 
 
-def _tokens_of_all(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The tokens :func:`segment` gives for each text, as a vocabulary, the token ids of all texts one after
-    another, and each text's number of tokens.
+def _pieces_of_all(texts: list[str]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """The pieces rjieba cuts all texts into, numbered: the tokens :func:`segment` makes of each numbered piece,
+    the numbers of all texts' pieces one after another with 0 (a piece without tokens) between two texts, and
+    the text at each place of that order (the texts with Chinese first).
 
-    rjieba cuts all texts with Chinese in one call: joined by NUL, which it returns as a piece of its own and
-    which no block it segments spans, they give each text's pieces one after another (a NUL inside a text is
-    first made a space: both are pieces without tokens).  The English words and numbers of the other texts
-    are found in one scan of them, and the per-token work (keep a Chinese token, split any other piece into
-    its English words and numbers) is done once per distinct piece, not once per occurrence.
+    rjieba cuts the texts with Chinese in batches of :data:`_CUT_BATCH`: joined by NUL, which it returns as a
+    piece of its own and which no block it segments spans, they give each text's pieces one after another (a
+    NUL inside a text is first made a space: both are pieces without tokens); each batch's pieces are numbered
+    at once, while they are still in the CPU cache.  The English words and numbers of the other texts are
+    found in one scan of them, and the per-token work (keep a Chinese token, split any other piece into its
+    English words and numbers) is done once per distinct piece, not once per occurrence.
     """
     import rjieba
 
     joined = _JOIN.join(texts)
     if joined.count(_JOIN) != len(texts) - 1:
         joined = _JOIN.join(text.replace(_JOIN, " ") for text in texts)
-    lowered = joined.lower().split(_JOIN) if texts else []  # lower-cased in one call (NUL ends a final sigma's context)
+    lowered = joined.lower()  # in one call (NUL ends a final sigma's context)
     has_han, words = _HAN.search, _WORD.findall
-    chinese = np.fromiter((has_han(text) is not None for text in lowered), bool, len(lowered))
-    pieces = rjieba.cut(_JOIN.join(compress(lowered, chinese))) if chinese.any() else []
-    if not chinese.all():  # texts without Chinese: their words, each a piece of its own, NUL between texts
-        pieces = [*pieces, _JOIN] if chinese.any() else pieces
-        pieces += _WORD_OR_JOIN.findall(_JOIN.join(compress(lowered, ~chinese)))
+    chinese = np.ones(len(texts), dtype=bool)
+    without_han = [match.start() for match in _TEXT_WITHOUT_HAN.finditer(f"{_JOIN}{lowered}{_JOIN}")] if texts else []
+    if without_han or len(lowered) != len(joined):  # batches of the lower-cased texts, taken apart
+        lowered_texts = lowered.split(_JOIN) if texts else []
+        if without_han:  # (each match starts at the NUL before its text)
+            chinese[np.searchsorted(np.cumsum([0] + [len(text) + 1 for text in lowered_texts[:-1]]), without_han)] = False
+        chinese_texts = list(compress(lowered_texts, chinese))
+        batches = [_JOIN.join(chinese_texts[start:start + _CUT_BATCH]) for start in range(0, len(chinese_texts), _CUT_BATCH)]
+    else:  # all texts Chinese and as long as before: batches are slices of the lower-cased joined texts
+        ends = np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1) - 1  # the NUL after each text
+        stops = ends[np.minimum(np.arange(_CUT_BATCH, len(texts) + _CUT_BATCH, _CUT_BATCH), len(texts)) - 1].tolist()
+        batches = [lowered[start:stop] for start, stop in zip([0] + [stop + 1 for stop in stops[:-1]], stops)]
     numbering = _Numbering()
-    separator = numbering[_JOIN]  # its expansion is empty
-    piece_ids = np.fromiter(map(numbering.__getitem__, pieces), np.int64, len(pieces))
+    numbering[_JOIN]  # number 0
+    parts = []
+
+    def number(pieces) -> None:  # the pieces' numbers, after a separator from the pieces before
+        if parts:
+            parts.append(np.zeros(1, dtype=np.int64))
+        parts.append(np.fromiter(map(numbering.__getitem__, pieces), np.int64, len(pieces)))
+
+    for batch in batches:
+        number(rjieba.cut(batch))
+    if not chinese.all():  # texts without Chinese: their words, each a piece of its own, NUL between texts
+        number(_WORD_OR_JOIN.findall(_JOIN.join(compress(lowered_texts, ~chinese))))
+    piece_ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     expansions = [[piece] if has_han(piece) else words(piece) for piece in numbering]
-    vocabulary = _Numbering()
-    expansion_ids = np.fromiter((vocabulary[token] for expansion in expansions for token in expansion), np.int64)
-    expansion_sizes = np.fromiter(map(len, expansions), np.int64, len(expansions))
-    expansion_starts = np.cumsum(expansion_sizes) - expansion_sizes
-    sizes = expansion_sizes[piece_ids]  # tokens per piece (0 for punctuation, spaces and NUL)
-    first = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    token_ids = expansion_ids[np.repeat(expansion_starts[piece_ids], sizes) + np.arange(first.size) - first]
-    ends = piece_ids == separator
-    text_of_piece = np.cumsum(ends) - ends  # place of each piece's text in the order cut (Chinese texts first)
-    order = np.concatenate([np.flatnonzero(chinese), np.flatnonzero(~chinese)])  # text at each place
-    counts = np.zeros(len(texts), dtype=np.int64)
-    counts[order] = np.bincount(text_of_piece, weights=sizes, minlength=len(texts)).astype(np.int64)
-    if not (chinese.all() or (~chinese).all()):  # back to the order of the texts
-        token_ids = token_ids[np.argsort(order[np.repeat(text_of_piece, sizes)], kind="stable")]
-    return list(vocabulary), token_ids, counts
+    return expansions, piece_ids, np.concatenate([np.flatnonzero(chinese), np.flatnonzero(~chinese)])
 
 
 def _sentiment_scores(texts: list[str]) -> np.ndarray:
-    """Lexicon score of each text (see :func:`comment_sentiment`, *Notes*), computed for all texts at once."""
-    vocabulary, token_ids, counts = _tokens_of_all(texts)
+    """Lexicon score of each text (see :func:`comment_sentiment`, *Notes*), computed for all texts at once.
+
+    Only the tokens that can change a score (sentiment words, negators, contrasts, resolvers) are followed,
+    with their position among all tokens: a negator flips the token one after it, or two after it when the
+    token between is no sentiment word, and only within its own text.
+    """
+    expansions, piece_ids, order = _pieces_of_all(texts)
+    tokens = list(chain.from_iterable(expansions))
+    piece_sizes = np.fromiter(map(len, expansions), np.int64, len(expansions))
+    piece_starts = np.cumsum(piece_sizes) - piece_sizes  # each numbered piece's first token in ``tokens``
 
     def in_set(words) -> np.ndarray:
-        return np.array([token in words for token in vocabulary], dtype=bool)
+        return np.fromiter((token in words for token in tokens), bool, len(tokens))
 
-    contrast, negator = in_set(_CONTRAST), in_set(NEGATORS) & ~in_set(_CONTRAST)
+    contrast, resolver, context = in_set(_CONTRAST), in_set(_RESOLVERS), in_set(_NEUTRAL_IN_CONTEXT)
+    negator = in_set(NEGATORS) & ~contrast
     polarity = np.where(contrast | negator, 0, np.where(in_set(POSITIVE), 1, np.where(in_set(NEGATIVE), -1, 0)))
-    text_of = np.repeat(np.arange(len(texts)), counts)
-    position = np.arange(token_ids.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    resolved = np.bincount(text_of, weights=in_set(_RESOLVERS)[token_ids], minlength=len(texts)) > 0
-    signs = polarity[token_ids]
-    signs[in_set(_NEUTRAL_IN_CONTEXT)[token_ids] & resolved[text_of]] = 0
-    negates = negator[token_ids]
+    telling = contrast | negator | resolver | context | (polarity != 0)
+    telling_piece = np.bincount(np.repeat(np.arange(len(expansions)), piece_sizes), weights=telling, minlength=len(expansions)) > 0
+    # every piece of every text: its number of tokens, the position of its first token, its text's place
+    sizes = piece_sizes[piece_ids]
+    ends = piece_ids == 0
+    kept = np.flatnonzero(telling_piece[piece_ids])
+    kept_sizes = sizes[kept]
+    within = np.arange(kept_sizes.sum()) - np.repeat(np.cumsum(kept_sizes) - kept_sizes, kept_sizes)
+    token = piece_starts[np.repeat(piece_ids[kept], kept_sizes)] + within
+    position = np.repeat((np.cumsum(sizes) - sizes)[kept], kept_sizes) + within
+    text = np.repeat((np.cumsum(ends) - ends)[kept], kept_sizes)
+    telling_token = telling[token]
+    token, position, text = token[telling_token], position[telling_token], text[telling_token]
+
+    places = len(texts)
+    resolved = np.bincount(text[resolver[token]], minlength=places) > 0
+    signs = polarity[token]
+    signs[context[token] & resolved[text]] = 0
+    negates = negator[token]
     # a negator flips the first sentiment word within the two tokens after it (and only that one)
-    after_negator = np.zeros(token_ids.size, dtype=bool)
-    after_negator[1:] = negates[:-1] & (position[1:] >= 1)
-    after_negator[2:] |= negates[:-2] & (signs[1:-1] == 0) & (position[2:] >= 2)
+    after_negator = np.zeros(token.size, dtype=bool)
+    after_negator[1:] = negates[:-1] & (text[1:] == text[:-1]) & (position[1:] - position[:-1] <= 2)
+    after_negator[2:] |= negates[:-2] & (signs[1:-1] == 0) & (text[2:] == text[:-2]) & (position[2:] - position[:-2] == 2)
     signs = np.where(after_negator, -signs, signs)
     # each contrast word after a sentiment word (in the same text) halves its weight
-    contrasts = np.cumsum(contrast[token_ids])
-    halvings = np.concatenate([[0], contrasts])[np.cumsum(counts)][text_of] - contrasts
-    scores = np.bincount(text_of, weights=np.ldexp(signs.astype(float), -halvings), minlength=len(texts))
-    return scores.astype(float, copy=False)  # (bincount gives integers when there are no tokens at all)
+    contrasts = contrast[token]
+    halvings = np.cumsum(np.bincount(text[contrasts], minlength=places))[text] - np.cumsum(contrasts)
+    signed = np.flatnonzero(signs)
+    scores = np.zeros(places)
+    scores[order] = np.bincount(text[signed], weights=np.ldexp(signs[signed].astype(float), -halvings[signed]), minlength=places)
+    return scores
+
+
+_LABELS = np.array(["negative", "neutral", "positive"], dtype=object)  # by the sign of a score
 
 
 def _labels(scores: np.ndarray) -> np.ndarray:
-    return np.where(scores > 0, "positive", np.where(scores < 0, "negative", "neutral"))
+    return _LABELS[np.sign(scores).astype(np.int64) + 1]
 
 
 def comment_sentiment(comments) -> pd.Series:
@@ -325,97 +385,123 @@ def _by_first_character(alternatives) -> re.Pattern:
     return re.compile("|".join(f"{re.escape(character)}(?:{'|'.join(rests)})" for character, rests in groups.items()))
 
 
-def _theme_patterns(themes: dict) -> dict[str, tuple[re.Pattern, tuple | None]]:
+class _Keywords(NamedTuple):
+    """A theme's keywords, each written to start with a literal character (:func:`_leading_literal`)."""
+
+    starts: tuple  # per keyword, in the pattern's order: (its text if a match is just that text, else None; its first characters)
+    scanner: re.Pattern  # the theme's pattern, its alternatives grouped by first character (:func:`_by_first_character`)
+
+
+def _theme_patterns(themes: dict) -> dict[str, tuple[re.Pattern, _Keywords | None]]:
     """Per theme: its keyword pattern (case-insensitive; Chinese keywords as substrings, English ones as whole
-    words, ``resolv*`` with any ending) and, for one scan of all comments joined by NUL, its keywords in the
-    order the pattern tries them, each as (expression, alternatives starting with a literal character, its
-    literal text, whether ``*`` lets it run on) — None when a keyword cannot be written so (the comments are
-    then scanned one by one)."""
+    words, ``resolv*`` with any ending) and its :class:`_Keywords` — None when a keyword cannot be written to
+    start with a literal (the comments are then scanned one by one).  A Chinese keyword of uncased characters
+    (no letters with case) matches just its own text."""
     patterns = {}
     for name, spec in themes.items():
         parts = _keyword_alternatives(spec)
         if not parts:
             raise OptionError(f"theme '{name}' has no keywords; give keywords: {{zh: [...], en: [...]}}")
-        literal = [_leading_literal(*part[1:]) for part in parts]
-        keywords = None if any(alternatives is None for alternatives in literal) else tuple(
-            (part[0], tuple(alternatives), part[1] + part[2], part[4] == r"\w*") for part, alternatives in zip(parts, literal))
+        leading = [_leading_literal(*part[1:]) for part in parts]
+        keywords = None
+        if all(alternatives is not None for alternatives in leading):
+            starts = tuple((first + rest if not boundary and all(c.lower() == c == c.upper() for c in first + rest) else None,
+                            tuple(variant for variant, _ in alternatives))
+                           for (_, first, rest, boundary, _), alternatives in zip(parts, leading))
+            keywords = _Keywords(starts, _by_first_character(chain.from_iterable(leading)))
         patterns[name] = (re.compile("|".join(part[0] for part in parts), re.I), keywords)
     return patterns
 
 
-@cache
-def _same_character(first: str, second: str) -> bool:
-    """Whether a case-insensitive pattern of one character matches the other (as ``re`` folds case)."""
-    if first == second:
-        return True
-    if first.lower() == first == first.upper() and second.lower() == second == second.upper():
-        return False  # uncased characters (Chinese, digits, punctuation) match only themselves
-    return bool(re.fullmatch(re.escape(first), second, re.I) or re.fullmatch(re.escape(second), first, re.I))
+def _overlapping(literals: list[str]) -> bool:
+    """Whether an occurrence of one of ``literals`` can start where another occurrence (of another one, or of
+    itself) starts or inside it."""
+    return any(a[start:].startswith(b) or b.startswith(a[start:])
+               for i, a in enumerate(literals) for j, b in enumerate(literals) for start in range(i == j, len(a)))
 
 
-def _may_start_inside(keyword: tuple[str, bool], other: tuple[str, bool]) -> bool:
-    """Whether a match of ``other`` (literal text, runs on) can start where a match of ``keyword`` does or
-    inside it (word boundaries ignored); always when ``keyword`` runs on."""
-    literal, runs_on = keyword
-    return runs_on or any(all(map(_same_character, literal[start:], other[0])) for start in range(len(literal)))
+def _leftmost_first(positions: list[np.ndarray], lengths: list[int]) -> np.ndarray:
+    """The matches ``re`` finds among occurrences (start positions, ascending, per literal in the order the
+    pattern tries them): at each position the first literal found there, then the next match only after it."""
+    rank = np.repeat(np.arange(len(positions)), [p.size for p in positions])
+    start = np.concatenate(positions)
+    if not start.size:
+        return start
+    order = np.lexsort((rank, start))
+    start, rank = start[order], rank[order]
+    first_there = np.concatenate([[True], start[1:] != start[:-1]])
+    start, end = start[first_there], start[first_there] + np.asarray(lengths)[rank[first_there]]
+    reach = np.maximum.accumulate(end)
+    taken = np.concatenate([[True], start[1:] >= reach[:-1]])  # no occurrence before reaches it
+    for k in np.flatnonzero(~taken):  # inside an earlier occurrence: taken if the last match taken ends before it
+        last = k - 1
+        while not taken[last]:
+            last -= 1
+        taken[k] = start[k] >= end[last]
+    return start[taken]
 
 
 def _keyword_hits(texts: list[str], patterns: dict) -> dict[str, np.ndarray]:
     """Per theme, the number of its keyword matches in each text (``len(pattern.findall(text))``).
 
-    The keywords of all themes that have them written to start with a literal (:func:`_theme_patterns`) are
-    found in one scan of all texts joined by NUL, with one pattern of those keywords (in an order that keeps
-    every theme's) and NUL; the text of each match names its keyword and so its themes, and the NULs number
-    the texts.  The scan finds what each theme's own scan finds unless a keyword of other themes can start
-    inside a match (:func:`_may_start_inside`) or the match names no keyword (a ``*`` ending, other letter
-    cases): the texts with such a match, or with a NUL of their own, are scanned theme by theme.
+    A text holding no character that a match of a keyword other than the plain Chinese ones (:class:`_Keywords`)
+    can start with is matched by those alone: they are found in all such texts at once, as code points
+    (``numpy``), by first character and then the rest, and each theme takes them as its pattern does
+    (:func:`_leftmost_first`, needed only when two of its keywords can overlap).  The other texts, and those
+    holding NUL, are scanned with each theme's scanner, joined by NUL (no match spans it); the themes with a
+    keyword that cannot be written to start with a literal, text by text.
     """
-    hits = {name: np.fromiter((len(pattern.findall(text)) for text in texts), np.int64, len(texts))
+    n = len(texts)
+    hits = {name: np.fromiter((len(pattern.findall(text)) for text in texts), np.int64, n)
             for name, (pattern, keywords) in patterns.items() if keywords is None}
-    joinable = {name: keywords for name, (_, keywords) in patterns.items() if keywords is not None}
-    entries = {}  # expression -> (alternatives, literal, runs on, themes), in order of first occurrence
-    for name, keywords in joinable.items():
-        for expression, alternatives, literal, runs_on in keywords:
-            entries.setdefault(expression, (alternatives, literal, runs_on, set()))[3].add(name)
-    order = sorted(entries, key=len, reverse=True)  # stable: every theme's own order (longest expression first)
-    listed = [entries[expression] for expression in order]
-    separator = unknown = len(listed)
-    unknown += 1
-    risky = np.zeros(len(listed) + 2, dtype=bool)
-    risky[unknown] = True
-    for k, (_, literal, runs_on, themes) in enumerate(listed):
-        risky[k] = any(_may_start_inside((literal, runs_on), (other, other_runs_on))
-                       for j, (_, other, other_runs_on, other_themes) in enumerate(listed)
-                       if j != k and not (themes == other_themes and len(themes) == 1))
-    lookup = {literal.lower() if literal.isascii() else literal: k
-              for k, (_, literal, runs_on, _) in enumerate(listed) if not runs_on}
-    lookup[_JOIN] = separator
+    listed = {name: keywords.starts for name, (_, keywords) in patterns.items() if keywords is not None}
+    literals = list(dict.fromkeys(text for starts in listed.values() for text, _ in starts if text is not None))
+    gates = {c for starts in listed.values() for text, firsts in starts if text is None for c in firsts}
     joined = _JOIN.join(texts)
-    with_join = joined.count(_JOIN) != len(texts) - 1
-    if with_join:  # a text holding NUL is scanned on its own
+    with_join = joined.count(_JOIN) != n - 1
+    if with_join:  # texts holding NUL are scanned with the patterns
         joined = _JOIN.join(text.replace(_JOIN, " ") for text in texts)
-    scanner = _by_first_character([(_JOIN, ""), *chain.from_iterable(alternatives for alternatives, *_ in listed)])
-    found = scanner.findall(joined) if listed else []
-    codes = np.fromiter(map(lookup.get, found, repeat(unknown)), np.int64, len(found))
-    for k in np.flatnonzero(codes == unknown):
-        if found[k].isascii():
-            codes[k] = lookup.get(found[k].lower(), unknown)
-    ends = codes == separator
-    text_of = (np.cumsum(ends) - ends)[~ends]
-    codes = codes[~ends]
-    rescan = np.zeros(len(texts), dtype=bool)
-    rescan[text_of[risky[codes]]] = True
+    pad = max(map(len, literals), default=0)
+    codes = np.frombuffer((joined + _JOIN * pad).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    text_of = np.cumsum(codes == 0, dtype=np.int32)  # (at a character of a text)
+    # every character that starts a plain keyword or gates a text: its place in ``starting`` + 1 (0 for others)
+    starting = list(dict.fromkeys(text[0] for text in literals)) + sorted(gates.difference(text[0] for text in literals))
+    numbers = np.fromiter(map(ord, starting), np.int64, len(starting))
+    table = np.zeros(0x110000, dtype=np.min_scalar_type(len(starting)))  # small numbers: a radix sort below
+    table[numbers] = np.arange(1, numbers.size + 1)
+    lead = table[codes]
+    candidates = np.flatnonzero(lead)
+    lead = lead[candidates]
+    by_start = np.argsort(lead, kind="stable")
+    bounds = np.searchsorted(lead[by_start], np.arange(1, len(starting) + 2))
+    occurrences = {}
+    for text in literals:
+        k = starting.index(text[0])
+        found = candidates[by_start[bounds[k]:bounds[k + 1]]]
+        for offset, character in enumerate(text[1:], start=1):
+            found = found[codes[found + offset] == ord(character)]
+        occurrences[text] = found
+    gated = np.zeros(n, dtype=bool)
+    if gates:
+        gating = np.zeros(len(starting) + 1, dtype=bool)
+        gating[[starting.index(c) + 1 for c in gates]] = True
+        gated[text_of[candidates[gating[lead]]]] = True
     if with_join:
-        rescan |= np.fromiter((_JOIN in text for text in texts), bool, len(texts))
-    again = np.flatnonzero(rescan)
+        gated |= np.fromiter((_JOIN in text for text in texts), bool, n)
+    again = np.flatnonzero(gated)
     again_joined = _JOIN.join(texts[i] for i in again)
-    starts = np.cumsum([0] + [len(texts[i]) + 1 for i in again[:-1]])
-    for name, keywords in joinable.items():
-        member = np.array([name in themes for *_, themes in listed] + [False, False])
-        counts = np.bincount(text_of[member[codes]], minlength=len(texts))
-        theme_scanner = _by_first_character(chain.from_iterable(alternatives for _, alternatives, *_ in keywords))
-        positions = np.array([match.start() for match in theme_scanner.finditer(again_joined)], dtype=np.int64)
-        counts[again] = np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=len(again))
+    again_starts = np.cumsum([0] + [len(texts[i]) + 1 for i in again[:-1]])
+    for name, starts in listed.items():
+        plain = [text for text, _ in starts if text is not None]
+        if not plain:
+            counts = np.zeros(n, dtype=np.int64)
+        elif _overlapping(plain):
+            counts = np.bincount(text_of[_leftmost_first([occurrences[t] for t in plain], list(map(len, plain)))], minlength=n)
+        else:
+            counts = np.bincount(text_of[np.concatenate([occurrences[t] for t in plain])], minlength=n)
+        if again.size:
+            found = np.fromiter((match.start() for match in patterns[name][1].scanner.finditer(again_joined)), np.int64)
+            counts[again] = np.bincount(np.searchsorted(again_starts, found, side="right") - 1, minlength=again.size)
         hits[name] = counts
     return {name: hits[name] for name in patterns}
 
@@ -581,6 +667,28 @@ def _worst_gap_dimension(survey: Survey) -> pd.Series | None:
     return worst.where(table.notna().any(axis=1)) if worst is not None else None
 
 
+def _best_rows(rows: np.ndarray, ranking: tuple[np.ndarray, ...], texts: list[str], n: int) -> list[int]:
+    """The first ``n`` of ``rows`` with distinct ``texts`` when ranked by the ``ranking`` arrays (largest first, the
+    first array, of counts, first; ties in row order): a repeated text ranks where its first row does.
+
+    Only rows whose count reaches the ``n``-th largest are ranked, unless they hold fewer than ``n`` distinct texts.
+    """
+    counts = ranking[0][rows]
+    at_least = np.cumsum(np.bincount(counts)[::-1])[::-1]  # rows with at least each count
+    candidates = rows[counts >= np.flatnonzero(at_least >= n).max(initial=0)]
+    while True:
+        picked, seen = [], set()
+        for row in candidates[np.lexsort([-values[candidates] for values in reversed(ranking)])].tolist():
+            if texts[row] not in seen:
+                seen.add(texts[row])
+                picked.append(row)
+                if len(picked) == n:
+                    return picked
+        if candidates.size == rows.size:
+            return picked
+        candidates = rows
+
+
 def comment_themes(source, themes=None, *, comment: str = "comment", by=None, roster=None, respondent: str | None = None,
                    min_n: int = MIN_COMMENT_GROUP, quotes: int = 3, n_suggest: int = 6) -> CommentThemes:
     """Code open comments (or interview / focus-group notes) into themes, with sentiment and safe quotes.
@@ -642,10 +750,13 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
 
     # 1. group sizes in distinct respondents, and which rows may be shown
     sizes, showable, withheld = {}, pd.Series(True, index=data.index), []
-    id_numbers = pd.factorize(ids)[0]
-    id_numbers = pd.Series(np.where(id_numbers < 0, np.nan, id_numbers), index=ids.index)  # distinct ids as numbers, NaN for none
+    id_numbers = pd.factorize(ids.to_numpy(dtype=object))[0]  # distinct ids as numbers (-1 for none)
+    one_row_each = id_numbers.size == 0 or (id_numbers.min() >= 0 and id_numbers.max() + 1 == id_numbers.size)
+    id_numbers = pd.Series(np.where(id_numbers < 0, np.nan, id_numbers) if (id_numbers < 0).any() else id_numbers,  # NaN for none
+                           index=ids.index)
     for key in keys:
-        size = id_numbers.groupby(data[key], dropna=False).nunique()
+        grouped_ids = id_numbers.groupby(data[key], dropna=False)
+        size = grouped_ids.size() if one_row_each else grouped_ids.nunique()  # (each respondent on one row: a group's rows)
         sizes[key] = size
         small = size[size < min_n]
         withheld += [{"by": key, "group": g, "respondents": int(n)} for g, n in small.items()]
@@ -655,17 +766,16 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
     if audit is not None:  # a batch's audit: comments (and their theme counts) only from finest cells of >= 10 people
         showable &= audit.comment_rows(data)
 
-    # 2. mask before anything else touches the text; each distinct comment is masked, segmented and coded once
+    # 2. mask before anything else touches the text (all comments at once: finding repeated ones costs as much as it saves)
     stripped = [t.strip() if isinstance(t, str) else "" for t in data[comment].to_numpy(dtype=object)]
     has_text = np.fromiter(map(bool, stripped), bool, len(stripped))
-    which, distinct = pd.factorize(np.array([t for t in stripped if t], dtype=object))
     names = [] if roster is None else list(pd.Series(roster, dtype="object").dropna().astype(str))
     name_pattern = _names_pattern(names)
-    masked = [_mask_numbers(t) for t in distinct]
+    masked = _mask_numbers_of_all(list(compress(stripped, has_text)))
     if name_pattern is not None:
         masked = [name_pattern.sub(MASKS["name"], t) for t in masked]
     frame = data.loc[has_text, keys].copy()
-    frame["comment"] = np.array(masked, dtype=object)[which]
+    frame["comment"] = masked
     frame["_respondent"] = ids[has_text]
 
     # 3. themes
@@ -682,8 +792,8 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
         themes = {k: v for k, v in themes.items() if v["keywords"]["zh"] or v["keywords"]["en"]}
     themes = _check_themes(themes) if themes else {}
     patterns = _theme_patterns(themes)
-    hits = {name: counts[which] for name, counts in _keyword_hits(masked, patterns).items()}
-    scores = _sentiment_scores(masked)[which]
+    hits = _keyword_hits(masked, patterns)
+    scores = _sentiment_scores(masked)
     frame["sentiment"] = _labels(scores)
     frame["score"] = scores
     for name in themes:
@@ -695,14 +805,14 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
         tuples = np.empty(len(first), dtype=object)
         for i, row in enumerate(first):
             tuples[i] = tuple(names_array[j] for j in np.flatnonzero(flags[row]))
-        frame["themes"] = list(tuples[row_of.ravel()])
+        frame["themes"] = tuples[row_of.ravel()]
     else:
         frame["themes"] = [()] * len(frame)
 
     # 4. counts and shares per grouping (respondent-level data; small groups left out)
     counts, shares = {}, {}
     theme_names = list(themes)
-    frame["_negative"] = frame["sentiment"] == "negative"
+    frame["_negative"] = scores < 0
     for key in keys:
         grouped = frame.groupby(key, dropna=False)
         table = grouped[theme_names].sum().astype(int) if theme_names else pd.DataFrame(index=grouped.size().index)
@@ -712,8 +822,8 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
         table = table[table["respondents"] >= min_n]
         counts[key] = table
         share = table.copy()
-        for name in theme_names:
-            share[name] = table[name] / table["comments"]
+        if theme_names:
+            share[theme_names] = table[theme_names].div(table["comments"], axis=0)
         shares[key] = share
 
     # 5. theme <-> gap dimension cross-tab
@@ -734,13 +844,9 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
     # 6. representative quotes: most keyword hits, then clearest sentiment, then shortest; each text once (its first shown row)
     picked = []
     if quotes and theme_names:
-        same_text = which if masked == list(distinct) else pd.factorize(np.array(masked, dtype=object))[0][which]
-        first_shown = shown_rows.copy()
-        first_shown[shown_rows] = ~pd.Series(same_text[shown_rows]).duplicated().to_numpy()
-        strength, length = np.abs(scores), np.fromiter(map(len, masked), np.int64, len(masked))[which]
+        strength, length = np.abs(scores), np.fromiter(map(len, masked), np.int64, len(masked))
         for name in theme_names:
-            rows = np.flatnonzero(first_shown & frame[name].to_numpy())
-            best = rows[np.lexsort((length[rows], -strength[rows], -hits[name][rows]))[:quotes]]
+            best = _best_rows(np.flatnonzero(shown_rows & frame[name].to_numpy()), (hits[name], strength, -length), masked, quotes)
             for _, row in frame.iloc[best].iterrows():
                 picked.append({"theme": name, **{k: row[k] for k in keys}, "comment": row["comment"], "sentiment": row["sentiment"]})
     quote_table = pd.DataFrame(picked, columns=["theme", *keys, "comment", "sentiment"])
