@@ -8,6 +8,7 @@ their kernels before it plans, and a plan that fails stops them at once.
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,50 +54,78 @@ def test_a_lazy_name_is_the_object_of_its_module():
 
 
 def _children() -> list[psutil.Process]:
-    return psutil.Process().children(recursive=True)
+    """This process's living descendants (zombies and processes that ended meanwhile left out)."""
+    alive = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE:
+                alive.append(child)
+        except psutil.Error:
+            pass
+    return alive
 
 
-def _work_folders() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob(f"{execute.SCRATCH_PREFIX}*"))
+def _kernels() -> int:
+    count = 0
+    for child in _children():
+        try:
+            count += "ipykernel" in " ".join(child.cmdline())
+        except psutil.Error:
+            pass
+    return count
+
+
+@pytest.fixture
+def private_temp(monkeypatch):
+    """The system temporary folder of this test (other tests may run batches at the same time).
+
+    A short path: the kernels' Unix-domain sockets live below it, and socket paths are limited to 107 bytes.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="kt-"))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _work_folders(temp: Path) -> list[Path]:
+    return sorted(temp.glob(f"{execute.SCRATCH_PREFIX}*"))
 
 
 def _wait_for_no_children(seconds: float = 30) -> list[psutil.Process]:
     deadline = time.monotonic() + seconds
-    while (alive := [child for child in _children() if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]) \
-            and time.monotonic() < deadline:
+    while (alive := _children()) and time.monotonic() < deadline:
         time.sleep(0.2)
     return alive
 
 
-def test_kernels_start_before_the_batch_is_planned(tmp_path, monkeypatch):
+def test_kernels_start_before_the_batch_is_planned(tmp_path, monkeypatch, private_temp):
     seen = {}
 
     def plan(*args, **kwargs):
         deadline = time.monotonic() + 60  # the kernels appear while the plan is still running
         while time.monotonic() < deadline:
-            kernels = [child for child in _children() if "ipykernel" in " ".join(child.cmdline())]
-            if len(kernels) == 2:
+            kernels = _kernels()
+            if kernels == 2:
                 break
             time.sleep(0.1)
-        seen["kernels"] = len(kernels)
+        seen["kernels"] = kernels
+        seen["work folders"] = len(_work_folders(private_temp))
         return [], {}
 
     monkeypatch.setattr(grid, "plan_batch", plan)
-    before = _work_folders()
     assert cli.main(["report", "--out", str(tmp_path / "out"), "--workers", "2", "--no-progress"]) == 0
-    assert seen["kernels"] == 2
+    assert seen["kernels"] == 2 and seen["work folders"] == 1
     assert _wait_for_no_children() == []
-    assert _work_folders() == before
+    assert _work_folders(private_temp) == []
 
 
-def test_a_failed_plan_stops_the_workers_at_once(tmp_path, capsys):
-    before = _work_folders()
+def test_a_failed_plan_stops_the_workers_at_once(tmp_path, capsys, private_temp):
     start = time.monotonic()
     code = cli.main(["report", "--param", "min_group_size=1", "--out", str(tmp_path / "out"), "--no-progress"])
     seconds = time.monotonic() - start
     assert code == 2
     assert "min_group_size" in capsys.readouterr().err
     assert _wait_for_no_children() == []
-    assert _work_folders() == before
+    assert _work_folders(private_temp) == []
     assert not (tmp_path / "out").exists()  # nothing was planned, so no output folder either
     assert seconds < 30, f"the refusal waited {seconds:.1f} s for kernels to warm up"
