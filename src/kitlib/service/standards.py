@@ -179,16 +179,17 @@ def wilson_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray,
     return centre - half, centre + half
 
 
-def _targets(tickets: pd.DataFrame, standards: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _targets(tickets: pd.DataFrame, standards: pd.DataFrame, factorized=None) -> tuple[np.ndarray, np.ndarray]:
     """Response and resolution target (hours) of every ticket; the most specific standard wins.
 
     The standards are matched against one ticket per distinct combination of the columns they name (not
-    ``*``), and the targets then spread to every ticket.
+    ``*``), and the targets then spread to every ticket.  ``factorized`` holds ``{column: (codes, values)}``
+    already computed (by :func:`pandas.factorize`), so that no column is hashed twice.
     """
     keys = [key for key in ("provider", "category", "priority") if (standards[key] != "*").any()]
     combination = np.zeros(len(tickets), dtype=np.int64)
     for key in keys:
-        codes, values = pd.factorize(tickets[key])
+        codes, values = (factorized or {}).get(key) or pd.factorize(tickets[key])
         combination = pd.factorize(combination * (len(values) + 1) + codes + 1)[0]
     # factorize numbers combinations in order of appearance: the running maximum rises at each one's first ticket
     distinct = tickets.iloc[np.flatnonzero(np.diff(np.maximum.accumulate(combination), prepend=-1) > 0)]
@@ -317,7 +318,9 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
         raise AnalysisInputError("sla(): the ticket log is empty")
     standards = read_standards(standards)
     frame = tickets.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
-    response_target, resolution_target = _targets(frame, standards)
+    # each group as its number in sorted order (NaN for none), so that no grouping below hashes the group texts again
+    numbers, groups = pd.factorize(frame[by], sort=True)
+    response_target, resolution_target = _targets(frame, standards, {by: (numbers, groups)})
     uncovered = np.isnan(response_target)
     if uncovered.any():
         example = frame.loc[uncovered, ["provider", "category", "priority"]].drop_duplicates().head(3).astype(str).agg(" × ".join, axis=1)
@@ -335,8 +338,6 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
     reopened = frame["reopened"].astype(float) if "reopened" in frame else pd.Series(np.nan, index=frame.index)
     fcr = ((frame["contacts"] == 1) & ~frame.get("reopened", False)).astype(float).where(frame["contacts"].notna()) if "contacts" in frame \
         else pd.Series(np.nan, index=frame.index)
-    # each group as its number in sorted order (NaN for none), so that no grouping below hashes the group texts again
-    numbers, groups = pd.factorize(frame[by], sort=True)
     group_number = np.where(numbers >= 0, numbers, np.nan)
     work = pd.DataFrame({"g": group_number, "resp": frame["response_ok"], "res": frame["resolution_ok"], "rh": frame["response_h"],
                          "sh": frame["resolution_h"], "fcr": fcr, "reopen": reopened})
