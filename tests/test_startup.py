@@ -53,21 +53,22 @@ def test_a_lazy_name_is_the_object_of_its_module():
     assert kitlib.plot is importlib.import_module("kitlib.plot")
 
 
-def _children() -> list[psutil.Process]:
-    """This process's living descendants (zombies and processes that ended meanwhile left out)."""
+def _children(besides=frozenset()) -> list[psutil.Process]:
+    """This process's living descendants not in ``besides`` (pids of processes that were there before the test:
+    another test's kernel, multiprocessing's resource tracker); zombies and processes that ended are left out."""
     alive = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if child.status() != psutil.STATUS_ZOMBIE:
+            if child.pid not in besides and child.status() != psutil.STATUS_ZOMBIE:
                 alive.append(child)
         except psutil.Error:
             pass
     return alive
 
 
-def _kernels() -> int:
+def _kernels(besides) -> int:
     count = 0
-    for child in _children():
+    for child in _children(besides):
         try:
             count += "ipykernel" in " ".join(child.cmdline())
         except psutil.Error:
@@ -91,20 +92,21 @@ def _work_folders(temp: Path) -> list[Path]:
     return sorted(temp.glob(f"{execute.SCRATCH_PREFIX}*"))
 
 
-def _wait_for_no_children(seconds: float = 30) -> list[psutil.Process]:
+def _wait_for_no_children(besides, seconds: float = 30) -> list[psutil.Process]:
     deadline = time.monotonic() + seconds
-    while (alive := _children()) and time.monotonic() < deadline:
+    while (alive := _children(besides)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return alive
 
 
 def test_kernels_start_before_the_batch_is_planned(tmp_path, monkeypatch, private_temp):
     seen = {}
+    before = {child.pid for child in _children()}
 
     def plan(*args, **kwargs):
         deadline = time.monotonic() + 60  # the kernels appear while the plan is still running
         while time.monotonic() < deadline:
-            kernels = _kernels()
+            kernels = _kernels(before)
             if kernels == 2:
                 break
             time.sleep(0.1)
@@ -115,17 +117,18 @@ def test_kernels_start_before_the_batch_is_planned(tmp_path, monkeypatch, privat
     monkeypatch.setattr(grid, "plan_batch", plan)
     assert cli.main(["report", "--out", str(tmp_path / "out"), "--workers", "2", "--no-progress"]) == 0
     assert seen["kernels"] == 2 and seen["work folders"] == 1
-    assert _wait_for_no_children() == []
+    assert _wait_for_no_children(before) == []
     assert _work_folders(private_temp) == []
 
 
 def test_a_failed_plan_stops_the_workers_at_once(tmp_path, capsys, private_temp):
+    before = {child.pid for child in _children()}
     start = time.monotonic()
     code = cli.main(["report", "--param", "min_group_size=1", "--out", str(tmp_path / "out"), "--no-progress"])
     seconds = time.monotonic() - start
     assert code == 2
     assert "min_group_size" in capsys.readouterr().err
-    assert _wait_for_no_children() == []
+    assert _wait_for_no_children(before) == []
     assert _work_folders(private_temp) == []
     assert not (tmp_path / "out").exists()  # nothing was planned, so no output folder either
     assert seconds < 30, f"the refusal waited {seconds:.1f} s for kernels to warm up"
