@@ -13,24 +13,15 @@ Run: ``.venv/bin/python benchmarks/disclosure.py``  (``make bench``)
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
+from _timing import best_of
 
 import kitlib as kl
 from kitlib import disclosure
 
 REPEATS = 3
-
-
-def best_of(function, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def fresh_audit(survey):
@@ -55,9 +46,9 @@ def main() -> None:
     for name, survey in surveys.items():
         audit = fresh_audit(survey)
         counts = audit.cells["status"].value_counts()
-        seconds = best_of(lambda survey=survey: fresh_audit(survey))
+        seconds = best_of(lambda survey=survey: fresh_audit(survey), REPEATS)
         columns = list(audit.dimensions)
-        floor = best_of(lambda survey=survey, columns=columns: survey.data.groupby(columns)["respondent_id"].nunique())
+        floor = best_of(lambda survey=survey, columns=columns: survey.data.groupby(columns)["respondent_id"].nunique(), REPEATS)
         print(f"{name:>16} {len(audit.cells):>6} {counts.get('shown', 0):>6} {counts.get('small', 0):>6} "
               f"{counts.get('protection', 0):>18} {seconds:>8.3f} {floor:>8.4f} {seconds / floor:>6.0f}")
 

@@ -22,11 +22,11 @@ import argparse
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 import kitlib as kl
 
@@ -42,15 +42,6 @@ MODEL = {
 GOAL = 1.0
 
 
-def best_of(repeats: int, function) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-boot", type=int, default=1000)
@@ -59,7 +50,7 @@ def main() -> None:
     frame = pd.read_csv(DATA)
     methods = ("shapley", "relative_weights")
     kl.drivers(frame, "overall", MODEL, n_boot=10)  # warm-up (imports, BLAS)
-    python = {m: best_of(args.repeats, lambda m=m: kl.drivers(frame, "overall", MODEL, method=m, n_boot=args.n_boot))
+    python = {m: best_of(lambda m=m: kl.drivers(frame, "overall", MODEL, method=m, n_boot=args.n_boot), args.repeats)
               for m in methods}
     points = {m: kl.drivers(frame, "overall", MODEL, method=m, n_boot=0).table["raw"].to_numpy() for m in methods}
 

@@ -10,10 +10,9 @@ Run: ``.venv/bin/python benchmarks/kano.py``  (``make bench``)
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 import kitlib as kl
 from kitlib.data.codebook import parse_codebook
@@ -23,15 +22,6 @@ RESPONDENTS = 100_000
 FEATURES = 10
 REPEATS = 7
 GOAL_SECONDS = 0.1
-
-
-def best_of(function, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def build_survey(rng: np.random.Generator) -> tuple[kl.Survey, np.ndarray, np.ndarray]:
@@ -57,9 +47,9 @@ def main() -> None:
         codes = LOOKUP[functional * 6 + dysfunctional]
         return [np.bincount(codes[:, j], minlength=7) for j in range(FEATURES)]
 
-    floor = best_of(numpy_floor)
-    classify = best_of(lambda: kl.kano_classify(functional, dysfunctional))
-    table = best_of(lambda: kl.kano_table(survey))
+    floor = best_of(numpy_floor, REPEATS)
+    classify = best_of(lambda: kl.kano_classify(functional, dysfunctional), REPEATS)
+    table = best_of(lambda: kl.kano_table(survey), REPEATS)
 
     result = kl.kano_table(survey)
     expected = numpy_floor()

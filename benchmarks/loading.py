@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 import kitlib as kl
 from kitlib.data.cases import case_dir
@@ -32,15 +32,6 @@ def make_file(folder: Path, rows: int) -> tuple[Path, Path]:
     path = folder / "responses.csv"
     big.to_csv(path, index=False)
     return path, source / "codebook.yaml"
-
-
-def best_of(function, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main(rows: int = 200_000) -> None:

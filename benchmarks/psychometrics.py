@@ -27,12 +27,12 @@ import argparse
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import semopy
+from _timing import best_of
 
 import kitlib as kl
 from kitlib.psychometrics.confirmatory import lavaan_syntax
@@ -109,15 +109,6 @@ def r_wlsmv(rscript: str, path: Path, repeats: int) -> float:
     return float(run.stdout.strip().splitlines()[-1])
 
 
-def best_of(repeats: int, step) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -140,14 +131,14 @@ def main() -> None:
     ordinal = pd.read_csv(ORDINAL)
 
     python = {
-        "alpha": best_of(args.repeats, lambda: kl.reliability(df, MODEL)),
-        "efa": best_of(args.repeats, lambda: kl.efa(df, 5)),
-        "cfa": best_of(args.repeats, lambda: kl.cfa(df, MODEL)),
-        "invariance": best_of(args.repeats, lambda: kl.invariance(waves, MODEL, group="wave")),
-        "invariance_bank": best_of(args.repeats, lambda: kl.invariance(bank, MODEL, group="wave")),
-        "cfa_wlsmv": best_of(args.repeats, lambda: kl.cfa(ordinal, MODEL, estimator="WLSMV")),
+        "alpha": best_of(lambda: kl.reliability(df, MODEL), args.repeats),
+        "efa": best_of(lambda: kl.efa(df, 5), args.repeats),
+        "cfa": best_of(lambda: kl.cfa(df, MODEL), args.repeats),
+        "invariance": best_of(lambda: kl.invariance(waves, MODEL, group="wave"), args.repeats),
+        "invariance_bank": best_of(lambda: kl.invariance(bank, MODEL, group="wave"), args.repeats),
+        "cfa_wlsmv": best_of(lambda: kl.cfa(ordinal, MODEL, estimator="WLSMV"), args.repeats),
     }
-    semopy_raw = best_of(args.repeats, lambda: semopy.Model(lavaan_syntax(MODEL)).fit(df))
+    semopy_raw = best_of(lambda: semopy.Model(lavaan_syntax(MODEL)).fit(df), args.repeats)
 
     rscript = shutil.which("Rscript")
     r = None
