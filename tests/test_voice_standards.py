@@ -12,6 +12,7 @@ import pytest
 import kitlib as kl
 from kitlib.casegen import STORIES, generate_case
 from kitlib.data.cases import case_dir
+from kitlib.service import standards as service_standards
 from kitlib.service.voice import comment_sentiment, comment_themes, mask_personal_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "voice"
@@ -202,6 +203,28 @@ def test_sla_targets_and_weekly_chart_match_a_row_by_row_computation():
         chart = result.p_chart[result.p_chart["provider"] == provider]
         assert chart["n"].tolist() == weekly["count"].tolist() and chart["value"].tolist() == weekly["mean"].tolist()
     assert list(tickets.columns) == list(kl.read_tickets(case_dir("it_firm") / "tickets.csv").columns)  # the caller's frame is untouched
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_ticket_weeks_are_the_periods_monday_to_sunday(unit):
+    rng = np.random.default_rng(7)
+    seconds = rng.integers(-40 * 365 * 86400, 60 * 365 * 86400, 5000)
+    opened = pd.Series(pd.to_datetime(seconds, unit="s").as_unit(unit))
+    opened[rng.random(5000) < 0.05] = pd.NaT
+    weeks, number = service_standards._weeks(opened)
+    expected = opened.dt.to_period("W-SUN").dt.start_time
+    known = opened.notna().to_numpy()
+    assert (number[~known] == -1).all() and weeks.dtype == opened.dtype
+    assert (weeks.take(number[known]) == expected[known].to_numpy()).all()
+    assert weeks.is_monotonic_increasing and (weeks.day_of_week == 0).all()
+
+
+def test_text_columns_are_numbered_as_pandas_numbers_them():
+    column = pd.Series(["IT", None, "HR", "IT", pd.NA, "财务", ""], dtype="string")
+    for sort in (False, True):
+        codes, values = service_standards._factorize(column, sort=sort)
+        expected_codes, expected_values = pd.factorize(column, sort=sort)
+        assert codes.tolist() == expected_codes.tolist() and values.equals(expected_values) and values.dtype == column.dtype
 
 
 def test_one_scan_of_all_themes_counts_overlapping_keywords_of_different_themes_as_their_own_scans():
