@@ -4,8 +4,8 @@ Measured in one run on this machine:
 
 * floor  = wall time of ``papermill`` executing a notebook whose only cell imports
   what the report notebook imports, directly or on first use (``kitlib.report._kernel.REPORT_STACK``: pandas,
-  seaborn, scipy.stats, pingouin, factor_analyzer, semopy, kitlib's analyses...;
-  median of ``--floor-runs`` runs, fresh kernel each);
+  seaborn, scipy.stats, factor_analyzer, semopy, kitlib's analyses...; like a report kernel, it skips
+  jsonschema's optional IRI grammar, which no report uses; median of ``--floor-runs`` runs, fresh kernel each);
 * batch  = wall time of the ``kitlib report`` command (a subprocess, so CLI start-up,
   planning, HTML conversion and index writing all count) for every case
   (median of ``--repeats`` runs; the machine is shared, so single runs are noisy);

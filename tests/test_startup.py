@@ -33,6 +33,15 @@ def test_importing_the_kit_and_its_command_loads_no_scientific_library():
     assert loaded == "", f"import kitlib loaded {loaded}"
 
 
+def test_a_report_kernel_imports_its_stack_without_the_optional_iri_grammar():
+    """The kernels (and the benchmark's floor) import the report stack; jsonschema's IRI grammar is not part of it."""
+    code = ("import sys, kitlib.report._kernel as kernel\nkernel.import_report_stack()\n"
+            "import jsonschema\njsonschema.Draft202012Validator({'type': 'string', 'format': 'email'}).validate('a@b.cn')\n"
+            "print(sys.modules['rfc3987_syntax'] is None, all(name in sys.modules for name in kernel.REPORT_STACK))")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert printed == ["True", "True"]
+
+
 @pytest.mark.parametrize("package", LAZY_PACKAGES)
 def test_every_public_name_of_a_lazy_package_resolves_and_is_listed(package):
     module = importlib.import_module(package)

@@ -40,8 +40,16 @@ _state: dict = {}
 
 
 def import_report_stack() -> None:
-    """Import :data:`REPORT_STACK`, with every public name of its kitlib packages (they load their modules lazily)."""
+    """Import :data:`REPORT_STACK`, with every public name of its kitlib packages (they load their modules lazily).
+
+    jsonschema's optional IRI grammar is skipped first, as in every process of a batch
+    (:func:`kitlib._lazy.skip_optional_iri_grammar`): no report checks IRI formats.
+    """
     import importlib
+
+    from kitlib._lazy import skip_optional_iri_grammar
+
+    skip_optional_iri_grammar()
 
     for name in REPORT_STACK:
         module = importlib.import_module(name)

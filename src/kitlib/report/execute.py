@@ -122,14 +122,12 @@ LOCK_FILE = ".kitlib-report.lock"
 MANIFEST = ".kitlib-manifest.json"
 INDEX = "index.html"
 FAILED = "failed"
-#: Notebook parameters that set a disclosure threshold: set once per batch (``--min-group-size``), never by ``--param``.
 #: Seconds to reach a Dask scheduler and see at least one of its workers.
 CONNECT_SECONDS = 30
 # The first cell of every report: empty the namespace, then undo what %reset -f leaves behind (see _kernel).
 RESET = "%reset -f\nimport kitlib.report._kernel as _kitlib_kernel\n_kitlib_kernel.restore()\ndel _kitlib_kernel"
 RESET_TAG = "kitlib-reset"
-WARM_UP = ("import kitlib._lazy; kitlib._lazy.skip_optional_iri_grammar(); import kitlib.report._kernel; "
-           "kitlib.report._kernel.import_report_stack(); kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()")
+WARM_UP = "import kitlib.report._kernel; kitlib.report._kernel.import_report_stack(); kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()"
 MAX_ERROR = 2000
 
 @dataclass
