@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +100,28 @@ def test_open_survey_prefers_data_path(tmp_path):
     assert len(survey) == len(kl.load_case("it_firm"))
     with pytest.raises(KitError, match="set either"):
         open_survey("", "")
+
+
+def test_open_survey_reads_an_unchanged_file_once_and_hands_out_copies(tmp_path, monkeypatch):
+    from kitlib.data.cases import case_dir
+    from kitlib.report import chapter
+
+    for name in ("responses.csv", "codebook.yaml"):
+        shutil.copy(case_dir("manufacturer") / name, tmp_path / name)
+    data = str(tmp_path / "responses.csv")
+    reads = []
+    monkeypatch.setattr(chapter, "load_survey", lambda *args, **kw: reads.append(args) or kl.load_survey(*args, **kw))
+    first = open_survey("", data)
+    first.data.loc[:, "provider"] = "changed by a report"
+    first.codebook.title["zh"] = "changed by a report"
+    second = open_survey("", data)
+    assert len(reads) == 1 and second.data is not first.data
+    assert second.data.equals(kl.load_survey(data, on_invalid="exclude").data) and second.codebook.title["zh"] != "changed by a report"
+
+    rows = (tmp_path / "responses.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "responses.csv").write_text("".join(rows[:-5]), encoding="utf-8")  # the file changes: read again
+    os.utime(tmp_path / "responses.csv", ns=(1, 1))
+    assert len(open_survey("", data)) == len(second) - 5 and len(reads) == 2
 
 
 def test_visible_drops_suppressed_rows_and_their_names():

@@ -21,10 +21,12 @@ Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of R
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 
 from kitlib.atomic import write_atomically
-from kitlib.data.cases import load_case
+from kitlib.data.cases import case_dir, load_case
 from kitlib.data.codebook import SERVQUAL_DIMENSIONS
 from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
@@ -55,17 +57,47 @@ def report_figures() -> None:
     set_matplotlib_formats("png", bbox_inches=None)
 
 
+#: How many surveys :func:`open_survey` keeps (a kernel serves one grid's reports; the cases are three files).
+KEEP_OPENED = 3
+_OPENED: dict = {}
+
+
 def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str = "") -> Survey:
     """The survey a notebook runs on: ``data_path`` (+ codebook) if given, else the shipped ``case``.
 
     Rows that break a codebook rule are excluded and listed in ``survey.quality``
     so that a researcher's imperfect file still produces a report.
+
+    A report kernel runs every report of a group grid (``--by department``) on
+    the same file, so the last surveys this process read are kept: while the
+    input files are unchanged (same path, size, inode and modification time),
+    the survey is not read again and each call returns its own deep copy, so
+    that nothing one report changes reaches the next.
     """
     if data_path:
-        return load_survey(data_path, codebook_path or None, on_invalid="exclude")
-    if not case:
+        data = Path(data_path)
+        files = (data, Path(codebook_path) if codebook_path else data.parent / "codebook.yaml")
+    elif case:
+        folder = case_dir(case)
+        files = (folder / "responses.csv", folder / "codebook.yaml", folder / "self_assessment.csv")
+    else:
         raise KitError("set either 'case' (it_firm, manufacturer, bank) or 'data_path' in the parameters cell")
-    return load_case(case, on_invalid="exclude")
+    key = (case, data_path, codebook_path, tuple(_file_identity(path) for path in files))
+    if key not in _OPENED:
+        survey = load_survey(data_path, codebook_path or None, on_invalid="exclude") if data_path else load_case(case, on_invalid="exclude")
+        while len(_OPENED) >= KEEP_OPENED:
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = survey
+    return copy.deepcopy(_OPENED[key])
+
+
+def _file_identity(path: Path) -> tuple | None:
+    """Path, size, inode and modification time of a file (None when it does not exist)."""
+    try:
+        status = path.resolve().stat()
+    except OSError:
+        return None
+    return str(path.resolve()), status.st_size, status.st_ino, status.st_mtime_ns
 
 
 def available(info, section: str, lang: str) -> bool:
