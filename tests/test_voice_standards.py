@@ -287,3 +287,48 @@ def test_keyword_hits_match_findall_on_random_overlapping_text():
     for name, (pattern, _) in patterns.items():
         assert hits[name].tolist() == [len(pattern.findall(t)) for t in texts], name
     assert hits["a"].sum() > 100 and hits["b"].sum() > 100 and hits["c"].sum() > 10 and hits["none"].sum() == 0
+
+
+def test_joined_texts_give_each_text_its_code_points_and_its_end():
+    from kitlib.service.voice import _join
+
+    texts = ["满意", "", "a\x00b", "𠀀x", "最后"]
+    joined = _join(texts)
+    assert joined.texts is texts and joined.with_join and joined.text == "满意\x00\x00a b\x00𠀀x\x00最后"  # (NUL inside: a space)
+    assert "".join(map(chr, joined.codes)) == joined.text
+    starts = [0] + [end + 1 for end in joined.ends[:-1].tolist()]
+    assert [joined.text[a:b] for a, b in zip(starts, joined.ends.tolist())] == ["满意", "", "a b", "𠀀x", "最后"]
+    assert joined.ends[-1] == len(joined.text) and (joined.codes[joined.ends[:-1]] == 0).all()
+    assert not _join(["好", "x"]).with_join and _join([]).ends.size == 0 and _join([""]).ends.tolist() == [0]
+
+
+def test_cased_code_points_are_those_lower_casing_changes():
+    from kitlib.service.voice import _cased
+
+    table = _cased()
+    assert (table[:0x20000] == [chr(c).lower() != chr(c) for c in range(0x20000)]).all() and table[0x20000:].all()
+    assert table[[ord(c) for c in "ΣİⅫAǅ"]].all() and not table[[ord(c) for c in "好σa1，"]].any()
+
+
+def test_distinct_rows_are_numbered_as_their_bytes_are():
+    from kitlib.service.voice import _distinct_rows
+
+    rng = np.random.default_rng(3)
+    for width, density in ((0, 0.5), (1, 0.5), (7, 0.5), (62, 0.02), (63, 0.02), (130, 0.005)):  # one, two and three blocks
+        flags = rng.random((600, width)) < density
+        row_of, representative = _distinct_rows(flags)
+        reference = pd.factorize(np.array([row.tobytes() for row in flags], dtype=object))[0]
+        assert pd.factorize(row_of)[0].tolist() == reference.tolist()  # the same rows, the same numbers
+        assert len(representative) == reference.max() + 1 and (flags[representative[row_of]] == flags).all()
+        assert len(representative) < 600  # (some rows repeat)
+    row_of, representative = _distinct_rows(np.zeros((0, 3), dtype=bool))
+    assert row_of.size == 0 and representative.size == 0
+
+
+def test_a_withheld_group_of_missing_values_shows_no_comment_when_the_column_mixes_numbers_and_text():
+    data = pd.DataFrame({"provider": pd.array([1] * 12 + ["B"] * 12 + [None] * 2, dtype=object),
+                         "comment": ["系统太慢"] * 26, "rid": [f"r{i}" for i in range(26)]})
+    result = comment_themes(data, {"speed": ["慢"]}, respondent="rid", min_n=10)
+    assert result.suppressed["respondents"].tolist() == [2] and result.suppressed["group"].isna().all()
+    assert len(result.coded) == 24 and result.coded["provider"].notna().all() and result.quotes["provider"].notna().all()
+    assert result.counts["provider"]["comments"].tolist() == [12, 12]

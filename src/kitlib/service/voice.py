@@ -104,18 +104,16 @@ def _mask_numbers(text: str) -> str:
     return _LONG_NUMBER.sub(MASKS["number"], out)
 
 
-def _mask_numbers_of_all(texts: list[str]) -> list[str]:
-    """:func:`_mask_numbers` of each text; the texts with a digit or @, the only ones it can change, are found
-    among all texts at once, as code points (:func:`_digits_or_at`)."""
-    joined = _JOIN.join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    found = np.flatnonzero(_digits_or_at()[codes])
+def _mask_numbers_of_all(texts: list[str] | _Joined) -> list[str]:
+    """:func:`_mask_numbers` of each text (a list, or the texts already joined: :func:`_join`); the texts with a digit
+    or @, the only ones it can change, are found among all texts at once, as code points (:func:`_digits_or_at`)."""
+    joined = texts if isinstance(texts, _Joined) else _join(texts)
+    found = np.flatnonzero(np.take(_digits_or_at(), joined.codes))  # (take: no index copy)
     if not found.size:
-        return texts
-    starts = np.cumsum(np.fromiter((len(text) + 1 for text in texts), np.int64, len(texts))) - 1  # (the NUL after each text)
-    masked = list(texts)
-    for i in np.unique(np.searchsorted(starts, found)):
-        masked[i] = _mask_numbers(texts[i])
+        return joined.texts
+    masked = list(joined.texts)
+    for i in np.unique(np.searchsorted(joined.ends, found)):
+        masked[i] = _mask_numbers(masked[i])
     return masked
 
 
@@ -143,6 +141,45 @@ _JOIN = "\x00"  # joins all comments for one pass over them; a non-word characte
 _WORD_OR_JOIN = re.compile(f"{_WORD.pattern}|{_JOIN}")  # the words of texts joined by NUL, and the NULs between them
 _TEXT_WITHOUT_HAN = re.compile(r"\x00[^\x00\u3400-\u9fff]*+(?=\x00)")  # a text without Chinese, in texts joined by NUL
 _CUT_BATCH = 64  # texts cut per rjieba call: few calls, yet few enough pieces at a time to stay in the CPU cache
+
+
+class _Joined(NamedTuple):
+    """Texts joined by NUL for one pass over all of them: masking, keyword matching and sentiment share it (:func:`_join`)."""
+
+    texts: list  # the texts
+    text: str  # the texts joined by NUL, a NUL inside a text made a space (so the NULs are just the joins)
+    codes: np.ndarray  # the code points of ``text`` (uint32)
+    ends: np.ndarray  # where each text ends in ``text``: the NUL after it (after the last text: the end)
+    with_join: bool  # whether a text held NUL
+
+
+def _join(texts: list[str]) -> _Joined:
+    """``texts`` joined by NUL, as a string and as code points."""
+    joined = _JOIN.join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.flatnonzero(codes == 0)
+    with_join = ends.size > max(len(texts) - 1, 0)
+    if with_join:
+        joined = _JOIN.join(text.replace(_JOIN, " ") for text in texts)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.flatnonzero(codes == 0)
+    return _Joined(texts, joined, codes, np.append(ends, codes.size)[:len(texts)], with_join)
+
+
+@cache
+def _cased() -> np.ndarray:
+    """For each code point: whether lower-casing changes it, found below U+20000 (above: True, to be lower-cased).
+
+    Only Σ lower-cases by its context (σ or ς), and it changes either way: a text without such code points is its own
+    lower case.
+    """
+    table = np.ones(0x110000, dtype=bool)
+    table[:0x20000] = False
+    for start in range(0, 0x20000, 256):  # (character by character only in blocks that lower-casing changes)
+        block = "".join(map(chr, range(start, start + 256)))
+        if block.lower() != block:
+            table[start:start + 256] = [character.lower() != character for character in block]
+    return table
 
 
 def segment(text: str) -> list[str]:
@@ -202,44 +239,43 @@ class _Numbering(dict):
         return number
 
 
-def _pieces_of_all(texts: list[str]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
-    """The pieces rjieba cuts all texts into, numbered: the tokens :func:`segment` makes of each numbered piece,
+def _pieces_of_all(texts: list[str] | _Joined) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """The pieces rjieba cuts all texts (a list, or already joined: :func:`_join`) into, numbered: the tokens :func:`segment` makes of each numbered piece,
     the numbers of all texts' pieces one after another with 0 (a piece without tokens) between two texts, and
     the text at each place of that order (the texts with Chinese first).
 
     rjieba cuts the texts with Chinese in batches of :data:`_CUT_BATCH`: joined by NUL, which it returns as a
     piece of its own and which no block it segments spans, they give each text's pieces one after another (a
     NUL inside a text is first made a space: both are pieces without tokens); each batch's pieces are numbered
-    at once, while they are still in the CPU cache.  The English words and numbers of the other texts are
+    at once, while they are still in the CPU cache.  The texts are lower-cased in one call, unless no code point
+    of theirs has a lower case (:func:`_cased`).  The English words and numbers of the other texts are
     found in one scan of them, and the per-token work (keep a Chinese token, split any other piece into its
     English words and numbers) is done once per distinct piece, not once per occurrence.
     """
     import rjieba
 
-    joined = _JOIN.join(texts)
-    if joined.count(_JOIN) != len(texts) - 1:
-        joined = _JOIN.join(text.replace(_JOIN, " ") for text in texts)
-    lowered = joined.lower()  # in one call (NUL ends a final sigma's context)
+    joined = texts if isinstance(texts, _Joined) else _join(texts)
+    texts = joined.texts
+    lowered = joined.text.lower() if np.take(_cased(), joined.codes).any() else joined.text  # (NUL ends a final sigma's context)
     has_han, words = _HAN.search, _WORD.findall
     chinese = np.ones(len(texts), dtype=bool)
     without_han = [match.start() for match in _TEXT_WITHOUT_HAN.finditer(f"{_JOIN}{lowered}{_JOIN}")] if texts else []
-    if without_han or len(lowered) != len(joined):  # batches of the lower-cased texts, taken apart
+    if without_han or len(lowered) != len(joined.text):  # batches of the lower-cased texts, taken apart
         lowered_texts = lowered.split(_JOIN) if texts else []
         if without_han:  # (each match starts at the NUL before its text)
             chinese[np.searchsorted(np.cumsum([0] + [len(text) + 1 for text in lowered_texts[:-1]]), without_han)] = False
         chinese_texts = list(compress(lowered_texts, chinese))
         batches = [_JOIN.join(chinese_texts[start:start + _CUT_BATCH]) for start in range(0, len(chinese_texts), _CUT_BATCH)]
     else:  # all texts Chinese and as long as before: batches are slices of the lower-cased joined texts
-        ends = np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1) - 1  # the NUL after each text
-        stops = ends[np.minimum(np.arange(_CUT_BATCH, len(texts) + _CUT_BATCH, _CUT_BATCH), len(texts)) - 1].tolist()
+        stops = joined.ends[np.minimum(np.arange(_CUT_BATCH, len(texts) + _CUT_BATCH, _CUT_BATCH), len(texts)) - 1].tolist()
         batches = [lowered[start:stop] for start, stop in zip([0] + [stop + 1 for stop in stops[:-1]], stops)]
     numbering = _Numbering()
     numbering[_JOIN]  # number 0
-    parts = []
+    parts, separator = [], np.zeros(1, dtype=np.int64)
 
     def number(pieces) -> None:  # the pieces' numbers, after a separator from the pieces before
         if parts:
-            parts.append(np.zeros(1, dtype=np.int64))
+            parts.append(separator)
         parts.append(np.fromiter(map(numbering.__getitem__, pieces), np.int64, len(pieces)))
 
     for batch in batches:
@@ -251,8 +287,9 @@ def _pieces_of_all(texts: list[str]) -> tuple[list[list[str]], np.ndarray, np.nd
     return expansions, piece_ids, np.concatenate([np.flatnonzero(chinese), np.flatnonzero(~chinese)])
 
 
-def _sentiment_scores(texts: list[str]) -> np.ndarray:
-    """Lexicon score of each text (see :func:`comment_sentiment`, *Notes*), computed for all texts at once.
+def _sentiment_scores(texts: list[str] | _Joined) -> np.ndarray:
+    """Lexicon score of each text (see :func:`comment_sentiment`, *Notes*), computed for all texts at once; ``texts`` a
+    list, or the texts already joined (:func:`_join`).
 
     Only the tokens that can change a score (sentiment words, negators, contrasts, resolvers) are followed,
     with their position among all tokens: a negator flips the token one after it, or two after it when the
@@ -273,17 +310,16 @@ def _sentiment_scores(texts: list[str]) -> np.ndarray:
     telling_piece = np.bincount(np.repeat(np.arange(len(expansions)), piece_sizes), weights=telling, minlength=len(expansions)) > 0
     # every piece of every text: its number of tokens, the position of its first token, its text's place
     sizes = piece_sizes[piece_ids]
-    ends = piece_ids == 0
     kept = np.flatnonzero(telling_piece[piece_ids])
     kept_sizes = sizes[kept]
     within = np.arange(kept_sizes.sum()) - np.repeat(np.cumsum(kept_sizes) - kept_sizes, kept_sizes)
     token = piece_starts[np.repeat(piece_ids[kept], kept_sizes)] + within
-    position = np.repeat((np.cumsum(sizes) - sizes)[kept], kept_sizes) + within
-    text = np.repeat((np.cumsum(ends) - ends)[kept], kept_sizes)
+    position = np.repeat(np.cumsum(sizes)[kept] - kept_sizes, kept_sizes) + within
+    text = np.repeat(np.cumsum(piece_ids == 0, dtype=np.int32)[kept], kept_sizes)  # (the NULs before: a telling piece is no NUL)
     telling_token = telling[token]
     token, position, text = token[telling_token], position[telling_token], text[telling_token]
 
-    places = len(texts)
+    places = len(order)
     resolved = np.bincount(text[resolver[token]], minlength=places) > 0
     signs = polarity[token]
     signs[context[token] & resolved[text]] = 0
@@ -441,8 +477,9 @@ def _leftmost_first(positions: list[np.ndarray], lengths: list[int]) -> np.ndarr
     return start[taken]
 
 
-def _keyword_hits(texts: list[str], patterns: dict) -> dict[str, np.ndarray]:
-    """Per theme, the number of its keyword matches in each text (``len(pattern.findall(text))``).
+def _keyword_hits(texts: list[str] | _Joined, patterns: dict) -> dict[str, np.ndarray]:
+    """Per theme, the number of its keyword matches in each text (``len(pattern.findall(text))``); ``texts`` a list, or
+    the texts already joined (:func:`_join`).
 
     A text holding no character that a match of a keyword other than the plain Chinese ones (:class:`_Keywords`)
     can start with is matched by those alone: they are found in all such texts at once, as code points
@@ -451,34 +488,36 @@ def _keyword_hits(texts: list[str], patterns: dict) -> dict[str, np.ndarray]:
     holding NUL, are scanned with each theme's scanner, joined by NUL (no match spans it); the themes with a
     keyword that cannot be written to start with a literal, text by text.
     """
-    n = len(texts)
+    joined = texts if isinstance(texts, _Joined) else _join(texts)
+    texts, codes, n = joined.texts, joined.codes, len(joined.texts)
     hits = {name: np.fromiter((len(pattern.findall(text)) for text in texts), np.int64, n)
             for name, (pattern, keywords) in patterns.items() if keywords is None}
     listed = {name: keywords.starts for name, (_, keywords) in patterns.items() if keywords is not None}
     literals = list(dict.fromkeys(text for starts in listed.values() for text, _ in starts if text is not None))
     gates = {c for starts in listed.values() for text, firsts in starts if text is None for c in firsts}
-    joined = _JOIN.join(texts)
-    with_join = joined.count(_JOIN) != n - 1
-    if with_join:  # texts holding NUL are scanned with the patterns
-        joined = _JOIN.join(text.replace(_JOIN, " ") for text in texts)
-    pad = max(map(len, literals), default=0)
-    codes = np.frombuffer((joined + _JOIN * pad).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     text_of = np.cumsum(codes == 0, dtype=np.int32)  # (at a character of a text)
     # every character that starts a plain keyword or gates a text: its place in ``starting`` + 1 (0 for others)
     starting = list(dict.fromkeys(text[0] for text in literals)) + sorted(gates.difference(text[0] for text in literals))
     numbers = np.fromiter(map(ord, starting), np.int64, len(starting))
     table = np.zeros(0x110000, dtype=np.min_scalar_type(len(starting)))  # small numbers: a radix sort below
     table[numbers] = np.arange(1, numbers.size + 1)
-    lead = table[codes]
-    candidates = np.flatnonzero(lead)
+    lead = np.take(table, codes)
+    candidates = np.flatnonzero(lead != 0)
     lead = lead[candidates]
     by_start = np.argsort(lead, kind="stable")
     bounds = np.searchsorted(lead[by_start], np.arange(1, len(starting) + 2))
+    following = codes[np.minimum(candidates + 1, codes.size - 1)]  # the code point after each candidate (0 after the last)
+    if candidates.size and candidates[-1] == codes.size - 1:
+        following[-1] = 0
+    grouped, following = candidates[by_start], following[by_start]  # by first character, ascending within each
     occurrences = {}
     for text in literals:
         k = starting.index(text[0])
-        found = candidates[by_start[bounds[k]:bounds[k + 1]]]
-        for offset, character in enumerate(text[1:], start=1):
+        found = grouped[bounds[k]:bounds[k + 1]]
+        if len(text) > 1:
+            found = found[following[bounds[k]:bounds[k + 1]] == ord(text[1])]
+        found = found[:np.searchsorted(found, codes.size - len(text), side="right")]  # (ascending; room for the rest)
+        for offset, character in enumerate(text[2:], start=2):
             found = found[codes[found + offset] == ord(character)]
         occurrences[text] = found
     gated = np.zeros(n, dtype=bool)
@@ -486,7 +525,7 @@ def _keyword_hits(texts: list[str], patterns: dict) -> dict[str, np.ndarray]:
         gating = np.zeros(len(starting) + 1, dtype=bool)
         gating[[starting.index(c) + 1 for c in gates]] = True
         gated[text_of[candidates[gating[lead]]]] = True
-    if with_join:
+    if joined.with_join:
         gated |= np.fromiter((_JOIN in text for text in texts), bool, n)
     again = np.flatnonzero(gated)
     again_joined = _JOIN.join(texts[i] for i in again)
@@ -667,6 +706,22 @@ def _worst_gap_dimension(survey: Survey) -> pd.Series | None:
     return worst.where(table.notna().any(axis=1)) if worst is not None else None
 
 
+def _distinct_rows(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's number among the distinct rows of a boolean matrix, and one row of each number.
+
+    The columns are read 62 at a time as the bits of an integer; the rows' numbers so far and these integers are
+    numbered together by hashing (``pandas.factorize``, no sort).
+    """
+    row_of = np.zeros(len(flags), dtype=np.int64)
+    for start in range(0, flags.shape[1], 62):
+        block = flags[:, start:start + 62]
+        labels, distinct = pd.factorize(block @ (1 << np.arange(block.shape[1], dtype=np.int64)))
+        row_of = pd.factorize(row_of * len(distinct) + labels)[0]
+    representative = np.empty(row_of.max(initial=-1) + 1, dtype=np.int64)
+    representative[row_of] = np.arange(len(flags))  # (any row of a number will do: they are equal)
+    return row_of, representative
+
+
 def _best_rows(rows: np.ndarray, ranking: tuple[np.ndarray, ...], texts: list[str], n: int) -> list[int]:
     """The first ``n`` of ``rows`` with distinct ``texts`` when ranked by the ``ranking`` arrays (largest first, the
     first array, of counts, first; ties in row order): a repeated text ranks where its first row does.
@@ -748,19 +803,21 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
         raise AnalysisInputError(f"comment_themes(): no respondent column '{respondent}'")
     ids = data[respondent] if respondent else pd.Series(np.arange(len(data)), index=data.index)
 
-    # 1. group sizes in distinct respondents, and which rows may be shown
-    sizes, showable, withheld = {}, pd.Series(True, index=data.index), []
-    id_numbers = pd.factorize(ids.to_numpy(dtype=object))[0]  # distinct ids as numbers (-1 for none)
-    one_row_each = id_numbers.size == 0 or (id_numbers.min() >= 0 and id_numbers.max() + 1 == id_numbers.size)
-    id_numbers = pd.Series(np.where(id_numbers < 0, np.nan, id_numbers) if (id_numbers < 0).any() else id_numbers,  # NaN for none
-                           index=ids.index)
+    # 1. group sizes in distinct respondents, and which rows may be shown; each row's group, numbered, per grouping
+    sizes, group_of_row, hidden, withheld = {}, {}, np.zeros(len(data), dtype=bool), []
+    id_values = ids.to_numpy(dtype=object)
+    one_row_each = respondent is None or (not ids.isna().any() and len(set(id_values)) == len(id_values))  # (a set: cheaper than numbering)
+    if not one_row_each:  # distinct ids as numbers, NaN for none
+        id_numbers = pd.factorize(id_values)[0]
+        ids = pd.Series(np.where(id_numbers < 0, np.nan, id_numbers), index=ids.index)
     for key in keys:
-        grouped_ids = id_numbers.groupby(data[key], dropna=False)
+        grouped_ids = ids.groupby(data[key], dropna=False)
         size = grouped_ids.size() if one_row_each else grouped_ids.nunique()  # (each respondent on one row: a group's rows)
-        sizes[key] = size
+        sizes[key], group_of_row[key] = size, grouped_ids.ngroup().to_numpy()  # (groups numbered in the order of ``size``)
         small = size[size < min_n]
         withheld += [{"by": key, "group": g, "respondents": int(n)} for g, n in small.items()]
-        showable &= ~data[key].isin(small.index)
+        hidden |= (size.to_numpy() < min_n)[group_of_row[key]]
+    showable = pd.Series(~hidden, index=data.index)
     suppressed = pd.DataFrame(withheld, columns=["by", "group", "respondents"])
     audit = getattr(survey, "disclosure", None)
     if audit is not None:  # a batch's audit: comments (and their theme counts) only from finest cells of >= 10 people
@@ -771,12 +828,14 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
     has_text = np.fromiter(map(bool, stripped), bool, len(stripped))
     names = [] if roster is None else list(pd.Series(roster, dtype="object").dropna().astype(str))
     name_pattern = _names_pattern(names)
-    masked = _mask_numbers_of_all(list(compress(stripped, has_text)))
+    joined = _join(list(compress(stripped, has_text)))
+    masked = _mask_numbers_of_all(joined)
     if name_pattern is not None:
         masked = [name_pattern.sub(MASKS["name"], t) for t in masked]
+    if masked is not joined.texts:
+        joined = _join(masked)
     frame = data.loc[has_text, keys].copy()
     frame["comment"] = masked
-    frame["_respondent"] = ids[has_text]
 
     # 3. themes
     if themes is None and survey is not None and survey.codebook.themes:
@@ -792,33 +851,36 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
         themes = {k: v for k, v in themes.items() if v["keywords"]["zh"] or v["keywords"]["en"]}
     themes = _check_themes(themes) if themes else {}
     patterns = _theme_patterns(themes)
-    hits = _keyword_hits(masked, patterns)
-    scores = _sentiment_scores(masked)
+    hits = _keyword_hits(joined, patterns)
+    scores = _sentiment_scores(joined)
     frame["sentiment"] = _labels(scores)
     frame["score"] = scores
-    for name in themes:
-        frame[name] = hits[name] > 0
-    if themes:  # one tuple per distinct row of the boolean matrix (rows packed into bytes to find them)
-        names_array, flags = list(themes), frame[list(themes)].to_numpy(bool)
-        packed = np.packbits(flags, axis=1)
-        _, first, row_of = np.unique(packed.view(f"S{packed.shape[1]}").ravel(), return_index=True, return_inverse=True)
-        tuples = np.empty(len(first), dtype=object)
-        for i, row in enumerate(first):
-            tuples[i] = tuple(names_array[j] for j in np.flatnonzero(flags[row]))
-        frame["themes"] = tuples[row_of.ravel()]
-    else:
-        frame["themes"] = [()] * len(frame)
+    flags = np.zeros((len(masked), len(themes)), dtype=bool, order="F")  # comments x themes
+    for j, name in enumerate(themes):
+        flags[:, j] = frame[name] = hits[name] > 0
+    row_of, representative = _distinct_rows(flags)  # one tuple per distinct row of flags
+    tuples = np.empty(len(representative), dtype=object)
+    for i, row in enumerate(representative):
+        tuples[i] = tuple(compress(themes, flags[row]))
+    frame["themes"] = tuples[row_of]
 
     # 4. counts and shares per grouping (respondent-level data; small groups left out)
     counts, shares = {}, {}
     theme_names = list(themes)
-    frame["_negative"] = scores < 0
+    negative, kinds = scores < 0, flags[representative].astype(np.int64)  # the distinct rows of flags: kinds x themes
     for key in keys:
-        grouped = frame.groupby(key, dropna=False)
-        table = grouped[theme_names].sum().astype(int) if theme_names else pd.DataFrame(index=grouped.size().index)
-        table.insert(0, "comments", grouped.size())
-        table.insert(0, "respondents", sizes[key].reindex(table.index).astype(int))
-        table["negative_share"] = grouped["_negative"].mean()
+        if has_text.all():  # the groups of step 1
+            group, index, respondents = group_of_row[key], sizes[key].index, sizes[key].to_numpy()
+        else:  # the groups of the comments (labelled, and typed, as pandas labels the comments' groups)
+            grouped = frame.groupby(key, dropna=False)
+            group, index = grouped.ngroup().to_numpy(), grouped.size().index
+            respondents = sizes[key].reindex(index).to_numpy()
+        comments = np.bincount(group, minlength=len(index))
+        # groups x themes: each group's comments of each kind, times the themes of each kind
+        named = np.bincount(group * len(kinds) + row_of, minlength=len(index) * len(kinds)).reshape(len(index), len(kinds)) @ kinds
+        table = pd.DataFrame({"respondents": respondents.astype(int), "comments": comments,
+                              **{name: named[:, j] for j, name in enumerate(theme_names)},
+                              "negative_share": np.bincount(group[negative], minlength=len(index)) / comments}, index=index)
         table = table[table["respondents"] >= min_n]
         counts[key] = table
         share = table.copy()
@@ -844,12 +906,13 @@ def comment_themes(source, themes=None, *, comment: str = "comment", by=None, ro
     # 6. representative quotes: most keyword hits, then clearest sentiment, then shortest; each text once (its first shown row)
     picked = []
     if quotes and theme_names:
-        strength, length = np.abs(scores), np.fromiter(map(len, masked), np.int64, len(masked))
-        for name in theme_names:
-            best = _best_rows(np.flatnonzero(shown_rows & frame[name].to_numpy()), (hits[name], strength, -length), masked, quotes)
-            for _, row in frame.iloc[best].iterrows():
-                picked.append({"theme": name, **{k: row[k] for k in keys}, "comment": row["comment"], "sentiment": row["sentiment"]})
+        strength, length = np.abs(scores), np.diff(joined.ends, prepend=-1) - 1
+        best = {name: _best_rows(np.flatnonzero(shown_rows & flags[:, j]), (hits[name], strength, -length), masked, quotes)
+                for j, name in enumerate(theme_names)}
+        quoted = frame.iloc[[row for rows in best.values() for row in rows]]  # (all themes' quotes in one selection)
+        for name, (_, row) in zip([name for name, rows in best.items() for _ in rows], quoted.iterrows()):
+            picked.append({"theme": name, **{k: row[k] for k in keys}, "comment": row["comment"], "sentiment": row["sentiment"]})
     quote_table = pd.DataFrame(picked, columns=["theme", *keys, "comment", "sentiment"])
-    coded = shown.drop(columns=["_respondent", "_negative"]).reset_index(drop=True)
+    coded = shown.reset_index(drop=True)
     return CommentThemes(coded=coded, counts=counts, shares=shares, dimensions=dimensions, quotes=quote_table, suggested=suggested,
                          suppressed=suppressed, themes=themes, min_n=int(min_n))
