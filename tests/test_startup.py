@@ -33,6 +33,17 @@ def test_importing_the_kit_and_its_command_loads_no_scientific_library():
     assert loaded == "", f"import kitlib loaded {loaded}"
 
 
+def test_the_command_summary_of_a_batch_loads_no_analysis_module():
+    """The summary table printed at the end of ``kitlib report`` needs its value labels, not scipy or the analyses."""
+    code = ("import sys\nfrom kitlib.i18n import display_table\nfrom kitlib.report.execute import ReportResult\n"
+            "from kitlib.report.index import summary_table\n"
+            "results = [ReportResult('it_firm', 'IT', 'ok', seconds=1.0, summary={'n': 640}), ReportResult('bank', 'Bank', 'failed')]\n"
+            "shown = display_table(summary_table(results), 'zh')\n"
+            "print(shown['状态'].tolist(), [name for name in ('scipy', 'kitlib.service.kano') if name in sys.modules])")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == "['成功', '失败'] []"
+
+
 def test_a_report_kernel_imports_its_stack_without_the_optional_iri_grammar():
     """The kernels (and the benchmark's floor) import the report stack; jsonschema's IRI grammar is not part of it."""
     code = ("import sys, kitlib.report._kernel as kernel\nkernel.import_report_stack()\n"

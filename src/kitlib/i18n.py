@@ -338,18 +338,25 @@ VALUE_LABELS = {
 }
 
 
-@cache
-def _value_catalogs() -> dict[str, Catalog]:
-    """Every value catalog, the ones owned by the analysis modules included (imported on first use)."""
-    from kitlib.privacy import COMPLEMENTARY
-    from kitlib.service.indices import QUADRANTS
-    from kitlib.service.kano import CATEGORY_LABELS
+#: Value catalogs owned by the analysis modules: result column -> (module, catalog), imported only for a table
+#: that has the column (the ``kitlib`` command's summary table needs none of them, nor scipy).
+_OWNED_CATALOGS = {"category": ("kitlib.service.kano", "CATEGORY_LABELS"), "quadrant": ("kitlib.service.indices", "QUADRANTS"),
+                   "suppression": ("kitlib.privacy", "SUPPRESSION_LABELS")}
+#: Every result column with a value catalog.
+_CATALOG_COLUMNS = frozenset(VALUE_LABELS) | frozenset(_OWNED_CATALOGS)
 
-    return {**VALUE_LABELS,
-            "category": Catalog(CATEGORY_LABELS),
-            "quadrant": Catalog(QUADRANTS),
-            "suppression": Catalog({COMPLEMENTARY: {"zh": "为保护小组一并隐藏", "en": "hidden to protect a small group"},
-                                    "": {"zh": "", "en": ""}})}
+
+@cache
+def _value_catalog(column: str) -> Catalog | None:
+    """The value catalog of a result column (None when it has none); an analysis module's is imported on first use."""
+    if column in VALUE_LABELS:
+        return VALUE_LABELS[column]
+    if column in _OWNED_CATALOGS:
+        import importlib
+
+        module, name = _OWNED_CATALOGS[column]
+        return Catalog(getattr(importlib.import_module(module), name))
+    return None
 
 
 _PRIMARY_SUPPRESSION = re.compile(r"n<(\d+)")
@@ -370,7 +377,7 @@ def value_labels(column: str, lang: str) -> dict:
     Kano, N. et al. (1984). Attractive quality and must-be quality. *Hinshitsu*, 14(2), 39–48.
     """
     check_lang(lang)
-    catalog = _value_catalogs().get(column)
+    catalog = _value_catalog(column) if isinstance(column, str) else None
     return {value: catalog(value, lang) for value in catalog} if catalog else {}
 
 
@@ -443,16 +450,15 @@ def display_table(table, lang: str):
 
     check_lang(lang)
     shown = table.to_frame() if isinstance(table, pd.Series) else table.copy()
-    catalogs = _value_catalogs()
     for name in shown.columns:
         column = shown[name]
-        if name in catalogs or column.dtype == bool or (column.dtype == object and column.map(_is_bool).any()):
+        if name in _CATALOG_COLUMNS or column.dtype == bool or (column.dtype == object and column.map(_is_bool).any()):
             shown[name] = column.map(lambda value, name=name: _value_label(name, value, lang)).astype(object)
     if isinstance(shown.index, pd.MultiIndex):
         shown.index = pd.MultiIndex.from_arrays(
             [[_value_label(level_name, value, lang) for value in shown.index.get_level_values(position)]
              for position, level_name in enumerate(shown.index.names)], names=shown.index.names)
-    elif shown.index.name in catalogs:
+    elif shown.index.name in _CATALOG_COLUMNS:
         shown.index = pd.Index([_value_label(shown.index.name, value, lang) for value in shown.index], name=shown.index.name)
     labels = column_labels(lang)
 

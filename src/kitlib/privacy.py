@@ -46,10 +46,12 @@ import pandas as pd
 from kitlib.errors import AnalysisInputError, OptionError
 
 __all__ = ["COMPLEMENTARY", "Comments", "count_respondents", "MIN_COMMENT_GROUP", "primary_reason", "publishable_comments",
-           "suppress_small_groups"]
+           "SUPPRESSION_LABELS", "suppress_small_groups"]
 
 #: ``suppression`` note of a group hidden only to protect another one (it may be large).
 COMPLEMENTARY = "complementary"
+#: Wording of the ``suppression`` notes in displayed tables (a primary note, ``n<5``, is worded by :mod:`kitlib.i18n`).
+SUPPRESSION_LABELS = {COMPLEMENTARY: {"zh": "为保护小组一并隐藏", "en": "hidden to protect a small group"}, "": {"zh": "", "en": ""}}
 #: Distinct respondents a group needs before its free-text comments are shown.
 MIN_COMMENT_GROUP = 10
 
