@@ -301,3 +301,24 @@ def test_excel_with_an_out_of_range_answer_names_the_spreadsheet_row(sample):
     with pytest.raises(kl.OutOfRangeError) as error:
         kl.load_survey(excel, folder / "codebook.yaml")
     assert error.value.rows == [6]
+
+
+def test_numbers_checked_together_equal_numbers_checked_column_by_column(sample, monkeypatch):
+    """Columns read as numbers skip the per-column path only when it would change nothing (readers._plain_numbers)."""
+    from kitlib.data import readers
+
+    folder, frame = sample
+    book = folder / "codebook.yaml"
+    book.write_text(book.read_text(encoding="utf-8") + "\nmissing: [99]\n", encoding="utf-8")
+    frame = frame.copy()
+    frame.loc[3, "P01"] = "99"  # a declared missing code
+    frame.loc[4, "P02"] = "9"  # off the scale
+    frame.loc[5, "E03"] = "2.5"  # not a scale point
+    frame.loc[6, "E04"] = ""  # blank
+    path = write(folder, frame)
+    checked_together = kl.load_survey(path, on_invalid="exclude")
+    monkeypatch.setattr(readers, "_plain_numbers", lambda frame, codebook: {})
+    column_by_column = kl.load_survey(path, on_invalid="exclude")
+    pd.testing.assert_frame_equal(checked_together.data, column_by_column.data, check_exact=True)
+    pd.testing.assert_frame_equal(checked_together.quality, column_by_column.quality, check_exact=True)
+    assert {"P01", "P02", "E03"} <= set(checked_together.quality["column"]) and len(checked_together) == ROWS - 2

@@ -260,6 +260,33 @@ def _to_numbers(validator: _Validator, column, raw: pd.Series) -> pd.Series:
     return numbers
 
 
+def _plain_numbers(frame: pd.DataFrame, codebook: Codebook) -> dict[str, pd.Series]:
+    """The numeric columns that need nothing of :func:`_to_numbers`, as floats, checked together as one array.
+
+    A column qualifies when pandas already read it as numbers and none of its values is a declared missing
+    code, a fraction where the kind asks for scale points, or off the scale: :func:`_to_numbers` would only
+    have converted it to floats.  The other columns (text answers, junk, codes, errors to report) take
+    :func:`_to_numbers`, column by column.
+    """
+    specs = [codebook.columns[name] for name in frame.columns
+             if name in codebook.columns and codebook.columns[name].kind in NUMERIC_KINDS
+             and None not in (codebook.columns[name].scale_min, codebook.columns[name].scale_max)
+             and pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])]
+    if not specs:
+        return {}
+    values = frame[[spec.id for spec in specs]].to_numpy(dtype=float)
+    low = np.array([spec.scale_min for spec in specs], dtype=float)
+    high = np.array([spec.scale_max for spec in specs], dtype=float)
+    whole = np.array([spec.kind in INTEGER_KINDS for spec in specs])
+    broken = (values < low) | (values > high) | (whole & (values != np.round(values)))  # (NaN, a blank, breaks nothing)
+    plain = {}
+    for j, spec in enumerate(specs):
+        codes = _declared_missing(codebook.missing_codes(spec.id))[0]
+        if not broken[:, j].any() and not (codes and np.isin(values[:, j], list(codes)).any()):
+            plain[spec.id] = pd.Series(values[:, j], index=frame.index)
+    return plain
+
+
 def _group_values(validator: _Validator, column, values: pd.Series) -> pd.Series:
     """Normalised group values; spelling variants (case, width, spaces, invisible characters) flagged or merged."""
     values = normalize_text(values).astype(object).where(lambda s: s.notna(), None)
@@ -410,12 +437,13 @@ def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessme
         validator.report.append({"row": flag.row, "respondent": None, "column": flag.column, "value": flag.value,
                                  "issue": flag.issue, "action": "flagged"})
     columns = {}
+    plain = _plain_numbers(frame, codebook)
     for name in frame.columns:
         spec = codebook.columns.get(name)
         if spec is None:
             columns[name] = frame[name]
         elif spec.kind in NUMERIC_KINDS:
-            columns[name] = _to_numbers(validator, spec, frame[name])
+            columns[name] = plain[name] if name in plain else _to_numbers(validator, spec, frame[name])
         elif spec.kind in ("group", "wave"):
             columns[name] = _group_values(validator, spec, frame[name])
         else:
