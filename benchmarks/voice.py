@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_of_interleaved
 
 import kitlib as kl
 from kitlib.data.cases import case_dir
@@ -83,17 +83,6 @@ def floor_sla(tickets: pd.DataFrame, standards: pd.DataFrame) -> pd.DataFrame:
     return met.groupby("provider")[["response_ok", "resolution_ok"]].mean()
 
 
-def best_of(floor, mine, repeats: int) -> tuple[float, float]:
-    """Fastest wall time of each function over ``repeats`` interleaved runs (robust to a shared machine)."""
-    times = {floor: [], mine: []}
-    for _ in range(repeats):
-        for function in (floor, mine):
-            start = time.perf_counter()
-            function()
-            times[function].append(time.perf_counter() - start)
-    return min(times[floor]), min(times[mine])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=100_000)
@@ -105,7 +94,8 @@ def main() -> None:
     import rjieba
 
     rjieba.cut("预热分词词典")  # load the dictionary outside the timings
-    floor, mine = best_of(lambda: floor_segment(frame), lambda: kl.comment_themes(frame, themes, respondent="respondent_id"), args.repeats)
+    floor, mine = best_of_interleaved([lambda: floor_segment(frame), lambda: kl.comment_themes(frame, themes, respondent="respondent_id")],
+                                      args.repeats)
     print(f"themes  {args.comments:>9,} comments: floor (rjieba) {floor:6.2f}s  kitlib {mine:6.2f}s  ratio {mine / floor:.2f}  (goal <= 2)")
 
     tickets = make_tickets(args.tickets)
@@ -113,7 +103,7 @@ def main() -> None:
     check = floor_sla(tickets, standards)
     result = kl.sla(tickets, standards)
     assert np.allclose(check.loc[result.table.index, "resolution_ok"], result.table["resolution_met"], atol=0.02), "floor differs"
-    floor, mine = best_of(lambda: floor_sla(tickets, standards), lambda: kl.sla(tickets, standards), args.repeats)
+    floor, mine = best_of_interleaved([lambda: floor_sla(tickets, standards), lambda: kl.sla(tickets, standards)], args.repeats)
     print(f"sla     {args.tickets:>9,} tickets:  floor (pandas)  {floor:6.2f}s  kitlib {mine:6.2f}s  ratio {mine / floor:.2f}  (goal <= 2)")
 
 

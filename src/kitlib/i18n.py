@@ -377,7 +377,7 @@ def value_labels(column: str, lang: str) -> dict:
     Kano, N. et al. (1984). Attractive quality and must-be quality. *Hinshitsu*, 14(2), 39–48.
     """
     check_lang(lang)
-    catalog = _value_catalog(column) if isinstance(column, str) else None
+    catalog = _value_catalog(column)
     return {value: catalog(value, lang) for value in catalog} if catalog else {}
 
 

@@ -24,7 +24,7 @@ from kitlib.data.readers import load_survey
 from kitlib.data.survey import Survey
 from kitlib.errors import DataFileError, OptionError
 
-__all__ = ["case_dir", "datasets_dir", "load_case", "shipped_dir"]
+__all__ = ["case_dir", "case_files", "datasets_dir", "load_case", "shipped_dir"]
 
 CASES = ("it_firm", "manufacturer", "bank")
 
@@ -78,6 +78,21 @@ def case_dir(name: str) -> Path:
     return folder
 
 
+def case_files(name: str) -> dict[str, Path | None]:
+    """The files :func:`load_case` reads, as :func:`kitlib.load_survey`'s arguments: ``path`` (the responses),
+    ``codebook`` and ``self_assessment`` (None when the case has no provider self-ratings).
+
+    Example
+    -------
+    >>> sorted(name for name, path in case_files("bank").items() if path is not None)
+    ['codebook', 'path', 'self_assessment']
+    """
+    folder = case_dir(name)
+    assessment = folder / "self_assessment.csv"
+    return {"path": folder / "responses.csv", "codebook": folder / "codebook.yaml",
+            "self_assessment": assessment if assessment.exists() else None}
+
+
 def load_case(name: str, **options) -> Survey:
     """Load a shipped case study as a validated :class:`Survey`.
 
@@ -97,11 +112,4 @@ def load_case(name: str, **options) -> Survey:
     ----------
     See ``datasets/<case>/README.md`` for each case's story and planted truths.
     """
-    folder = case_dir(name)
-    assessment = folder / "self_assessment.csv"
-    return load_survey(
-        folder / "responses.csv",
-        folder / "codebook.yaml",
-        self_assessment=assessment if assessment.exists() else None,
-        **options,
-    )
+    return load_survey(**case_files(name), **options)

@@ -38,7 +38,7 @@ from kitlib.errors import (
     OutOfRangeError,
 )
 
-__all__ = ["fold_key", "load_survey", "normalize_text"]
+__all__ = ["default_codebook", "fold_key", "load_survey", "normalize_text"]
 
 INTEGER_KINDS = ("servqual_E", "servqual_P", "kano_functional", "kano_dysfunctional", "nps", "overall")
 STRAIGHTLINE_MIN_ITEMS = 10
@@ -268,10 +268,9 @@ def _plain_numbers(frame: pd.DataFrame, codebook: Codebook) -> dict[str, pd.Seri
     have converted it to floats.  The other columns (text answers, junk, codes, errors to report) take
     :func:`_to_numbers`, column by column.
     """
-    specs = [codebook.columns[name] for name in frame.columns
-             if name in codebook.columns and codebook.columns[name].kind in NUMERIC_KINDS
-             and None not in (codebook.columns[name].scale_min, codebook.columns[name].scale_max)
-             and pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])]
+    specs = [spec for spec in map(codebook.columns.get, frame.columns)
+             if spec is not None and spec.kind in NUMERIC_KINDS and None not in (spec.scale_min, spec.scale_max)
+             and pd.api.types.is_numeric_dtype(frame[spec.id]) and not pd.api.types.is_bool_dtype(frame[spec.id])]
     if not specs:
         return {}
     values = frame[[spec.id for spec in specs]].to_numpy(dtype=float)
@@ -356,6 +355,17 @@ def _flag_answer_patterns(validator: _Validator, data: pd.DataFrame, codebook: C
     validator.note_many(rows, "(items)", missing[rows].astype(int).tolist(), "missing answers (kept; analyses drop them as needed)", "flagged")
 
 
+def default_codebook(path) -> Path:
+    """The codebook :func:`load_survey` reads when it is given none: ``codebook.yaml`` next to the data file.
+
+    Example
+    -------
+    >>> default_codebook("surveys/2026/responses.xlsx").as_posix()
+    'surveys/2026/codebook.yaml'
+    """
+    return Path(path).parent / "codebook.yaml"
+
+
 def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessment=None, sheet=None, header_row=None,
                 encoding=None) -> Survey:
     """Read a survey file and validate it against its YAML codebook.
@@ -423,7 +433,7 @@ def load_survey(path, codebook=None, *, on_invalid: str = "raise", self_assessme
     if not path.exists():
         raise DataFileError(f"file {path} does not exist")
     if codebook is None:
-        codebook = path.parent / "codebook.yaml"
+        codebook = default_codebook(path)
         if not codebook.exists():
             raise CodebookError(f"no codebook given and no codebook.yaml next to {path}")
     if not isinstance(codebook, Codebook):

@@ -26,9 +26,9 @@ import json
 from pathlib import Path
 
 from kitlib.atomic import write_atomically
-from kitlib.data.cases import case_dir, load_case
+from kitlib.data.cases import case_files, load_case
 from kitlib.data.codebook import SERVQUAL_DIMENSIONS
-from kitlib.data.readers import load_survey
+from kitlib.data.readers import default_codebook, load_survey
 from kitlib.data.survey import Survey
 from kitlib.disclosure import attach_audit
 from kitlib.errors import AnalysisInputError, KitError
@@ -38,8 +38,6 @@ from kitlib.report.grid import group_counts
 __all__ = ["available", "dimension_grid", "dimension_order", "driver_ipa_words", "driver_method", "driver_words", "group_counts",
            "invariance_words", "open_survey", "pick", "record_summary", "report_figures", "sample_words", "say", "select",
            "suppression_counts", "visible", "withheld_groups", "withheld_note"]
-
-
 
 
 def report_figures() -> None:
@@ -75,14 +73,12 @@ def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str =
     that nothing one report changes reaches the next.
     """
     if data_path:
-        data = Path(data_path)
-        files = (data, Path(codebook_path) if codebook_path else data.parent / "codebook.yaml")
+        files = (data_path, codebook_path or default_codebook(data_path))
     elif case:
-        folder = case_dir(case)
-        files = (folder / "responses.csv", folder / "codebook.yaml", folder / "self_assessment.csv")
+        files = tuple(case_files(case).values())
     else:
         raise KitError("set either 'case' (it_firm, manufacturer, bank) or 'data_path' in the parameters cell")
-    key = (case, data_path, codebook_path, tuple(_file_identity(path) for path in files))
+    key = tuple(_file_identity(path) for path in files)
     if key not in _OPENED:
         survey = load_survey(data_path, codebook_path or None, on_invalid="exclude") if data_path else load_case(case, on_invalid="exclude")
         while len(_OPENED) >= KEEP_OPENED:
@@ -91,13 +87,16 @@ def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str =
     return copy.deepcopy(_OPENED[key])
 
 
-def _file_identity(path: Path) -> tuple | None:
-    """Path, size, inode and modification time of a file (None when it does not exist)."""
+def _file_identity(path) -> tuple | None:
+    """Path, size, inode and modification time of a file (None when there is none)."""
+    if path is None:
+        return None
+    resolved = Path(path).resolve()
     try:
-        status = path.resolve().stat()
+        status = resolved.stat()
     except OSError:
         return None
-    return str(path.resolve()), status.st_size, status.st_ino, status.st_mtime_ns
+    return str(resolved), status.st_size, status.st_ino, status.st_mtime_ns
 
 
 def available(info, section: str, lang: str) -> bool:

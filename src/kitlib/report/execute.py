@@ -831,9 +831,11 @@ def _absolute(path) -> str | None:
 
 def _input_files(job: ReportJob, notebook: str | None) -> list[str]:
     """The submitter's files a job reads (survey, codebook, notebook), to ship to a Dask worker."""
+    from kitlib.data.readers import default_codebook
+
     paths = [job.data_path, job.codebook_path, job.notebook or notebook]
     if job.data_path and not job.codebook_path:
-        paths.append(str(Path(job.data_path).parent / "codebook.yaml"))  # load_survey's default codebook
+        paths.append(str(default_codebook(job.data_path)))
     return [path for path in dict.fromkeys(paths) if path and Path(path).is_file()]
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kitlib.data.cases import CASES, case_dir, shipped_dir
+from kitlib.data.cases import CASES, case_files, shipped_dir
 from kitlib.data.readers import load_survey
 from kitlib.disclosure import audit_disclosure
 from kitlib.errors import KitError, OptionError
@@ -304,6 +304,6 @@ def _unique_names(jobs: list[ReportJob]) -> list[ReportJob]:
 
 def _load(source: dict):
     if source.get("case"):
-        folder = case_dir(source["case"])
-        return load_survey(folder / "responses.csv", folder / "codebook.yaml", on_invalid="exclude")
+        files = case_files(source["case"])  # (planning needs no self-assessment)
+        return load_survey(files["path"], files["codebook"], on_invalid="exclude")
     return load_survey(source["data_path"], source.get("codebook_path"), on_invalid="exclude")

@@ -347,7 +347,7 @@ def sla(tickets: pd.DataFrame, standards, *, by: str = "provider", confidence: f
         raise AnalysisInputError("sla(): the ticket log is empty")
     standards = read_standards(standards)
     frame = tickets.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
-    # each group as its number in sorted order (NaN for none), so that no grouping below hashes the group texts again
+    # each group as its number in sorted order (-1 for none), so that no grouping below hashes the group texts again
     numbers, groups = _factorize(frame[by], sort=True)
     response_target, resolution_target = _targets(frame, standards, {by: (numbers, groups)})
     uncovered = np.isnan(response_target)

@@ -107,7 +107,7 @@ def _mask_numbers(text: str) -> str:
 def _mask_numbers_of_all(texts: list[str] | _Joined) -> list[str]:
     """:func:`_mask_numbers` of each text (a list, or the texts already joined: :func:`_join`); the texts with a digit
     or @, the only ones it can change, are found among all texts at once, as code points (:func:`_digits_or_at`)."""
-    joined = texts if isinstance(texts, _Joined) else _join(texts)
+    joined = _join(texts)
     found = np.flatnonzero(np.take(_digits_or_at(), joined.codes))  # (take: no index copy)
     if not found.size:
         return joined.texts
@@ -153,8 +153,10 @@ class _Joined(NamedTuple):
     with_join: bool  # whether a text held NUL
 
 
-def _join(texts: list[str]) -> _Joined:
-    """``texts`` joined by NUL, as a string and as code points."""
+def _join(texts: list[str] | _Joined) -> _Joined:
+    """``texts`` joined by NUL, as a string and as code points (texts already joined are returned as they are)."""
+    if isinstance(texts, _Joined):
+        return texts
     joined = _JOIN.join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ends = np.flatnonzero(codes == 0)
@@ -254,7 +256,7 @@ def _pieces_of_all(texts: list[str] | _Joined) -> tuple[list[list[str]], np.ndar
     """
     import rjieba
 
-    joined = texts if isinstance(texts, _Joined) else _join(texts)
+    joined = _join(texts)
     texts = joined.texts
     lowered = joined.text.lower() if np.take(_cased(), joined.codes).any() else joined.text  # (NUL ends a final sigma's context)
     has_han, words = _HAN.search, _WORD.findall
@@ -488,7 +490,7 @@ def _keyword_hits(texts: list[str] | _Joined, patterns: dict) -> dict[str, np.nd
     holding NUL, are scanned with each theme's scanner, joined by NUL (no match spans it); the themes with a
     keyword that cannot be written to start with a literal, text by text.
     """
-    joined = texts if isinstance(texts, _Joined) else _join(texts)
+    joined = _join(texts)
     texts, codes, n = joined.texts, joined.codes, len(joined.texts)
     hits = {name: np.fromiter((len(pattern.findall(text)) for text in texts), np.int64, n)
             for name, (pattern, keywords) in patterns.items() if keywords is None}

@@ -29,7 +29,7 @@ from functools import cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from kitlib.data.cases import CASES, case_dir, load_case
+from kitlib.data.cases import CASES, case_files, load_case
 from kitlib.data.codebook import load_codebook
 from kitlib.data.survey import Survey
 from kitlib.disclosure import attach_audit
@@ -148,7 +148,7 @@ def _case(name: str) -> Survey:
 
 def _case_title(name: str, lang: str) -> str:
     """The title a shipped case's codebook gives it in ``lang`` (its name if it has none)."""
-    return load_codebook(case_dir(name) / "codebook.yaml").title.get(lang) or name
+    return load_codebook(case_files(name)["codebook"]).title.get(lang) or name
 
 
 def gap_explorer(lang: str = "zh", case: str = CASES[0], min_group_size: int = 5, cases=CASES, provider: str | None = None):
