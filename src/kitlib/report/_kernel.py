@@ -1,4 +1,8 @@
-"""State of a reused report kernel: taken once after warm-up, restored before every report.
+"""State of a report kernel: taken once after warm-up, restored before every report.
+
+A warm kernel takes its snapshot after importing the stack and is reused for
+several reports; the fork server of a batch (:mod:`kitlib.report._forkserver`)
+takes it before forking, so every forked kernel starts from it.
 
 ``%reset -f`` empties the user namespace only.  A report must also not see
 the previous report's imported user modules (``sys.modules`` entries from
@@ -33,7 +37,7 @@ __all__ = ["REPORT_STACK", "import_report_stack", "restore", "snapshot"]
 #: What the report notebook imports, directly or on first use.  A warm kernel imports all of it before its first
 #: report (:func:`import_report_stack`), and ``benchmarks/reports.py`` times a notebook that does only that (the floor).
 REPORT_STACK = ("IPython.display", "matplotlib.pyplot", "numpy", "pandas", "scipy.stats", "seaborn", "factor_analyzer",
-                "semopy", "jsonschema", "yaml", "kitlib.data", "kitlib.psychometrics", "kitlib.service", "kitlib.plot",
+                "semopy", "jsonschema", "yaml", "rjieba", "kitlib.data", "kitlib.psychometrics", "kitlib.service", "kitlib.plot",
                 "kitlib.report.chapter", "kitlib.report.html")
 
 _state: dict = {}
@@ -73,7 +77,15 @@ def _plain_text() -> None:
 
 
 def snapshot() -> None:
-    """Remember the warm kernel's state (called once, after the stack is imported)."""
+    """Remember the warm kernel's state (called once, after the stack is imported).
+
+    The imported stack lives as long as the kernel, so it is also moved out of
+    the garbage collector's sight (``gc.freeze``): ``%reset -f`` and the
+    reports' own collections then no longer walk it (about 0.45 s of
+    collection per case report before, 0.1 s after).
+    """
+    import gc
+
     import matplotlib
     import numpy
 
@@ -83,6 +95,7 @@ def snapshot() -> None:
         cwd=os.getcwd(), environ=dict(os.environ), numpy=numpy.random.get_state(), random=random.getstate(),
         path=list(sys.path), roots=_installed_roots(),
     )
+    gc.freeze()
 
 
 def _user_module(name: str, module, roots) -> bool:
