@@ -2,13 +2,15 @@
 
 Each job runs in a worker process: papermill executes the report notebook
 into a scratch folder in a kernel the worker keeps warm.  The workers
-(:class:`LocalWorkers`) start before the batch is planned, and each starts its
-kernel at once: the kernel imports the report's stack while the ``kitlib``
-command plans and the worker prepares papermill and the HTML exporter (so the
-stack is imported once per worker, not per report);
-a first ``%reset -f`` cell empties the namespace before every report; the
-kernel is replaced after any failure (``fresh_kernels=True`` starts a new
-kernel per report instead).  The notebook writes its key figures to a JSON file
+(:class:`LocalWorkers`) and the batch's fork server
+(:mod:`kitlib.report._forkserver`) start before the batch is planned: the
+server imports the report's stack once for the whole batch while the
+``kitlib`` command plans and prepares papermill and the HTML exporter, then
+forks each worker's kernel (in about 0.3 s); a custom ``kernel`` or a Dask
+worker starts a kernel of its own that imports the stack.  A first
+``%reset -f`` cell empties the namespace before every report; the kernel is
+replaced after any failure (``fresh_kernels=True`` starts a new kernel from
+scratch for every report instead).  The notebook writes its key figures to a JSON file
 (the ``summary_path`` parameter), and the executed notebook is converted to
 safe, self-contained HTML (:mod:`kitlib.report.html`: every text from the data
 escaped, no script, nothing loaded from the network, the Chinese glyphs of the
@@ -64,7 +66,6 @@ import numbers
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -76,6 +77,7 @@ from multiprocessing import util
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
@@ -83,6 +85,7 @@ from tqdm.auto import tqdm
 from kitlib._lazy import without_optional_iri_grammar
 from kitlib.atomic import write_atomically
 from kitlib.errors import KitError, OptionError
+from kitlib.report._forkserver import FORK_KERNEL, ForkServer, die_with_parent, kernel_folders
 from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir, refuse_threshold_parameters
 
 __all__ = [
@@ -97,6 +100,7 @@ __all__ = [
     "output_folder",
     "OutputFolderError",
     "parse_formats",
+    "prepare_runner",
     "read_executed",
     "read_manifest",
     "refuse_threshold_parameters",
@@ -234,12 +238,18 @@ def _shutdown(manager: AsyncKernelManager) -> None:
     shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
 
 
-def _start_kernel(kernel: str, cwd: Path, *, warm: bool) -> AsyncKernelManager:
-    """Start a kernel working in ``cwd``; a warm one imports the scientific stack at once (:data:`WARM_UP`)."""
+def _start_kernel(kernel: str, cwd: Path, *, warm: bool, kernel_dirs=None) -> AsyncKernelManager:
+    """Start a kernel working in ``cwd``; a warm one is kept for the next reports run there.
+
+    ``kernel_dirs`` are further folders of kernel specs: a fork server's
+    (:class:`ForkServer`), whose kernels have the stack already; any other warm
+    kernel imports it at once (:data:`WARM_UP`).
+    """
     # Unix-domain sockets in a private folder: no TCP ports to race for with other kernels on the machine.
     sockets = Path(tempfile.mkdtemp(prefix="kitlib-kernel-"))
-    manager = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"))
-    extra = [f"--IPKernelApp.exec_lines={WARM_UP}"] if warm else []
+    specs = {"kernel_spec_manager": KernelSpecManager(kernel_dirs=list(kernel_dirs))} if kernel_dirs else {}
+    manager = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"), **specs)
+    extra = [f"--IPKernelApp.exec_lines={WARM_UP}"] if warm and not kernel_dirs else []
     run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=extra)
     util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
     _kernels.append(_Kernel(manager, kernel, str(Path(cwd).resolve()), warm))
@@ -256,15 +266,18 @@ def _forget(manager: AsyncKernelManager) -> None:
                 pass  # another thread got there first
 
 
-def warm_kernel(kernel: str, cwd: Path) -> AsyncKernelManager:
-    """This process's kernel for reports run in ``cwd``, started on first use and kept for the next reports."""
+def warm_kernel(kernel: str, cwd: Path, kernel_dirs=None) -> AsyncKernelManager:
+    """This process's kernel for reports run in ``cwd``, started on first use and kept for the next reports.
+
+    ``kernel_dirs``: further folders of kernel specs (see :func:`_start_kernel`).
+    """
     folder = str(Path(cwd).resolve())
     for running in list(_kernels):
         if running.warm and running.name == kernel and running.folder == folder:
             if run_sync(running.manager.is_alive)():
                 return running.manager
             _forget(running.manager)
-    return _start_kernel(kernel, cwd, warm=True)
+    return _start_kernel(kernel, cwd, warm=True, kernel_dirs=kernel_dirs)
 
 
 def with_reset_cell(path: Path) -> nbformat.NotebookNode:
@@ -311,47 +324,39 @@ def _worker_stop(signum, frame) -> None:
     os._exit(128 + signum)
 
 
-def _die_with_parent() -> None:
-    """On Linux, have the kernel send this worker SIGTERM when its parent dies (even by SIGKILL)."""
-    if sys.platform != "linux":
-        return
-    try:
-        import ctypes
+def prepare_runner() -> None:
+    """Import papermill, compile the HTML templates and load the CJK font now, not after the first report.
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def start_worker(kernel: str, cwd: Path, fresh_kernels: bool) -> None:
-    """Pool initializer: stop signals handled by the parent, start this worker's kernel, then import the runner.
-
-    The kernel imports :data:`~kitlib.report._kernel.REPORT_STACK` while this process imports papermill,
-    compiles the HTML templates and reads the CJK font.
+    :class:`LocalWorkers` does it once, before forking its workers, which inherit it.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group; the parent decides
-    signal.signal(signal.SIGTERM, _worker_stop)
-    _die_with_parent()
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
-    if not fresh_kernels:
-        warm_kernel(kernel, cwd)
     import nbformat
     import papermill  # noqa: F401 - ready for the first report
 
-    # Compile the HTML templates and load the CJK font now, not after the first report.
     notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("报告")]), "", lang="zh")
+
+
+def start_worker(kernel: str, cwd: Path, warm: bool) -> None:
+    """Pool initializer: stop signals handled by the parent; start a ``warm`` kernel (without a fork server)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group; the parent decides
+    signal.signal(signal.SIGTERM, _worker_stop)
+    die_with_parent()
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+    if warm:
+        warm_kernel(kernel, cwd)
 
 
 class LocalWorkers:
     """The worker processes of a batch, started before it is planned so that their kernels warm up meanwhile.
 
-    Each worker is a forked process that starts one kernel at once (:func:`start_worker`; the kernel
-    imports :data:`~kitlib.report._kernel.REPORT_STACK`) and keeps it for the reports it runs; with one
-    worker the kernel belongs to this process.  Kernels work in :attr:`scratch`, a private folder in the
-    system's temporary folder.  Leaving the ``with`` block (or :meth:`close`) waits for the workers, or
-    stops them at once when an exception is leaving, and removes the folder.
+    The batch's fork server (:class:`~kitlib.report._forkserver.ForkServer`) starts first and imports
+    :data:`~kitlib.report._kernel.REPORT_STACK` once; papermill and the HTML exporter are prepared once
+    (:func:`prepare_runner`); each worker is a forked process that inherits them and runs its reports in
+    one kernel forked by the server, kept warm between them (with one worker, the jobs run in this
+    process).  With a ``kernel`` other than the kit's own, each worker starts that kernel at once instead.  Kernels work in
+    :attr:`scratch`, a private folder in the system's temporary folder.  Leaving the ``with`` block (or
+    :meth:`close`) waits for the workers, or stops them at once when an exception is leaving, stops the
+    fork server and every kernel it forked, and removes the folder.
 
     Parameters
     ----------
@@ -360,7 +365,7 @@ class LocalWorkers:
     kernel : str
         Jupyter kernel name.
     fresh_kernels : bool
-        Start no kernel now: every report gets a new one.
+        Start no kernel and no fork server now: every report gets a new kernel started from scratch.
 
     Example
     -------
@@ -380,12 +385,15 @@ class LocalWorkers:
         self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
         self.pool = None
         self.closed = False
+        self.forkserver = ForkServer(self.scratch) if not fresh_kernels and kernel == KERNEL else None
+        warm = not fresh_kernels and self.forkserver is None
         with without_optional_iri_grammar():
             if self.workers > 1:
+                prepare_runner()  # once, while the fork server imports the stack; the workers inherit it
                 self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                                                initializer=start_worker, initargs=(kernel, self.scratch, fresh_kernels))
+                                                initializer=start_worker, initargs=(kernel, self.scratch, warm))
                 self.pool.submit(os.getpid)  # forks every worker now (a fork-context pool starts them all at once)
-            elif not fresh_kernels:
+            elif warm:
                 warm_kernel(kernel, self.scratch)
 
     def __repr__(self) -> str:
@@ -404,6 +412,8 @@ class LocalWorkers:
             else:
                 self.pool.shutdown(wait=True)
         finally:
+            if self.forkserver is not None:
+                self.forkserver.close()
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> LocalWorkers:
@@ -502,11 +512,13 @@ def _failed(job: ReportJob, out_dir: Path, message: str, seconds: float, execute
 
 
 def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel: str = KERNEL,
-            fresh_kernels: bool = False, scratch=None) -> ReportResult:
+            fresh_kernels: bool = False, scratch=None, forked: bool = False) -> ReportResult:
     """Execute one report job and write its report (or its failure) into ``out_dir``.
 
     ``scratch`` is the batch's private work folder (the kernel works there);
     without it a private one is created in ``out_dir`` and removed afterwards.
+    With ``forked`` the warm kernel is one forked by the fork server of
+    ``scratch`` (:class:`LocalWorkers`).
     Any exception of the run becomes a failed result; only an interruption
     propagates.  A failed run removes only the files it wrote itself; the
     previous batch's report of the same name is the manifest's business
@@ -528,7 +540,12 @@ def run_job(job: ReportJob, out_dir, *, notebook=None, fmt: str = "html", kernel
         parameters = {**job.notebook_parameters(), "summary_path": str(summary_file)}
         # The kernel is started in ``scratch``; papermill gets no ``cwd``, so it never changes this process's
         # working folder (a Dask worker runs several reports at once in threads of one process).
-        manager = _start_kernel(kernel, scratch, warm=False) if fresh_kernels else warm_kernel(kernel, scratch)
+        if fresh_kernels:
+            manager = _start_kernel(kernel, scratch, warm=False)
+        elif forked:
+            manager = warm_kernel(FORK_KERNEL, scratch, kernel_folders(scratch))
+        else:
+            manager = warm_kernel(kernel, scratch)
         papermill.execute_notebook(
             with_reset_cell(notebook), str(executed),
             parameters=parameters, kernel_name=kernel,
@@ -761,7 +778,7 @@ def _run_all(jobs, out_dir, workers: LocalWorkers, options, results, bar) -> Non
 
     An interruption stops the workers and their kernels at once; otherwise their owner closes them.
     """
-    options = {**options, "scratch": workers.scratch}
+    options = {**options, "scratch": workers.scratch, "forked": workers.forkserver is not None}
     if workers.pool is None:
         with without_optional_iri_grammar():
             _run_here(jobs, out_dir, options, results, bar)
