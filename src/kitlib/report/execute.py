@@ -335,15 +335,18 @@ def prepare_runner() -> None:
     notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("报告")]), "", lang="zh")
 
 
-def start_worker(kernel: str, cwd: Path, warm: bool) -> None:
-    """Pool initializer: stop signals handled by the parent; start a ``warm`` kernel (without a fork server)."""
+def start_worker(kernel: str, cwd: Path, warm: bool, kernel_dirs=None) -> None:
+    """Pool initializer: stop signals handled by the parent; start this worker's ``warm`` kernel.
+
+    ``kernel_dirs``: further folders of kernel specs (the fork server's, see :func:`_start_kernel`).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group; the parent decides
     signal.signal(signal.SIGTERM, _worker_stop)
     die_with_parent()
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
     if warm:
-        warm_kernel(kernel, cwd)
+        warm_kernel(kernel, cwd, kernel_dirs)
 
 
 class LocalWorkers:
@@ -352,11 +355,11 @@ class LocalWorkers:
     The batch's fork server (:class:`~kitlib.report._forkserver.ForkServer`) starts first and imports
     :data:`~kitlib.report._kernel.REPORT_STACK` once; papermill and the HTML exporter are prepared once
     (:func:`prepare_runner`); each worker is a forked process that inherits them and runs its reports in
-    one kernel forked by the server, kept warm between them (with one worker, the jobs run in this
-    process).  With a ``kernel`` other than the kit's own, each worker starts that kernel at once instead.  Kernels work in
-    :attr:`scratch`, a private folder in the system's temporary folder.  Leaving the ``with`` block (or
-    :meth:`close`) waits for the workers, or stops them at once when an exception is leaving, stops the
-    fork server and every kernel it forked, and removes the folder.
+    one kernel forked by the server, asked for at once and kept warm between them (with one worker, the
+    jobs run in this process).  With a ``kernel`` other than the kit's own, each worker starts that
+    kernel at once instead.  Kernels work in :attr:`scratch`, a private folder in the system's temporary
+    folder.  Leaving the ``with`` block (or :meth:`close`) waits for the workers, or stops them at once
+    when an exception is leaving, stops the fork server and every kernel it forked, and removes the folder.
 
     Parameters
     ----------
@@ -386,15 +389,17 @@ class LocalWorkers:
         self.pool = None
         self.closed = False
         self.forkserver = ForkServer(self.scratch) if not fresh_kernels and kernel == KERNEL else None
-        warm = not fresh_kernels and self.forkserver is None
+        # Each worker's kernel: forked by the server (ready once it has imported the stack), or of its own.
+        spec = (FORK_KERNEL, kernel_folders(self.scratch)) if self.forkserver else (kernel, None)
         with without_optional_iri_grammar():
             if self.workers > 1:
                 prepare_runner()  # once, while the fork server imports the stack; the workers inherit it
                 self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                                                initializer=start_worker, initargs=(kernel, self.scratch, warm))
+                                                initializer=start_worker,
+                                                initargs=(spec[0], self.scratch, not fresh_kernels, spec[1]))
                 self.pool.submit(os.getpid)  # forks every worker now (a fork-context pool starts them all at once)
-            elif warm:
-                warm_kernel(kernel, self.scratch)
+            elif not fresh_kernels:
+                warm_kernel(spec[0], self.scratch, spec[1])
 
     def __repr__(self) -> str:
         return f"LocalWorkers({self.workers}, kernel={self.kernel!r}, fresh_kernels={self.fresh_kernels})"
