@@ -590,7 +590,8 @@ CLI_TEXTS = Catalog({
     "param": {"zh": "其他笔记本参数（可重复），例如 alpha_level=0.01", "en": "further notebook parameter (repeatable), e.g. alpha_level=0.01"},
     "notebook": {"zh": "要运行的报告笔记本（默认：notebooks/report.ipynb）", "en": "report notebook to run (default: notebooks/report.ipynb)"},
     "fresh_kernels": {"zh": "每份报告从头启动新内核（默认：一个进程只导入一次分析库，为每个工作进程复制出常驻内核，报告之间重置）",
-                      "en": "start a new kernel from scratch for every report (default: one process imports the stack once and forks a warm kernel per worker, reset between reports)"},
+                      "en": "start a new kernel from scratch for every report (default: a warm kernel per worker, "
+                            "forked from one process that imports the stack once, reset between reports)"},
     "scheduler": {"zh": "在 Dask 分布式集群上运行报告（例如 tcp://host:8786），而不是本机进程",
                   "en": "run the reports on a Dask distributed cluster (e.g. tcp://host:8786) instead of local workers"},
     "no_progress": {"zh": "不显示进度条", "en": "hide the progress bar"},
