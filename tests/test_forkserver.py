@@ -15,9 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 from jupyter_core.utils import run_sync
+from test_report_safety import probe_notebook
 
 from kitlib.report import ReportJob, execute
 from kitlib.report._forkserver import FORK_KERNEL, INLINE_BACKEND, ForkServer, kernel_folders, main
@@ -146,17 +148,8 @@ def test_closing_the_server_kills_its_kernels():
 
 
 def test_a_batch_runs_its_reports_in_a_kernel_of_its_fork_server_and_replaces_a_failed_one(tmp_path):
-    import nbformat
-
-    source = tmp_path / "probe.ipynb"
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [
-        nbformat.v4.new_code_cell("step = 0", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import os\nprint(os.getpid(), os.getppid(), 'carried' in dir())\ncarried = step\n"
-                                  "assert step != 1, 'the second report fails'"),
-    ]
-    nbformat.write(notebook, source)
+    source = probe_notebook(tmp_path, "import os\nprint(os.getpid(), os.getppid(), 'carried' in dir())\n"
+                                      "carried = step\nassert step != 1, 'the second report fails'")
     jobs = [ReportJob(name=f"probe{i}", case="bank", notebook=str(source), parameters={"step": i}) for i in range(3)]
     with execute.LocalWorkers(1) as workers:
         server = workers.forkserver.process.pid

@@ -155,15 +155,12 @@ def serve(listener_fd: int) -> None:
     die_with_parent()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    import kitlib.plot
-    from kitlib.report import _kernel
-
-    _kernel.import_report_stack()
-    kitlib.plot.set_theme()
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # ipykernel's default, set before matplotlib is imported
     from ipykernel import kernelapp  # imported once here, used by every kernel
 
-    _kernel.snapshot()  # also freezes everything imported so far out of the collector's sight
+    from kitlib.report import _kernel
+
+    _kernel.warm_up()  # its snapshot also freezes everything imported (ipykernel too) out of the collector's sight
     listener = socket.socket(fileno=listener_fd)
     wake_reader, wake_writer = socket.socketpair()
     for end in (wake_reader, wake_writer):

@@ -32,7 +32,7 @@ import sysconfig
 import warnings
 from pathlib import Path
 
-__all__ = ["REPORT_STACK", "import_report_stack", "restore", "snapshot"]
+__all__ = ["REPORT_STACK", "import_report_stack", "restore", "snapshot", "warm_up"]
 
 #: What the report notebook imports, directly or on first use.  A warm kernel imports all of it before its first
 #: report (:func:`import_report_stack`), and ``benchmarks/reports.py`` times a notebook that does only that (the floor).
@@ -74,6 +74,19 @@ def _plain_text() -> None:
 
     matplotlib.rcParams["text.parse_math"] = False
     matplotlib.rcParams["text.usetex"] = False
+
+
+def warm_up() -> None:
+    """What a report kernel does before its first report: import the stack, apply the chart theme, take the snapshot.
+
+    A warm kernel runs it at start (``kitlib.report.execute.WARM_UP``); the fork
+    server runs it once before forking its kernels.
+    """
+    import kitlib.plot
+
+    import_report_stack()
+    kitlib.plot.set_theme()
+    snapshot()
 
 
 def snapshot() -> None:

@@ -131,7 +131,7 @@ CONNECT_SECONDS = 30
 # The first cell of every report: empty the namespace, then undo what %reset -f leaves behind (see _kernel).
 RESET = "%reset -f\nimport kitlib.report._kernel as _kitlib_kernel\n_kitlib_kernel.restore()\ndel _kitlib_kernel"
 RESET_TAG = "kitlib-reset"
-WARM_UP = "import kitlib.report._kernel; kitlib.report._kernel.import_report_stack(); kitlib.plot.set_theme(); kitlib.report._kernel.snapshot()"
+WARM_UP = "import kitlib.report._kernel; kitlib.report._kernel.warm_up()"
 MAX_ERROR = 2000
 
 @dataclass
@@ -241,15 +241,15 @@ def _shutdown(manager: AsyncKernelManager) -> None:
 def _start_kernel(kernel: str, cwd: Path, *, warm: bool, kernel_dirs=None) -> AsyncKernelManager:
     """Start a kernel working in ``cwd``; a warm one is kept for the next reports run there.
 
-    ``kernel_dirs`` are further folders of kernel specs: a fork server's
-    (:class:`ForkServer`), whose kernels have the stack already; any other warm
-    kernel imports it at once (:data:`WARM_UP`).
+    ``kernel_dirs`` are further folders of kernel specs (the fork server's,
+    :class:`ForkServer`).  A kernel forked by the server has the stack already;
+    any other warm kernel imports it at once (:data:`WARM_UP`).
     """
     # Unix-domain sockets in a private folder: no TCP ports to race for with other kernels on the machine.
     sockets = Path(tempfile.mkdtemp(prefix="kitlib-kernel-"))
     specs = {"kernel_spec_manager": KernelSpecManager(kernel_dirs=list(kernel_dirs))} if kernel_dirs else {}
     manager = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"), **specs)
-    extra = [f"--IPKernelApp.exec_lines={WARM_UP}"] if warm and not kernel_dirs else []
+    extra = [f"--IPKernelApp.exec_lines={WARM_UP}"] if warm and kernel != FORK_KERNEL else []
     run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=extra)
     util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
     _kernels.append(_Kernel(manager, kernel, str(Path(cwd).resolve()), warm))
@@ -390,7 +390,7 @@ class LocalWorkers:
         self.closed = False
         self.forkserver = ForkServer(self.scratch) if not fresh_kernels and kernel == KERNEL else None
         # Each worker's kernel: forked by the server (ready once it has imported the stack), or of its own.
-        spec = (FORK_KERNEL, kernel_folders(self.scratch)) if self.forkserver else (kernel, None)
+        spec = (FORK_KERNEL, self.forkserver.kernel_dirs) if self.forkserver else (kernel, None)
         with without_optional_iri_grammar():
             if self.workers > 1:
                 prepare_runner()  # once, while the fork server imports the stack; the workers inherit it
