@@ -147,3 +147,58 @@ def test_a_failed_plan_stops_the_workers_at_once(tmp_path, capsys, private_temp)
     assert _work_folders(private_temp) == []
     assert not (tmp_path / "out").exists()  # nothing was planned, so no output folder either
     assert seconds < 30, f"the refusal waited {seconds:.1f} s for kernels to warm up"
+
+
+def test_the_command_starts_its_fork_server_before_it_imports_pandas(tmp_path):
+    """The stack import of the fork server runs beside the command's own imports and planning, not after them."""
+    code = ("import os, sys\nfrom kitlib import cli\nfrom kitlib.report import _forkserver\n"
+            "class Spy(_forkserver.ForkServer):\n"
+            "    def __init__(self, folder):\n"
+            "        print('pandas' in sys.modules, flush=True)\n"
+            "        super().__init__(folder)\n"
+            "        Spy.started = self\n"
+            "_forkserver.ForkServer = Spy\n"
+            f"code = cli.main(['report', '--workers', '0', '--out', {str(tmp_path / 'out')!r}])\n"
+            "print(code, Spy.started.process.poll() is not None, os.path.exists(Spy.started.folder))")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert printed == ["False", "2", "True", "False"]  # started first; stopped and removed although no batch ran
+
+
+@pytest.mark.parametrize("argv", [["codebook", "check", "c.yaml"], ["report", "--help"], ["report", "-h"],
+                                  ["report", "--fresh-kernels"], ["report", "--scheduler", "tcp://x:8786"],
+                                  ["report", "--scheduler=tcp://x:8786"]])
+def test_no_fork_server_is_started_for_a_command_that_forks_no_kernel(argv):
+    assert cli.early_fork_server(argv) is None
+
+
+def test_a_batch_starts_its_largest_reports_first_and_lists_them_in_plan_order(tmp_path, monkeypatch):
+    jobs, _ = grid.plan_batch(["it_firm", "manufacturer", "bank"])
+    sizes = {job.name: job.rows for job in jobs}
+    assert sizes == {name: len(kitlib.load_case(name, on_invalid="exclude").data) for name in sizes}
+    by_provider, _ = grid.plan_batch(["bank"], by="provider")
+    assert 0 < sum(job.rows for job in by_provider) <= sizes["bank"]
+    started = []
+
+    def run_job(job, out_dir, **options):
+        started.append(job.name)
+        return execute.ReportResult(job.name, job.title, "ok")
+
+    monkeypatch.setattr(execute, "run_job", run_job)
+    results = execute.run_jobs(jobs, tmp_path / "out", workers=1, fresh_kernels=True, progress=False)
+    assert started == sorted(sizes, key=lambda name: -sizes[name]) and started[0] == "bank"
+    assert [result.name for result in results] == [job.name for job in jobs]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_the_stack_is_imported_and_restored_after(enabled):
+    import gc
+
+    from kitlib.report import _kernel
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with _kernel.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -47,11 +47,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
-__all__ = ["ADDRESS_VARIABLE", "FORK_KERNEL", "ForkServer", "die_with_parent", "kernel_folders", "kernel_spec", "relay",
-           "serve"]
+__all__ = ["ADDRESS_VARIABLE", "FORK_KERNEL", "SCRATCH_PREFIX", "ForkServer", "batch_folder", "die_with_parent", "kernel_folders",
+           "kernel_spec", "relay", "serve"]
 
 #: Name of the kernel spec that :class:`ForkServer` writes into its batch folder.
 FORK_KERNEL = "kitlib-forked"
@@ -63,6 +64,13 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 #: Seconds the server waits for a relay's request once it has connected.
 REQUEST_SECONDS = 10
+#: Name prefix of a batch's private work folder (:func:`batch_folder`).
+SCRATCH_PREFIX = ".kitlib-work-"
+
+
+def batch_folder() -> Path:
+    """A new private work folder for one batch (mode 0700, in the system's temporary folder)."""
+    return Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
 
 
 def die_with_parent(signum: int = signal.SIGTERM) -> None:
@@ -103,6 +111,8 @@ class ForkServer:
 
     Attributes
     ----------
+    folder : Path
+        The batch folder it was started in.
     address : str
         The server's Unix-domain socket.
     kernel_dirs : list of str
@@ -112,7 +122,7 @@ class ForkServer:
     """
 
     def __init__(self, folder):
-        folder = Path(folder)
+        self.folder = folder = Path(folder)
         self.address = str(folder / "forkserver.sock")
         self.kernel_dirs = kernel_folders(folder)
         spec = Path(self.kernel_dirs[0]) / FORK_KERNEL
@@ -156,11 +166,12 @@ def serve(listener_fd: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # ipykernel's default, set before matplotlib is imported
-    from ipykernel import kernelapp  # imported once here, used by every kernel
-
     from kitlib.report import _kernel
 
-    _kernel.warm_up()  # its snapshot also freezes everything imported (ipykernel too) out of the collector's sight
+    with _kernel.collector_paused():
+        from ipykernel import kernelapp  # imported once here, used by every kernel
+
+        _kernel.warm_up()  # its snapshot also freezes everything imported (ipykernel too) out of the collector's sight
     listener = socket.socket(fileno=listener_fd)
     wake_reader, wake_writer = socket.socketpair()
     for end in (wake_reader, wake_writer):

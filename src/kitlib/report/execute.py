@@ -85,8 +85,8 @@ from tqdm.auto import tqdm
 from kitlib._lazy import without_optional_iri_grammar
 from kitlib.atomic import write_atomically
 from kitlib.errors import KitError, OptionError
-from kitlib.report._forkserver import FORK_KERNEL, ForkServer, die_with_parent, kernel_folders
-from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, notebooks_dir, refuse_threshold_parameters
+from kitlib.report._forkserver import FORK_KERNEL, SCRATCH_PREFIX, ForkServer, batch_folder, die_with_parent, kernel_folders
+from kitlib.report.grid import REPORT_NOTEBOOK, ReportJob, longest_first, notebooks_dir, refuse_threshold_parameters
 
 __all__ = [
     "BatchInterrupted",
@@ -121,7 +121,6 @@ if TYPE_CHECKING:
 
 KERNEL = "python3"
 FORMATS = ("html", "ipynb", "pdf", "html,pdf")
-SCRATCH_PREFIX = ".kitlib-work-"
 LOCK_FILE = ".kitlib-report.lock"
 MANIFEST = ".kitlib-manifest.json"
 INDEX = "index.html"
@@ -369,6 +368,10 @@ class LocalWorkers:
         Jupyter kernel name.
     fresh_kernels : bool
         Start no kernel and no fork server now: every report gets a new kernel started from scratch.
+    forkserver : ForkServer, optional
+        A fork server the caller started already, in a folder of its own (:func:`~kitlib.report._forkserver.batch_folder`):
+        the ``kitlib`` command starts it before anything else, so the stack import begins at once.  The workers take it
+        over, with its folder as :attr:`scratch`.  Only with the kit's kernel and without ``fresh_kernels``.
 
     Example
     -------
@@ -381,14 +384,17 @@ class LocalWorkers:
     ``with LocalWorkers(2) as workers: run_jobs(build_jobs(), "reports", workers=workers)``.
     """
 
-    def __init__(self, workers: int, *, kernel: str = KERNEL, fresh_kernels: bool = False):
+    def __init__(self, workers: int, *, kernel: str = KERNEL, fresh_kernels: bool = False, forkserver: ForkServer | None = None):
+        forks = not fresh_kernels and kernel == KERNEL
+        if forkserver is not None and not forks:
+            raise OptionError("a fork server serves only the kit's own kernel, and no batch of fresh kernels")
         self.workers = max(1, int(workers))
         self.kernel = kernel
         self.fresh_kernels = fresh_kernels
-        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
         self.pool = None
         self.closed = False
-        self.forkserver = ForkServer(self.scratch) if not fresh_kernels and kernel == KERNEL else None
+        self.forkserver = forkserver or (ForkServer(batch_folder()) if forks else None)
+        self.scratch = self.forkserver.folder if self.forkserver else batch_folder()
         # Each worker's kernel: forked by the server (ready once it has imported the stack), or of its own.
         spec = (FORK_KERNEL, self.forkserver.kernel_dirs) if self.forkserver else (kernel, None)
         with without_optional_iri_grammar():
@@ -702,6 +708,8 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
              scheduler: str | None = None) -> list[ReportResult]:
     """Run every job, ``workers`` at a time (or on a Dask cluster), with a progress bar; results in job order.
 
+    The jobs start largest first (:func:`~kitlib.report.grid.longest_first`).
+
     Parameters
     ----------
     jobs : list of ReportJob
@@ -748,16 +756,17 @@ def run_jobs(jobs, out_dir, *, workers: int | None = None, notebook=None, fmt: s
         results: dict[str, ReportResult] = {}
         bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
         stopped = None
+        started = longest_first(jobs)  # results stay in plan order
         try:
             with stop_signals():
                 if client is not None:
-                    _run_on_cluster(client, jobs, out_dir, options, results, bar)
+                    _run_on_cluster(client, started, out_dir, options, results, bar)
                 elif isinstance(workers, LocalWorkers):
-                    _run_all(jobs, out_dir, workers, options, results, bar)
+                    _run_all(started, out_dir, workers, options, results, bar)
                 else:
                     count = max(1, min(workers or default_workers(), len(jobs) or 1))
-                    with LocalWorkers(count, kernel=kernel, fresh_kernels=fresh_kernels) as started:
-                        _run_all(jobs, out_dir, started, options, results, bar)
+                    with LocalWorkers(count, kernel=kernel, fresh_kernels=fresh_kernels) as local:
+                        _run_all(started, out_dir, local, options, results, bar)
         except KeyboardInterrupt as error:
             stopped = error
         finally:

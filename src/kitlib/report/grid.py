@@ -28,8 +28,8 @@ from kitlib.disclosure import audit_disclosure
 from kitlib.errors import KitError, OptionError
 from kitlib.privacy import count_respondents
 
-__all__ = ["build_jobs", "group_counts", "most_reports", "notebooks_dir", "plan", "plan_batch", "refuse_threshold_parameters", "report_scope",
-           "reportable_groups", "ReportJob", "slug", "Withheld"]
+__all__ = ["build_jobs", "group_counts", "longest_first", "most_reports", "notebooks_dir", "plan", "plan_batch", "refuse_threshold_parameters",
+           "report_scope", "reportable_groups", "ReportJob", "scope_rows", "slug", "Withheld"]
 
 GROUP_COLUMNS = ("provider", "department")
 #: Notebook parameters that would set a batch's confidentiality threshold (only ``--min-group-size`` may).
@@ -87,6 +87,9 @@ class ReportJob:
         Further notebook parameters (``lang``, ``min_group_size``, ``wave``...).
     notebook : str or None
         Notebook to run for this job (default: the batch's report notebook).
+    rows : int
+        Survey rows the report covers, as the planner counted them (0 when unknown): a batch starts its
+        largest reports first (:func:`longest_first`).
     """
 
     name: str
@@ -97,6 +100,7 @@ class ReportJob:
     group: str | None = None
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
     notebook: str | None = None
+    rows: int = field(default=0, compare=False)
 
     @property
     def title(self) -> str:
@@ -146,6 +150,44 @@ def report_scope(survey, parameters: dict) -> dict[str, str]:
     """The cell a report's filter parameters select: ``{"provider": …, "department": …, <wave column>: …}``."""
     columns = {"provider": "provider", "department": "department", "wave": survey.wave_column() or "wave"}
     return {columns[name]: str(parameters[name]) for name in columns if parameters.get(name) not in (None, "")}
+
+
+def scope_rows(survey, scope: dict, by: str | None = None):
+    """Rows of ``survey`` in the cell ``scope`` (:func:`report_scope`); with ``by``, rows per value of ``by`` within it.
+
+    Example
+    -------
+    >>> from kitlib.data.cases import load_case
+    >>> bank = load_case("bank")
+    >>> scope_rows(bank, {}) == len(bank.data), int(scope_rows(bank, {}, "provider").sum()) == len(bank.data)
+    (True, True)
+    """
+    rows = survey.data
+    for column, value in scope.items():
+        if column in rows:
+            rows = rows[rows[column].astype(str) == value]
+    return len(rows) if by is None else rows[by].dropna().astype(str).value_counts()
+
+
+def longest_first(jobs) -> list[ReportJob]:
+    """The order a batch starts ``jobs`` in: the most survey rows first, ties in plan order.
+
+    A report's time grows with the rows it covers, and a batch ends when its
+    last report does.  Starting the longest reports first (Graham's
+    longest-processing-time rule) keeps a long one from starting last and
+    running alone: three case reports on two workers then end with the two
+    shorter ones sharing a worker while the bank's runs on the other.
+
+    Example
+    -------
+    >>> [job.name for job in longest_first([ReportJob("a", rows=5), ReportJob("b", rows=9), ReportJob("c", rows=5)])]
+    ['b', 'a', 'c']
+
+    References
+    ----------
+    Graham, R. L. (1969). Bounds on multiprocessing timing anomalies. *SIAM Journal on Applied Mathematics*, 17(2), 416–429.
+    """
+    return sorted(jobs, key=lambda job: -job.rows)
 
 
 def reportable_groups(survey, by: str, min_group_size: int, scope: dict | None = None) -> tuple[list[str], Withheld]:
@@ -282,13 +324,15 @@ def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: i
             audit = audit_disclosure(survey, min_group_size)
             status = audit.status(**scope)
             if status in ("shown", "empty"):  # "empty": the filter matches nobody; the report says so
-                jobs.append(ReportJob(name=stem, parameters=options, **source))
+                jobs.append(ReportJob(name=stem, parameters=options, rows=scope_rows(survey, scope), **source))
             else:
                 withheld[stem] = Withheld(small=int(status == "small"), protection=int(status != "small"))
             continue
         groups, withheld[stem] = reportable_groups(survey, by, min_group_size, scope)
+        rows = scope_rows(survey, scope, by) if groups else {}
         for group in groups:
-            jobs.append(ReportJob(name=f"{stem}__{by}-{slug(group)}", group_by=by, group=group, parameters=options, **source))
+            jobs.append(ReportJob(name=f"{stem}__{by}-{slug(group)}", group_by=by, group=group, parameters=options,
+                                  rows=int(rows.get(group, 0)), **source))
     return _unique_names(jobs), withheld
 
 
