@@ -76,11 +76,13 @@ def test_a_forked_kernel_has_the_stack_and_nothing_of_its_siblings(server):
     first, first_client = _kernel(folder)
     second, second_client = _kernel(folder)
     try:
-        check = ("import gc, os, sys, matplotlib\n"
+        check = ("import gc, os, sys, matplotlib\nfrom kitlib.report import chapter\n"
                  "print(os.getpid(), os.getppid(), 'semopy' in sys.modules, gc.get_freeze_count() > 0,\n"
-                 "      matplotlib.get_backend(), matplotlib.rcParams['text.parse_math'])")
-        out_first, _ = _run(first_client, "secret = 42\n" + check)
-        out_second, reply = _run(second_client, check + "\nprint('secret' in dir())")
+                 "      matplotlib.get_backend(), matplotlib.rcParams['text.parse_math'],\n"
+                 "      chapter._SHARED['folder'] == started.surveys)")
+        check = check.replace("started.surveys", repr(started.surveys))
+        out_first, _ = _run(first_client, "secret = 42\nfrom pathlib import PosixPath\n" + check)
+        out_second, reply = _run(second_client, "from pathlib import PosixPath\n" + check + "\nprint('secret' in dir())")
         pid_first, parent_first, *facts = out_first.split()
         pid_second, parent_second, *facts_second = out_second.split()
         assert reply["status"] == "ok"
@@ -90,7 +92,9 @@ def test_a_forked_kernel_has_the_stack_and_nothing_of_its_siblings(server):
         backend = os.environ.get("MPLBACKEND") or INLINE_BACKEND
         assert facts[:2] == facts_second[:2] == ["True", "True"] and facts[3] == facts_second[3] == "False"
         assert facts[2].lower() == facts_second[2].lower() == backend.lower()
-        assert facts_second[4] == "False"  # no variable crosses from one report's kernel to another
+        # the kernels look for the surveys the batch's planner read in the server's batch folder
+        assert facts[4] == facts_second[4] == "True"
+        assert facts_second[5] == "False"  # no variable crosses from one report's kernel to another
     finally:
         _stop(first, first_client)
         _stop(second, second_client)

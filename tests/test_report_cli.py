@@ -17,7 +17,7 @@ import kitlib as kl
 from kitlib.atomic import write_atomically
 from kitlib.cli import main
 from kitlib.errors import AnalysisInputError, KitError
-from kitlib.report import ReportJob, run_jobs
+from kitlib.report import ReportJob, grid, run_jobs
 from kitlib.report.chapter import dimension_grid, dimension_order, open_survey, record_summary, select, visible, withheld_groups
 from kitlib.report.execute import notebook_to_html
 from kitlib.report.grid import Withheld, plan, slug
@@ -122,6 +122,29 @@ def test_open_survey_reads_an_unchanged_file_once_and_hands_out_copies(tmp_path,
     (tmp_path / "responses.csv").write_text("".join(rows[:-5]), encoding="utf-8")  # the file changes: read again
     os.utime(tmp_path / "responses.csv", ns=(1, 1))
     assert len(open_survey("", data)) == len(second) - 5 and len(reads) == 2
+
+
+def test_a_batch_kernel_takes_the_survey_its_planner_read_while_the_files_are_unchanged(tmp_path, monkeypatch):
+    from kitlib.data.cases import case_dir
+    from kitlib.report import chapter
+
+    for name in ("responses.csv", "codebook.yaml"):
+        shutil.copy(case_dir("manufacturer") / name, tmp_path / name)
+    data, shared = str(tmp_path / "responses.csv"), tmp_path / "work" / "surveys"
+    jobs, _ = grid.plan_batch(data=[data], share=shared)
+    assert len(jobs) == 1 and len(list(shared.glob("*.pickle"))) == 1
+    monkeypatch.setattr(chapter, "_OPENED", {})  # a new kernel of the batch
+    monkeypatch.setattr(chapter, "_SHARED", {"folder": None})
+    reads = []
+    monkeypatch.setattr(chapter, "load_survey", lambda *args, **kw: reads.append(args) or kl.load_survey(*args, **kw))
+    chapter.shared_surveys(shared)
+    survey = open_survey("", jobs[0].data_path, jobs[0].codebook_path or "")
+    assert reads == [] and survey.data.equals(kl.load_survey(data, on_invalid="exclude").data)
+
+    chapter._OPENED.clear()
+    rows = (tmp_path / "responses.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "responses.csv").write_text("".join(rows[:-5]), encoding="utf-8")  # changed since planning: read again
+    assert len(open_survey("", data)) == len(survey) - 5 and len(reads) == 1
 
 
 def test_visible_drops_suppressed_rows_and_their_names():

@@ -204,8 +204,8 @@ def report(args, forkserver=None) -> int:
     stopped, finished = None, False
     try:
         with stop_signals():
-            jobs, withheld = plan_batch(args.case, args.data, args.codebook, args.by,
-                                        min_group_size=args.min_group_size, parameters=parameters)
+            jobs, withheld = plan_batch(args.case, args.data, args.codebook, args.by, min_group_size=args.min_group_size,
+                                        parameters=parameters, share=workers.surveys if workers else None)
             for source, counts in withheld.items():
                 if counts.total:
                     print(CLI_TEXTS("withheld", args.messages, source=source, small=counts.small,

@@ -51,7 +51,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-__all__ = ["ADDRESS_VARIABLE", "FORK_KERNEL", "SCRATCH_PREFIX", "ForkServer", "batch_folder", "die_with_parent", "kernel_folders",
+__all__ = ["ADDRESS_VARIABLE", "FORK_KERNEL", "SCRATCH_PREFIX", "SURVEYS", "ForkServer", "batch_folder", "die_with_parent", "kernel_folders",
            "kernel_spec", "relay", "serve"]
 
 #: Name of the kernel spec that :class:`ForkServer` writes into its batch folder.
@@ -66,6 +66,9 @@ FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 REQUEST_SECONDS = 10
 #: Name prefix of a batch's private work folder (:func:`batch_folder`).
 SCRATCH_PREFIX = ".kitlib-work-"
+#: Sub-folder of the batch folder where the planner leaves the surveys it read for the kernels
+#: (:func:`kitlib.report.chapter.share_survey`).
+SURVEYS = "surveys"
 
 
 def batch_folder() -> Path:
@@ -113,6 +116,8 @@ class ForkServer:
     ----------
     folder : Path
         The batch folder it was started in.
+    surveys : Path
+        Where its kernels look for the surveys the batch's planner read (:data:`SURVEYS`).
     address : str
         The server's Unix-domain socket.
     kernel_dirs : list of str
@@ -123,6 +128,7 @@ class ForkServer:
 
     def __init__(self, folder):
         self.folder = folder = Path(folder)
+        self.surveys = folder / SURVEYS
         self.address = str(folder / "forkserver.sock")
         self.kernel_dirs = kernel_folders(folder)
         spec = Path(self.kernel_dirs[0]) / FORK_KERNEL
@@ -172,6 +178,9 @@ def serve(listener_fd: int) -> None:
         from ipykernel import kernelapp  # imported once here, used by every kernel
 
         _kernel.warm_up()  # its snapshot also freezes everything imported (ipykernel too) out of the collector's sight
+    from kitlib.report.chapter import shared_surveys
+
+    shared_surveys(Path.cwd() / SURVEYS)  # the server runs in its batch folder (ForkServer)
     listener = socket.socket(fileno=listener_fd)
     wake_reader, wake_writer = socket.socketpair()
     for end in (wake_reader, wake_writer):

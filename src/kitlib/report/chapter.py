@@ -22,7 +22,9 @@ Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *Journal of R
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import pickle
 from pathlib import Path
 
 from kitlib.atomic import write_atomically
@@ -36,8 +38,8 @@ from kitlib.i18n import VALUE_LABELS, pick, say
 from kitlib.report.grid import group_counts
 
 __all__ = ["available", "dimension_grid", "dimension_order", "driver_ipa_words", "driver_method", "driver_words", "group_counts",
-           "invariance_words", "open_survey", "pick", "record_summary", "report_figures", "sample_words", "say", "select",
-           "suppression_counts", "visible", "withheld_groups", "withheld_note"]
+           "invariance_words", "open_survey", "pick", "record_summary", "report_figures", "sample_words", "say", "select", "share_survey",
+           "shared_surveys", "suppression_counts", "visible", "withheld_groups", "withheld_note"]
 
 
 def report_figures() -> None:
@@ -58,6 +60,8 @@ def report_figures() -> None:
 #: How many surveys :func:`open_survey` keeps (a kernel serves one grid's reports; the cases are three files).
 KEEP_OPENED = 3
 _OPENED: dict = {}
+#: Where this process finds the surveys a batch's planner read (:func:`shared_surveys`); None outside a batch.
+_SHARED: dict[str, Path | None] = {"folder": None}
 
 
 def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str = "") -> Survey:
@@ -70,21 +74,73 @@ def open_survey(case: str = "it_firm", data_path: str = "", codebook_path: str =
     the same file, so the last surveys this process read are kept: while the
     input files are unchanged (same path, size, inode and modification time),
     the survey is not read again and each call returns its own deep copy, so
-    that nothing one report changes reaches the next.
+    that nothing one report changes reaches the next.  In a batch's kernel, a
+    survey its planner read already (:func:`share_survey`) is taken from the
+    batch's work folder instead of being read again.
     """
+    key = _survey_key(case, data_path, codebook_path)
+    if key not in _OPENED:
+        survey = _from_planner(key) or _read_survey(case, data_path, codebook_path)
+        while len(_OPENED) >= KEEP_OPENED:
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = survey
+    return copy.deepcopy(_OPENED[key])
+
+
+def share_survey(folder, case: str = "", data_path: str = "", codebook_path: str = "") -> Survey:
+    """Read a survey as :func:`open_survey` does and leave it in ``folder`` for a batch's kernels; return it.
+
+    A batch's planner reads every survey anyway (to audit and plan it) while
+    the fork server imports the stack on another core; each kernel would read
+    it once more (0.15-0.2 s of one core per survey and kernel).  The survey
+    is pickled under a digest of its files' identity (:func:`open_survey`'s
+    key), so a kernel never takes a survey whose files changed since.  The
+    folder is the batch's private work folder: a kernel reads only what its
+    own batch wrote (:func:`shared_surveys`).
+    """
+    key = _survey_key(case, data_path, codebook_path)
+    survey = _read_survey(case, data_path, codebook_path)
+    write_atomically(Path(folder) / _shared_name(key), pickle.dumps(survey, protocol=pickle.HIGHEST_PROTOCOL))
+    return survey
+
+
+def shared_surveys(folder) -> None:
+    """Have :func:`open_survey` look in ``folder`` for the surveys a batch's planner read (None: nowhere).
+
+    The fork server of a batch (:mod:`kitlib.report._forkserver`) names its
+    work folder's ``surveys/`` before it forks the batch's kernels.
+    """
+    _SHARED["folder"] = None if folder is None else Path(folder)
+
+
+def _survey_key(case: str, data_path: str, codebook_path: str) -> tuple:
+    """The identity of the files the survey of these parameters is read from."""
     if data_path:
         files = (data_path, codebook_path or default_codebook(data_path))
     elif case:
         files = tuple(case_files(case).values())
     else:
         raise KitError("set either 'case' (it_firm, manufacturer, bank) or 'data_path' in the parameters cell")
-    key = tuple(_file_identity(path) for path in files)
-    if key not in _OPENED:
-        survey = load_survey(data_path, codebook_path or None, on_invalid="exclude") if data_path else load_case(case, on_invalid="exclude")
-        while len(_OPENED) >= KEEP_OPENED:
-            _OPENED.pop(next(iter(_OPENED)))
-        _OPENED[key] = survey
-    return copy.deepcopy(_OPENED[key])
+    return tuple(_file_identity(path) for path in files)
+
+
+def _read_survey(case: str, data_path: str, codebook_path: str) -> Survey:
+    return load_survey(data_path, codebook_path or None, on_invalid="exclude") if data_path else load_case(case, on_invalid="exclude")
+
+
+def _shared_name(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + ".pickle"
+
+
+def _from_planner(key: tuple) -> Survey | None:
+    folder = _SHARED["folder"]
+    if folder is None:
+        return None
+    try:
+        data = (folder / _shared_name(key)).read_bytes()
+    except OSError:
+        return None
+    return pickle.loads(data)  # noqa: S301 - written by this batch's planner into its private (0700) work folder
 
 
 def _file_identity(path) -> tuple | None:

@@ -395,6 +395,8 @@ class LocalWorkers:
         self.closed = False
         self.forkserver = forkserver or (ForkServer(batch_folder()) if forks else None)
         self.scratch = self.forkserver.folder if self.forkserver else batch_folder()
+        #: Where the planner leaves the surveys it read for the kernels (None: the kernels read them themselves).
+        self.surveys = self.forkserver.surveys if self.forkserver else None
         # Each worker's kernel: forked by the server (ready once it has imported the stack), or of its own.
         spec = (FORK_KERNEL, self.forkserver.kernel_dirs) if self.forkserver else (kernel, None)
         with without_optional_iri_grammar():

@@ -295,7 +295,7 @@ def refuse_threshold_parameters(parameters) -> None:
                               "set the confidentiality threshold once per batch with --min-group-size")
 
 
-def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5, parameters=None):
+def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: int = 5, parameters=None, share=None):
     """The reports of a batch and, per source, the :class:`Withheld` groups.
 
     Every report is a cell of the source's linked tables (its filter
@@ -303,7 +303,8 @@ def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: i
     a report is planned only when the disclosure audit of the whole source
     publishes that cell, so no two outputs of the batch can be differenced
     to reveal a small group.  A filtered scope that is itself withheld gives
-    no report at all.
+    no report at all.  With ``share`` (a folder), every survey read is also
+    left there for the batch's kernels (:func:`kitlib.report.chapter.share_survey`).
     """
     if by is not None and by not in GROUP_COLUMNS:
         raise OptionError(f"--by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
@@ -313,7 +314,7 @@ def plan_batch(cases=None, data=(), codebook=None, by=None, *, min_group_size: i
     jobs, withheld = [], {}
     for stem, source in _sources(cases, list(data), codebook):
         try:
-            survey = _load(source)
+            survey = _load(source, share)
         except KitError:
             # The source cannot be read: plan one ungrouped job so that the
             # failure shows up as a failed report with the loader's message.
@@ -346,7 +347,11 @@ def _unique_names(jobs: list[ReportJob]) -> list[ReportJob]:
     return unique
 
 
-def _load(source: dict):
+def _load(source: dict, share=None):
+    if share is not None:
+        from kitlib.report.chapter import share_survey  # the chapter helpers import this module
+
+        return share_survey(share, source.get("case") or "", source.get("data_path") or "", source.get("codebook_path") or "")
     if source.get("case"):
         files = case_files(source["case"])  # (planning needs no self-assessment)
         return load_survey(files["path"], files["codebook"], on_invalid="exclude")
