@@ -202,3 +202,41 @@ def test_the_collector_is_paused_while_the_stack_is_imported_and_restored_after(
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+_LOG: list[Path] = []  # the event log of the scheduling test, inherited by its forked workers
+
+
+def _event(text: str) -> None:
+    with open(_LOG[0], "a", encoding="utf-8") as log:
+        log.write(text + "\n")
+
+
+def _fake_execute(job, out_dir, *, scratch, **options):
+    _event(f"execute {job.name}")
+    time.sleep(job.rows / 10)
+    _event(f"executed {job.name}")
+    return execute.ExecutedReport(job, Path(scratch) / f"{job.name}.ipynb", {"n": job.rows}, job.rows / 10)
+
+
+def _fake_publish(report, out_dir, fmt):
+    _event(f"publish {report.job.name}")
+    if report.job.name == "broken":
+        raise RuntimeError("the disk is full")
+    return execute.ReportResult(report.job.name, report.job.title, "ok", seconds=report.seconds, summary=report.summary)
+
+
+def test_a_worker_starts_its_next_notebook_while_the_batch_writes_the_finished_one(tmp_path, monkeypatch):
+    _LOG[:] = [tmp_path / "events.txt"]
+    monkeypatch.setattr(execute, "execute_report", _fake_execute)
+    monkeypatch.setattr(execute, "publish_report", _fake_publish)
+    jobs = [grid.ReportJob("short", rows=2), grid.ReportJob("long", rows=20), grid.ReportJob("broken", rows=1)]
+    with execute.LocalWorkers(2, fresh_kernels=True) as workers:  # forked now: the workers see the fakes
+        results = execute.run_jobs(jobs, tmp_path / "out", workers=workers, progress=False)
+    events = _LOG[0].read_text(encoding="utf-8").splitlines()
+    # while "long" runs, the worker that ran "short" runs "broken", and "short" and "broken" are written
+    for event in ("execute broken", "publish short", "publish broken"):
+        assert events.index(event) < events.index("executed long"), events
+    assert events[-1] == "publish long" and len(events) == 9
+    assert [(result.name, result.status) for result in results] == [("short", "ok"), ("long", "ok"), ("broken", "failed")]
+    assert results[0].summary == {"n": 2} and "the disk is full" in results[2].error
