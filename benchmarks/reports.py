@@ -13,13 +13,13 @@ Measured in one run on this machine:
 
 The default grid (one report per case) and the ``--by provider`` grid are both timed.
 
-Where the time goes: the ``kitlib`` command starts its fork server and workers first (under a second:
-``import kitlib`` is lazy); the server imports the stack once for the whole batch while the command loads,
-audits and plans the surveys, and then forks each worker's kernel (about 0.3 s), kept warm and reset
-between reports, so a report costs only its own computation and HTML conversion (4-6 s of one core for
-the case reports).  With 3
-reports on 2 workers one worker runs two reports after the start-up; with many reports the ratio falls
-well below 1.
+Where the time goes: the ``kitlib`` command starts the batch's fork server before it imports anything
+else; the server imports the stack once for the whole batch while the command loads, audits and plans the
+surveys (leaving each survey it read for the kernels), and then forks each worker's kernel (about 0.3 s),
+kept warm and reset between reports, so a report costs only its own computation (2-4 s of one core for the
+case reports).  The largest reports start first (LPT), and a worker starts its next report while the command
+writes the finished one's HTML.  With 3 reports on 2 workers one worker runs two reports after the start-up;
+with many reports the ratio falls well below 1.
 
 ``--scale N`` (issue 11) adds a simulated organisation of N receiving departments (``--by department``,
 one report each; default N = 500 when the flag is given without a number): it_firm's respondents resampled

@@ -5,9 +5,12 @@ into a scratch folder in a kernel the worker keeps warm.  The workers
 (:class:`LocalWorkers`) and the batch's fork server
 (:mod:`kitlib.report._forkserver`) start before the batch is planned: the
 server imports the report's stack once for the whole batch while the
-``kitlib`` command plans and prepares papermill and the HTML exporter, then
-forks each worker's kernel (in about 0.3 s); a custom ``kernel`` or a Dask
-worker starts a kernel of its own that imports the stack.  A first
+``kitlib`` command plans (leaving the surveys it read for the kernels) and
+prepares papermill and the HTML exporter, then forks each worker's kernel
+(in about 0.3 s); a custom ``kernel`` or a Dask worker starts a kernel of its
+own that imports the stack.  The largest reports start first, and a worker
+goes on to its next report while the batch's own process writes the finished
+one's HTML.  A first
 ``%reset -f`` cell empties the namespace before every report; the kernel is
 replaced after any failure (``fresh_kernels=True`` starts a new kernel from
 scratch for every report instead).  The notebook writes its key figures to a JSON file
