@@ -261,16 +261,19 @@ def draw_hidden(ax, lang: str, note: str, title: str = ""):
     return ax
 
 
-def place_labels(ax, xs, ys, labels, x_range, y_range, fontsize: int = 8) -> None:
+def place_labels(ax, xs, ys, labels, x_range, y_range, fontsize: int = 8) -> list:
     """Write point labels beside their points without overlaps (a leader line when a label had to move).
 
     Each label (highest point first) takes the first free spot among: right
     of its point, left of it, then alternately lower and higher, right and
     left.  Label boxes are estimated from the text size and the axes size, so
-    labels neither overlap each other nor cover another point.
+    labels neither overlap each other nor cover another point.  Call it after
+    the figure's layout (the axes size maps points to data units); returns the
+    label annotations written.
     """
     if not labels:
-        return
+        return []
+    written = []
     box = ax.get_window_extent()  # call after the layout is settled, so points map to data units correctly
     x_per_point = (x_range[1] - x_range[0]) / max(box.width, 1) * ax.figure.dpi / 72
     y_per_point = (y_range[1] - y_range[0]) / max(box.height, 1) * ax.figure.dpi / 72
@@ -298,9 +301,21 @@ def place_labels(ax, xs, ys, labels, x_range, y_range, fontsize: int = 8) -> Non
         side, label_y, candidate = spot or (1, y, (x + gap, x + gap + width, y - height / 2, y + height / 2))
         taken.append(candidate)
         moved = abs(label_y - y) > 1e-12
-        ax.annotate(label, (x, y), xytext=(x + gap if side == 1 else x - gap, label_y), fontsize=fontsize, va="center",
-                    ha="left" if side == 1 else "right",
-                    arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6, "shrinkA": 2, "shrinkB": 3} if moved else None)
+        written.append(ax.annotate(label, (x, y), xytext=(x + gap if side == 1 else x - gap, label_y), fontsize=fontsize, va="center",
+                                   ha="left" if side == 1 else "right",
+                                   arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6, "shrinkA": 2, "shrinkB": 3} if moved else None))
+    return written
+
+
+def reaches_outside(ax, artists) -> bool:
+    """Whether any of ``artists`` (drawn on ``ax``) extends beyond the axes box.
+
+    Artists inside the axes box do not change the tight layout, so a chart
+    that adds them after its layout need not be laid out again.
+    """
+    frame = ax.bbox
+    boxes = [artist.get_window_extent() for artist in artists]
+    return any(box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0 or box.y1 > frame.y1 for box in boxes)
 
 
 def _overlap(first, second) -> bool:

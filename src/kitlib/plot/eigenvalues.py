@@ -17,7 +17,7 @@ from __future__ import annotations
 from kitlib.errors import KitError
 from kitlib.i18n import text
 from kitlib.plot._service_text import prepare
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 
 __all__ = ["scree"]
 
@@ -92,5 +92,5 @@ def scree(result, ax=None, lang: str = "zh"):
     ax.set_ylabel(text(LABELS["y"], lang))
     ax.set_title(text(LABELS["title"], lang))
     ax.legend()
-    ax.figure.tight_layout()  # keep the axis labels inside the saved image
+    tight_layout(ax.figure)  # keep the axis labels inside the saved image
     return ax

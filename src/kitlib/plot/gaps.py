@@ -31,7 +31,7 @@ from kitlib.plot._service_text import (
     small_groups,
     value_labels,
 )
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 from kitlib.service.gaps import GapResult, servqual_gaps
 
 __all__ = ["gap_bars"]
@@ -119,5 +119,5 @@ def gap_bars(result, level: str = "dimension", lang: str = "en", ax=None):
     if level == "item":
         ax.tick_params(axis="y", labelsize=8)
     footnote(ax, notes)
-    figure.tight_layout()
+    tight_layout(figure)
     return ax

@@ -21,12 +21,13 @@ from kitlib.plot._service_text import (
     mark_reverse,
     place_labels,
     prepare,
+    reaches_outside,
     result_of,
     reverse_keyed,
     say,
     wrap,
 )
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 from kitlib.service.indices import QUADRANTS, IPAResult, ipa
 
 __all__ = ["ipa_grid"]
@@ -92,7 +93,8 @@ def ipa_grid(result, lang: str = "en", ax=None, codebook=None):
     ax.set_ylabel(say("importance_stated" if result.importance_kind == "stated" else "importance_derived", lang))
     ax.set_title(say("ipa_title", lang) + (f"{'：' if lang == 'zh' else ': '}{say('ipa_items' if result.level == 'item' else 'ipa_dimensions', lang)}"))
     footnote(ax, [say("reverse_note", lang) if result.level == "item" and any(reverse) else ""])
-    figure.tight_layout()
-    place_labels(ax, table["performance"].tolist(), table["importance"].tolist(), labels, ax.get_xlim(), ax.get_ylim())
-    figure.tight_layout()
+    tight_layout(figure)
+    written = place_labels(ax, table["performance"].tolist(), table["importance"].tolist(), labels, ax.get_xlim(), ax.get_ylim())
+    if reaches_outside(ax, written):  # labels inside the axes leave the layout as it is
+        tight_layout(figure)
     return ax

@@ -22,7 +22,7 @@ from kitlib.errors import AnalysisInputError
 from kitlib.i18n import check_lang
 from kitlib.plot._service_text import footnote, wrap
 from kitlib.plot._voice_text import group_label, say
-from kitlib.plot.theme import PALETTE, set_theme
+from kitlib.plot.theme import PALETTE, set_theme, tight_layout
 from kitlib.service.touchpoints import moments_of_truth
 
 __all__ = ["journey_chart"]
@@ -94,5 +94,5 @@ def journey_chart(journey, lang: str = "en", codebook=None, by: str | None = "pr
     bottom = [ax for ax in axes[-1] if ax.axison] or [axes.flat[0]]
     bottom[0].set_xlabel(say("stage", lang))
     footnote(bottom[0], [say("moment_note", lang, level=confidence)])
-    figure.tight_layout(rect=(0, 0, 1, 0.93))
+    tight_layout(figure, rect=(0, 0, 1, 0.93))
     return figure

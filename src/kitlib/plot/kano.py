@@ -23,6 +23,7 @@ from kitlib.data.survey import Survey
 from kitlib.errors import AnalysisInputError
 from kitlib.i18n import text
 from kitlib.plot._service_text import draw_hidden, place_labels, prepare, say, wrap
+from kitlib.plot.theme import tight_layout
 from kitlib.service.kano import CATEGORY_LABELS, kano_table
 
 __all__ = ["kano_map"]
@@ -84,8 +85,8 @@ def kano_map(table, lang: str = "en", ax=None, split: float = 0.5):
     ax.set_ylabel(say("better", lang))
     ax.set_title(say("kano_title", lang))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    figure.tight_layout()
+    tight_layout(figure)
     labels = [wrap(f"{f} {t}", 24) for f, t in zip(points["feature"], points[f"label_{lang}"])]
     place_labels(ax, points["abs_worse"].tolist(), points["better"].tolist(), labels, (0, 1), (0, 1))
-    figure.tight_layout()
+    tight_layout(figure)  # again: room for labels beyond the axes, and the legend, 1% of the axes width to its right, has moved
     return ax

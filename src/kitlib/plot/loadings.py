@@ -25,6 +25,7 @@ from kitlib.casegen.items import DIMENSION_LABELS
 from kitlib.errors import KitError
 from kitlib.i18n import text
 from kitlib.plot._service_text import display_width, footnote, mark_reverse, prepare, reverse_keyed, say
+from kitlib.plot.theme import tight_layout
 
 __all__ = ["loading_heatmap"]
 
@@ -146,5 +147,5 @@ def loading_heatmap(result, model=None, ax=None, lang: str = "zh", codebook=None
     ax.set_ylabel(text(LABELS["y"], lang))
     ax.set_title(text(title, lang))
     footnote(ax, [say("reverse_note", lang) if any(reverse) else ""])
-    ax.figure.tight_layout()
+    tight_layout(ax.figure)
     return ax

@@ -29,7 +29,7 @@ from kitlib.plot._service_text import (
     threshold,
     value_labels,
 )
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 from kitlib.service.net_promoter import STAT_COLUMNS, nps_table
 
 __all__ = ["nps_bar"]
@@ -112,5 +112,5 @@ def nps_bar(table, lang: str = "en", ax=None, by=None):
     ax.set_title(say("nps_title", lang) + (by_groups(keys, lang) if keys else ""), pad=24)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
     footnote(ax, [say("ci_note", lang), hidden_groups_note(int(small.sum()), min_n, lang) if small.any() else ""])
-    figure.tight_layout()
+    tight_layout(figure)
     return ax

@@ -12,9 +12,10 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, section 4.2. Wile
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
-import seaborn as sns
 from matplotlib.patches import Rectangle
+from seaborn.utils import relative_luminance
 
 from kitlib.plot._service_text import (
     FOOTNOTE_COLOR,
@@ -28,7 +29,7 @@ from kitlib.plot._service_text import (
     value_labels,
     wrap,
 )
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 from kitlib.service.provider_receiver import ProviderMatrix, provider_matrix
 
 __all__ = ["provider_heatmap"]
@@ -85,8 +86,7 @@ def provider_heatmap(matrix, lang: str = "en", ax=None, cmap: str = "RdYlBu"):
     ax.set_facecolor("white")
     shown = values.to_numpy(dtype=float)
     fmt = ".0f" if matrix.value == "nps" else ".2f"
-    sns.heatmap(values, mask=np.isnan(shown), annot=True, fmt=fmt, cmap=cmap, linewidths=1, linecolor="white",
-                cbar_kws={"label": measure}, ax=ax)
+    _value_cells(ax, shown, fmt, cmap, measure)
     hidden_cells = False
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -100,7 +100,8 @@ def provider_heatmap(matrix, lang: str = "en", ax=None, cmap: str = "RdYlBu"):
             label = "*" if label == "complementary" else label
             ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=14 if label == "*" else 9, color=FOOTNOTE_COLOR)
     ax.set_xticks(np.arange(values.shape[1]) + 0.5, [wrap(column_names[c], 14) for c in values.columns], rotation=0, fontsize=10)
-    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [wrap(row_names[r], 18) for r in values.index], rotation=0, fontsize=10)
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [wrap(row_names[r], 18) for r in values.index], rotation=0, fontsize=10,
+                  va="center")
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(f"{say('heatmap_title', lang)}{'：' if lang == 'zh' else ': '}{measure}")
@@ -110,5 +111,57 @@ def provider_heatmap(matrix, lang: str = "en", ax=None, cmap: str = "RdYlBu"):
     if small_rows or small_columns:
         notes.append(hidden_groups_note(len(small_rows) + len(small_columns), min_n, lang))
     footnote(ax, notes)
-    figure.tight_layout()
+    tight_layout(figure)
     return ax
+
+
+def _value_cells(ax, shown, fmt: str, cmap: str, label: str) -> None:
+    """Colour the cells of ``shown`` (rows top to bottom; NaN cells left empty), write each value, add a colour bar.
+
+    The cells are what ``seaborn.heatmap(..., annot=True, linewidths=1,
+    linecolor="white")`` draws, without its trial rendering of the whole
+    figure (it draws the figure to see whether tick labels overlap; this chart
+    sets its own tick labels afterwards).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    shown : ndarray of float, shape (rows, columns)
+    fmt : str
+        Format of the written values, e.g. ``".2f"``.
+    cmap : str
+        A matplotlib colormap name; the colours span the smallest to the largest value.
+    label : str
+        Label of the colour bar.
+
+    Notes
+    -----
+    A value is written in dark grey (".15") on a cell whose relative luminance
+    exceeds 0.408, in white otherwise (W3C relative luminance, as seaborn).
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt, numpy as np
+    >>> figure, ax = plt.subplots()
+    >>> _value_cells(ax, np.array([[1.0, np.nan], [2.0, 3.0]]), ".1f", "RdYlBu", "Mean")
+    >>> [t.get_text() for t in ax.texts]
+    ['1.0', '2.0', '3.0']
+
+    References
+    ----------
+    Waskom, M. (2021). seaborn: statistical data visualization. *JOSS*, 6(60), 3021.
+    W3C (2008). *Web Content Accessibility Guidelines 2.0*, relative luminance.
+    """
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    cells = np.ma.masked_where(np.isnan(shown), shown)
+    mesh = ax.pcolormesh(cells, cmap=matplotlib.colormaps[cmap], linewidths=1, edgecolor="white", vmin=np.nanmin(shown), vmax=np.nanmax(shown))
+    ax.set_xlim(0, shown.shape[1])
+    ax.set_ylim(0, shown.shape[0])
+    ax.invert_yaxis()
+    ax.figure.colorbar(mesh, None, ax, label=label).outline.set_linewidth(0)
+    mesh.update_scalarmappable()
+    rows, columns = shown.shape
+    for (i, j), color in zip(np.ndindex(rows, columns), mesh.get_facecolors()):
+        if not cells.mask[i, j]:
+            ax.text(j + 0.5, i + 0.5, f"{cells[i, j]:{fmt}}", color=".15" if relative_luminance(color) > 0.408 else "w", ha="center", va="center")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from kitlib.plot._service_text import draw_hidden, footnote, label_column, prepare, result_of, say
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 from kitlib.service.performance import PerceptionResult, perception_scores
 
 __all__ = ["perception_bars"]
@@ -74,5 +74,5 @@ def perception_bars(result, lang: str = "en", ax=None):
     ax.set_xlabel(say("perception_axis", lang, low=low, high=high))
     ax.set_title(title)
     footnote(ax, [say("ci_whiskers", lang, level=result.confidence)])
-    figure.tight_layout()
+    tight_layout(figure)
     return ax

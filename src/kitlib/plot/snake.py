@@ -19,7 +19,7 @@ import numpy as np
 
 from kitlib.errors import AnalysisInputError
 from kitlib.plot._service_text import draw_hidden, footnote, item_labels, label_column, prepare, result_of, reverse_flags, say
-from kitlib.plot.theme import PALETTE
+from kitlib.plot.theme import PALETTE, tight_layout
 from kitlib.service.gaps import GapResult, servqual_gaps
 
 __all__ = ["snake_chart"]
@@ -78,5 +78,5 @@ def snake_chart(result, lang: str = "en", ax=None):
     ax.set_title(say("snake_title", lang), pad=22)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
     footnote(ax, [say("reverse_note", lang) if any(reverse) else ""])
-    figure.tight_layout()
+    tight_layout(figure)
     return ax

@@ -23,7 +23,7 @@ from kitlib.errors import AnalysisInputError
 from kitlib.i18n import check_lang
 from kitlib.plot._service_text import footnote, prepare, wrap
 from kitlib.plot._voice_text import group_label, say
-from kitlib.plot.theme import PALETTE, set_theme
+from kitlib.plot.theme import PALETTE, set_theme, tight_layout
 from kitlib.service.standards import SLAResult
 
 __all__ = ["control_chart", "sla_bars"]
@@ -84,7 +84,7 @@ def sla_bars(result, lang: str = "en", ax=None, codebook=None, confidence: float
     ax.set_title(say("sla_title", lang), pad=24)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
     footnote(ax, [say("wilson", lang, level=confidence, n=min_n)])
-    figure.tight_layout()
+    tight_layout(figure)
     return ax
 
 
@@ -149,5 +149,5 @@ def control_chart(result, kind: str = "p", lang: str = "en", codebook=None, grou
     bottom = [ax for ax in axes[-1] if ax.axison] or [axes.flat[0]]
     bottom[0].set_xlabel(say("week", lang))
     footnote(bottom[0], [say("special_note", lang)])
-    figure.tight_layout(rect=(0, 0, 1, 0.93))
+    tight_layout(figure, rect=(0, 0, 1, 0.93))
     return figure

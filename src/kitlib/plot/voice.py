@@ -17,6 +17,7 @@ import numpy as np
 from kitlib.errors import AnalysisInputError
 from kitlib.plot._service_text import footnote, prepare, wrap
 from kitlib.plot._voice_text import group_label, say
+from kitlib.plot.theme import tight_layout
 from kitlib.service.voice import CommentThemes
 
 __all__ = ["theme_chart"]
@@ -70,5 +71,5 @@ def theme_chart(result, by: str = "provider", lang: str = "en", ax=None, codeboo
     ax.set_title(say("theme_title", lang))
     figure.colorbar(image, ax=ax, fraction=0.04, pad=0.22, format=lambda value, _: f"{value:.0%}").set_label(say("theme_share", lang))
     footnote(ax, [say("theme_note", lang, n=result.min_n), hidden_note])
-    figure.tight_layout()
+    tight_layout(figure)
     return ax

@@ -17,7 +17,7 @@ import numpy as np
 
 from kitlib.errors import AnalysisInputError
 from kitlib.plot._service_text import FOOTNOTE_COLOR, draw_hidden, hidden_groups_note, result_of, say, value_labels
-from kitlib.plot.theme import set_theme
+from kitlib.plot.theme import set_theme, tight_layout
 from kitlib.service.waves import TrendResult, trend
 
 __all__ = ["trend_chart"]
@@ -118,5 +118,5 @@ def trend_chart(result, lang: str = "en", group: dict | None = None):
     figure.suptitle(title)
     notes = [say("significant", lang, alpha=round(result.alpha, 6))] + ([hidden_groups_note(len(small), min_n, lang)] if small else [])
     figure.text(0.01, 0.01, "；".join(notes) if lang == "zh" else "; ".join(notes), fontsize=8, color=FOOTNOTE_COLOR)
-    figure.tight_layout(rect=(0, 0.11, 1, 0.97))
+    tight_layout(figure, rect=(0, 0.11, 1, 0.97))
     return figure
