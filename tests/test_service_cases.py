@@ -59,3 +59,22 @@ def test_bank_training_improved_responsiveness_not_tangibles():
     assert changes.loc["responsiveness", "significant"] and changes.loc["nps", "diff"] > 0
     assert not changes.loc["tangibles", "significant"]
     assert np.isfinite(changes.loc["nps", "p"])
+
+
+def test_dimension_scores_of_some_dimensions_are_those_columns_of_all(case):
+    from kitlib.service._shared import dimension_gaps, dimension_scores
+
+    _, survey = case
+    for every, some in ((dimension_gaps(survey), dimension_gaps(survey, ["empathy", "tangibles"])),
+                        (dimension_scores(survey, "P"), dimension_scores(survey, "P", ["empathy", "tangibles"]))):
+        assert some.columns.tolist() == ["tangibles", "empathy"]  # the model's order
+        assert some.equals(every[["tangibles", "empathy"]])
+
+
+def test_headline_change_of_an_unknown_dimension_names_every_dimension():
+    from kitlib.errors import OptionError
+    from kitlib.service.waves import headline_change, latest_wave
+
+    view = latest_wave(kl.load_case("bank"))
+    with pytest.raises(OptionError, match="unknown dimension 'speed'; the survey has tangibles, reliability, responsiveness, assurance, empathy"):
+        headline_change(view, "gap", "speed")

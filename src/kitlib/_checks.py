@@ -99,7 +99,8 @@ def numeric_items(
     if len(items) < min_items:
         raise AnalysisInputError(f"{what} needs at least {min_items} items, got {len(items)}")
     data = df[items]
-    non_numeric = [c for c in items if not (pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c]))]
+    non_numeric = [c for c, dtype in zip(items, data.dtypes, strict=True)
+                   if not (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))]
     if non_numeric:
         raise AnalysisInputError(
             f"{what}: column(s) {', '.join(map(str, non_numeric))} are not numeric; "
@@ -112,7 +113,8 @@ def numeric_items(
         raise AnalysisInputError(
             f"{what} needs at least {min_rows} respondents with all items answered, got {len(data)}"
         )
-    constant = [c for c in items if np.nanstd(data[c].to_numpy()) == 0]
+    values = data.to_numpy()
+    constant = [c for position, c in enumerate(items) if np.nanstd(values[:, position]) == 0]
     if constant:
         raise AnalysisInputError(
             f"{what}: column(s) {', '.join(map(str, constant))} have the same value for every respondent; "

@@ -9,8 +9,8 @@ function                          use
 :func:`welch_test`                Welch's two-sample test of x − y (after − before, receivers − staff)
 ================================  ============================================================
 
-t, df and p come from pingouin; intervals are computed at full precision
-(pingouin 0.7 rounds its ``CI95`` column to two decimals).
+t, df and p come from ``scipy.stats.ttest_rel`` / ``ttest_ind``; intervals are
+computed at full precision (pingouin 0.7 rounds its ``CI95`` column to two decimals).
 
 Example
 -------
@@ -33,10 +33,10 @@ different population variances are involved. *Biometrika*, 34(1–2), 28–35.
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from kitlib._checks import check_confidence
 
@@ -51,7 +51,9 @@ def t_interval(estimate: float, se: float, dof: float, confidence: float = 0.95)
     Notes
     -----
     The interval R's ``t.test`` prints for one sample, paired samples and
-    Welch's test (with Welch–Satterthwaite ``dof``).
+    Welch's test (with Welch–Satterthwaite ``dof``).  The quantile is
+    ``scipy.special.stdtrit``, the function ``scipy.stats.t.ppf`` evaluates
+    (without its per-call argument handling); NaN when ``dof ≤ 0``.
 
     Example
     -------
@@ -63,7 +65,7 @@ def t_interval(estimate: float, se: float, dof: float, confidence: float = 0.95)
     ----------
     R Core Team. ``t.test``, package stats.
     """
-    half_width = float(stats.t.ppf(0.5 + check_confidence(confidence) / 2, dof)) * se
+    half_width = float(special.stdtrit(dof, 0.5 + check_confidence(confidence) / 2) if dof > 0 else NAN) * se
     return estimate - half_width, estimate + half_width
 
 
@@ -79,7 +81,7 @@ class MeanInterval:
 
     def to_dict(self) -> dict:
         """The fields as a dict (one row of a tidy table)."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def mean_interval(values, confidence: float = 0.95) -> MeanInterval:
@@ -145,7 +147,7 @@ class PairedTest:
 
     def to_dict(self) -> dict:
         """The fields as a dict (one row of a tidy table)."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def paired_test(x, y, confidence: float = 0.95) -> PairedTest:
@@ -239,7 +241,7 @@ class TwoSampleTest:
 
     def to_dict(self) -> dict:
         """The fields as a dict (one row of a tidy table)."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def welch_test(x, y, confidence: float = 0.95) -> TwoSampleTest:

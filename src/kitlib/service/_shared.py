@@ -96,16 +96,21 @@ def servqual_model(survey: Survey, kind: str) -> dict[str, list[str]]:
     return model
 
 
-def dimension_scores(survey: Survey, kind: str = "P") -> pd.DataFrame:
-    """Per respondent, the mean of each dimension's answered ``kind`` items (NaN if none answered)."""
+def dimension_scores(survey: Survey, kind: str = "P", dimensions=None) -> pd.DataFrame:
+    """Per respondent, the mean of each dimension's answered ``kind`` items (NaN if none answered).
+
+    ``dimensions``: only these of the model's dimensions (default: all).
+    """
     model = servqual_model(survey, kind)
-    return pd.DataFrame({dim: survey.data[items].mean(axis=1) for dim, items in model.items()}, index=survey.data.index)
+    return pd.DataFrame({dim: survey.data[items].mean(axis=1) for dim, items in model.items() if dimensions is None or dim in dimensions},
+                        index=survey.data.index)
 
 
-def dimension_gaps(survey: Survey) -> pd.DataFrame:
+def dimension_gaps(survey: Survey, dimensions=None) -> pd.DataFrame:
     """Per respondent, dimension P score − dimension E score (each the mean of its answered paired items).
 
-    The same definition as :func:`kitlib.servqual_gaps` (and the R fixture).
+    The same definition as :func:`kitlib.servqual_gaps` (and the R fixture).  ``dimensions``: only these
+    of the paired dimensions (default: all).
     """
     pairs = survey.codebook.servqual_pairs()
     if not pairs:
@@ -115,7 +120,8 @@ def dimension_gaps(survey: Survey) -> pd.DataFrame:
         model.setdefault(dimension, []).append((e, p))
     data = survey.data
     return pd.DataFrame(
-        {d: data[[p for _, p in ps]].mean(axis=1) - data[[e for e, _ in ps]].mean(axis=1) for d, ps in model.items()},
+        {d: data[[p for _, p in ps]].mean(axis=1) - data[[e for e, _ in ps]].mean(axis=1)
+         for d, ps in model.items() if dimensions is None or d in dimensions},
         index=data.index,
     )
 
@@ -297,7 +303,8 @@ def person_means(frame, ids: pd.Series | None):
     """
     if ids is None:
         return frame
-    return frame.groupby(ids.loc[frame.index].to_numpy(), sort=False).mean()
+    # an Index, not an array: pandas formats an array key it looks up among the columns
+    return frame.groupby(pd.Index(ids.loc[frame.index].to_numpy()), sort=False).mean()
 
 
 def group_sizes(data: pd.DataFrame, keys: list[str], respondent: str | None = None) -> pd.DataFrame:
@@ -358,19 +365,25 @@ def suppress_groups(table: pd.DataFrame, data: pd.DataFrame, keys: list[str], mi
     sizes = group_sizes(data, keys, respondent).drop(columns="n_rows")
     if keys:
         flags = suppress_small_groups(sizes, keys, min_n, values=[]).rename(columns={"n": "group_n"})
-        out = table.merge(flags, on=keys, how="left")
     else:
         people = int(sizes.at[0, "n"])
         small = people < min_n
-        out = table.assign(group_n=people, suppressed=small, suppression=primary_reason(min_n) if small else "")
+        flags = pd.DataFrame({"group_n": [people], "suppressed": [small], "suppression": [primary_reason(min_n) if small else ""]})
     audit = getattr(survey, "disclosure", None)
     if audit is not None:
         wave = survey.wave_column()
-        as_audited = {"wave": wave} if wave and "wave" in keys and wave not in out.columns else {}
-        audited = audit.hide(out.rename(columns=as_audited), [as_audited.get(key, key) for key in keys], survey.scope)
-        out = out.assign(suppressed=audited["suppressed"].to_numpy(dtype=bool), suppression=audited["suppression"].to_numpy())
-    hidden = out["suppressed"].to_numpy(dtype=bool)
-    for column in stat_columns:
-        if column in out:
-            out[column] = out[column].astype(float).mask(hidden)
+        as_audited = {"wave": wave} if wave and "wave" in keys and wave not in table.columns else {}
+        audited = audit.hide(flags.rename(columns=as_audited), [as_audited.get(key, key) for key in keys], survey.scope)
+        flags = flags.assign(suppressed=audited["suppressed"].to_numpy(dtype=bool), suppression=audited["suppression"].to_numpy())
+    if keys:
+        out = table.merge(flags, on=keys, how="left")
+    else:
+        out = table.assign(**{name: flags.at[0, name] for name in flags.columns})
+    if audit is not None:
+        out = out.assign(suppressed=out["suppressed"].to_numpy(dtype=bool), suppression=out["suppression"].to_numpy())
+    present = [column for column in stat_columns if column in out]
+    if present:
+        values = out[present].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values[out["suppressed"].to_numpy(dtype=bool)] = np.nan
+        out[present] = values
     return out

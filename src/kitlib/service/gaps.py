@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kitlib._checks import check_confidence
@@ -130,17 +131,27 @@ def _weights(survey, weights) -> tuple[pd.DataFrame | None, str | None]:
     return per_respondent, "respondent"
 
 
-def _test_rows(perception: pd.DataFrame, expectation: pd.DataFrame, data: pd.DataFrame, keys: list[str], confidence: float,
-               ids: pd.Series | None = None) -> pd.DataFrame:
-    """Paired tests of every column, overall or per group, on respondents (``ids``: average a respondent's rows first)."""
+def _test_rows(perception: pd.DataFrame, expectation: pd.DataFrame, groups: list[tuple[tuple, pd.Index]], keys: list[str],
+               confidence: float, ids: pd.Series | None = None) -> pd.DataFrame:
+    """Paired tests of every column, per group of :func:`~kitlib.service._shared.group_indices` (``keys``), on respondents.
+
+    ``ids``: average a respondent's rows first (:func:`~kitlib.service._shared.person_means`).
+    """
+    p_all = perception.to_numpy(dtype=float, na_value=np.nan)
+    e_all = expectation.to_numpy(dtype=float, na_value=np.nan)
     rows = []
-    for name, index in svc.group_indices(data, keys):
-        p, e = perception.loc[index], expectation.loc[index]
-        both = p.notna() & e.notna()
-        p_people, e_people = svc.person_means(p.where(both), ids), svc.person_means(e.where(both), ids)
-        for column in perception.columns:
-            test = gap_row(paired_test(p_people[column], e_people[column], confidence))
-            rows_used = {} if ids is None else {"n_rows": int(both[column].sum())}
+    for name, index in groups:
+        at = perception.index.get_indexer(index)
+        p, e = p_all[at], e_all[at]
+        unpaired = np.isnan(p) | np.isnan(e)
+        p[unpaired], e[unpaired] = np.nan, np.nan
+        if ids is not None:
+            p = svc.person_means(pd.DataFrame(p, index=index), ids).to_numpy()
+            e = svc.person_means(pd.DataFrame(e, index=index), ids).to_numpy()
+        answered = (~unpaired).sum(axis=0)
+        for position, column in enumerate(perception.columns):
+            test = gap_row(paired_test(p[:, position], e[:, position], confidence))
+            rows_used = {} if ids is None else {"n_rows": int(answered[position])}
             rows.append({**dict(zip(keys, name)), "key": column, "n": test.pop("n"), **rows_used, **test})
     return pd.DataFrame(rows)
 
@@ -219,7 +230,8 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     e_items = data[[e for _, e, _ in pairs]].set_axis([p for _, _, p in pairs], axis=1)
     p_items = data[[p for _, _, p in pairs]]
     ids, respondent = svc.person_ids(survey), svc.respondent_column(survey)
-    items = _test_rows(p_items, e_items, data, keys, confidence, ids)
+    groups = svc.group_indices(data, keys)
+    items = _test_rows(p_items, e_items, groups, keys, confidence, ids)
     meta = pd.DataFrame(
         [{"key": p, "dimension": d, "item": survey.codebook.columns[p].item, "E_item": e, "P_item": p,
           "label_zh": survey.codebook.label(p, "zh"), "label_en": survey.codebook.label(p, "en"),
@@ -235,7 +247,7 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
     p_dims = pd.DataFrame({d: data[[p for _, p in ps]].mean(axis=1) for d, ps in model.items()})
     both = e_dims.notna() & p_dims.notna()
     e_dims, p_dims = e_dims.where(both), p_dims.where(both)
-    dimensions = _test_rows(p_dims, e_dims, data, keys, confidence, ids).rename(columns={"key": "dimension"})
+    dimensions = _test_rows(p_dims, e_dims, groups, keys, confidence, ids).rename(columns={"key": "dimension"})
     dim_labels = pd.DataFrame([{"dimension": d, "label_zh": survey.codebook.label(d, "zh"), "label_en": survey.codebook.label(d, "en")} for d in model])
     dimensions = dimensions.merge(dim_labels, on="dimension", how="left")
 
@@ -247,7 +259,7 @@ def servqual_gaps(survey, by=None, weights=None, min_group_size: int = 5, confid
         weight_frame = weight_frame[list(model)]
         overall_e["weighted"] = (e_dims * weight_frame).sum(axis=1, min_count=len(model)).where(complete)
         overall_p["weighted"] = (p_dims * weight_frame).sum(axis=1, min_count=len(model)).where(complete)
-    overall = _test_rows(overall_p, overall_e, data, keys, confidence, ids).rename(columns={"key": "score"})
+    overall = _test_rows(overall_p, overall_e, groups, keys, confidence, ids).rename(columns={"key": "score"})
 
     items, dimensions, overall = (svc.suppress_groups(table, data, keys, min_group_size, HIDDEN_COLUMNS, respondent, survey)
                                   for table in (items, dimensions, overall))
@@ -336,8 +348,9 @@ def self_view_gap(survey, by: str = "provider", min_group_size: int = 5, confide
         r_index = survey.data.index[survey.data[by] == provider]
         s_index = staff.index[staff[by] == provider]
         people = int(svc.group_sizes(survey.data.loc[r_index], [], respondent).at[0, "n"])
+        receivers_people, staff_own = svc.person_means(receivers.loc[r_index], ids), own.loc[s_index]
         for dimension in model:
-            test = welch_test(svc.person_means(receivers.loc[r_index, dimension], ids), own.loc[s_index, dimension], confidence)
+            test = welch_test(receivers_people[dimension].to_numpy(), staff_own[dimension].to_numpy(), confidence)
             rows.append({
                 by: provider, "dimension": dimension,
                 "label_zh": survey.codebook.label(dimension, "zh"), "label_en": survey.codebook.label(dimension, "en"),

@@ -406,7 +406,7 @@ def kano_table(survey, by=None, min_group_size: int = 5, denominator: str = "AOM
         means = pd.DataFrame({
             "functional_score": f_score, "dysfunctional_score": d_score,
             "importance": data[importance[feature]].to_numpy(dtype=float) if feature in importance else np.nan,
-        }).groupby(group_codes).mean()
+        }).groupby(pd.Index(group_codes)).mean()  # an Index, not an array: pandas formats an array key it looks up among the columns
         block = pd.DataFrame(counts, columns=list(CATEGORIES))
         block.insert(0, "feature", feature)
         block.insert(1, "label_zh", book.label(feature, "zh"))

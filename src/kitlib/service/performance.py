@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kitlib._checks import check_confidence
@@ -86,11 +87,13 @@ def _rows(frame: pd.DataFrame, data: pd.DataFrame, keys: list, confidence: float
     low, high = scale
     rows = []
     for name, index in svc.group_indices(data, keys):
-        people = svc.person_means(frame.loc[index], ids)
+        group = frame.loc[index]
+        people = svc.person_means(group, ids)
+        answered = group.notna().sum()
         for column in frame.columns:
             values = people[column]
-            interval = mean_interval(values, confidence).to_dict()
-            rows_used = {} if ids is None else {"n_rows": int(frame.loc[index, column].notna().sum())}
+            interval = mean_interval(values.to_numpy(dtype=float, na_value=np.nan), confidence).to_dict()
+            rows_used = {} if ids is None else {"n_rows": int(answered[column])}
             rows.append({**dict(zip(keys, name)), "key": column, "n": interval.pop("n"), **rows_used, **interval,
                          "sd": float(values.std(ddof=1)), "score_0_100": 100 * (interval["mean"] - low) / (high - low)})
     return pd.DataFrame(rows)

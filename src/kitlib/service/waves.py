@@ -506,12 +506,16 @@ def _scale_of(survey) -> tuple[float, float]:
 def _respondent_values(survey, measure: str, dimension: str | None) -> pd.Series:
     """Per respondent, the value whose mean is the key figure ``measure`` (of ``dimension``)."""
     if measure in ("gap", "perception"):
-        scores = svc.dimension_gaps(survey) if measure == "gap" else svc.dimension_scores(survey, "P")
+        def scores(dimensions=None) -> pd.DataFrame:
+            return svc.dimension_gaps(survey, dimensions) if measure == "gap" else svc.dimension_scores(survey, "P", dimensions)
+
         if dimension is None:
-            return scores.mean(axis=1).where(scores.notna().all(axis=1))
-        if dimension not in scores.columns:
-            raise OptionError(f"unknown dimension {dimension!r}; the survey has {', '.join(scores.columns)}")
-        return scores[dimension]
+            every = scores()
+            return every.mean(axis=1).where(every.notna().all(axis=1))
+        chosen = scores([dimension])
+        if dimension not in chosen.columns:
+            raise OptionError(f"unknown dimension {dimension!r}; the survey has {', '.join(scores().columns)}")
+        return chosen[dimension]
     if measure == "overall":
         return survey.data[svc.single_column(survey, "overall")]
     from kitlib.service.indices import csi  # the one CSI definition: its weights for this wave
