@@ -228,7 +228,7 @@ def test_report_summary_follows_lang(lang, tmp_path, monkeypatch, capsys):
                             summary={"n": 1220, "csi": 71.3, "nps": -27.1, "largest_gap_dimension": "响应性"}),
                ReportResult(name="broken", title="broken", status="failed", seconds=0.4, error="DataFileError: unreadable")]
     monkeypatch.setattr(grid, "plan_batch", lambda *args, **kwargs: (jobs, {"bank": Withheld(small=1, protection=1)}))
-    monkeypatch.setattr(execute, "LocalWorkers", lambda *args, **kwargs: SimpleNamespace(close=lambda stop=False: None))
+    monkeypatch.setattr(execute, "LocalWorkers", lambda *args, **kwargs: SimpleNamespace(close=lambda stop=False: None, surveys=None))
     monkeypatch.setattr(execute, "run_jobs", lambda *args, **kwargs: results)
     code = cli.main(["report", "--case", "bank", "--by", "provider", "--out", str(tmp_path), "--lang", lang, "--no-progress"])
     assert code == 1
