@@ -204,6 +204,16 @@ def test_the_collector_is_paused_while_the_stack_is_imported_and_restored_after(
         gc.enable()
 
 
+def test_the_console_script_returns_the_commands_code_with_the_objects_frozen_for_exit():
+    from importlib.metadata import entry_points
+
+    assert entry_points(group="console_scripts")["kitlib"].value == "kitlib.cli:console"
+    code = ("import gc\nfrom kitlib import cli\ncli.main = lambda argv=None: 3\n"
+            "frozen = gc.get_freeze_count()\nprint(cli.console(), frozen, gc.get_freeze_count() > 1000)")
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert finished.stdout.split() == ["3", "0", "True"], finished.stderr
+
+
 _LOG: list[Path] = []  # the event log of the scheduling test, inherited by its forked workers
 
 

