@@ -79,7 +79,7 @@ def test_a_forked_kernel_has_the_stack_and_nothing_of_its_siblings(server):
         check = ("import gc, os, sys, matplotlib\nfrom kitlib.report import chapter\n"
                  "print(os.getpid(), os.getppid(), 'semopy' in sys.modules, gc.get_freeze_count() > 0,\n"
                  "      matplotlib.get_backend(), matplotlib.rcParams['text.parse_math'],\n"
-                 "      chapter._SHARED['folder'] == started.surveys)")
+                 "      chapter._SHARED['folder'] == started.surveys, getattr(get_ipython().kernel, 'debugger', None) is None)")
         check = check.replace("started.surveys", repr(started.surveys))
         out_first, _ = _run(first_client, "secret = 42\nfrom pathlib import PosixPath\n" + check)
         out_second, reply = _run(second_client, "from pathlib import PosixPath\n" + check + "\nprint('secret' in dir())")
@@ -94,7 +94,8 @@ def test_a_forked_kernel_has_the_stack_and_nothing_of_its_siblings(server):
         assert facts[2].lower() == facts_second[2].lower() == backend.lower()
         # the kernels look for the surveys the batch's planner read in the server's batch folder
         assert facts[4] == facts_second[4] == "True"
-        assert facts_second[5] == "False"  # no variable crosses from one report's kernel to another
+        assert facts[5] == facts_second[5] == "True"  # started without ipykernel's debugger (papermill never debugs)
+        assert facts_second[6] == "False"  # no variable crosses from one report's kernel to another
     finally:
         _stop(first, first_client)
         _stop(second, second_client)
