@@ -101,6 +101,37 @@ def test_a_forked_kernel_has_the_stack_and_nothing_of_its_siblings(server):
         _stop(second, second_client)
 
 
+def test_the_notebooks_run_in_one_kernel_share_a_client_that_waits_for_the_kernel_once(server, tmp_path):
+    import papermill
+
+    started, folder = server
+    manager = execute._start_kernel(FORK_KERNEL, folder, warm=False, kernel_dirs=kernel_folders(folder))
+    client = manager.client()
+    try:
+        assert manager.client() is client and manager.client(session=client.session) is not client
+        asked = []
+        ask = client.kernel_info
+        client.kernel_info = lambda: asked.append(1) or ask()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        first = len(asked)
+        run_sync(client.wait_for_ready)(timeout=120)
+        assert client.ready and first >= 1 and len(asked) == first  # ready once: no second handshake
+        printed = []
+        for number in (1, 2):  # each notebook gets its own outputs, none left from the one before
+            notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"print('notebook {number}')"),
+                                                       nbformat.v4.new_code_cell(f"{number} * 10")])
+            notebook.metadata["kernelspec"] = {"name": FORK_KERNEL, "display_name": "kitlib", "language": "python"}
+            ran = papermill.execute_notebook(notebook, str(tmp_path / f"{number}.ipynb"), km=manager, kernel_name=FORK_KERNEL,
+                                             progress_bar=False)
+            printed.append([output.get("text") or output.get("data", {}).get("text/plain") for cell in ran.cells for output in cell.outputs])
+        assert printed == [["notebook 1\n", "10"], ["notebook 2\n", "20"]]
+        assert client.channels_running and len(asked) == first + 2  # papermill's own kernel_info at the end of each run
+    finally:
+        execute._shutdown(manager)
+    assert not client.channels_running
+
+
 def test_a_forked_kernel_can_be_interrupted(server):
     _, folder = server
     manager, client = _kernel(folder)

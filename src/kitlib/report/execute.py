@@ -79,12 +79,15 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from multiprocessing import util
 from pathlib import Path, PurePosixPath
+from queue import Empty
 from typing import TYPE_CHECKING
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from tqdm.auto import tqdm
+from traitlets import Type
 
 from kitlib._lazy import without_optional_iri_grammar
 from kitlib.atomic import write_atomically
@@ -238,7 +241,73 @@ class _Kernel:
 _kernels: list[_Kernel] = []
 
 
+class _KeptClient(AsyncKernelClient):
+    """A kernel client whose channels start once and that waits for its kernel once (see :class:`_OneClientManager`)."""
+
+    ready = False
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+    async def wait_for_ready(self, timeout=None) -> None:
+        """Wait until the kernel answers a ``kernel_info`` request and IOPub delivers (once per client).
+
+        jupyter_client's loop (``KernelClient._async_wait_for_ready``) without
+        its last step, which drains IOPub until 0.2 s pass without a message:
+        nbclient ignores the messages that answer none of its requests anyway.
+        """
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while not self.ready:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected once it delivers the status of that request (or the kernel's welcome)
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    self.ready = True
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
+class _OneClientManager(AsyncKernelManager):
+    """A kernel manager that gives every notebook run in its kernel the same client, connected and ready once.
+
+    nbclient connects a new client for every notebook it runs and waits until
+    the kernel answers on it; jupyter_client's wait ends only after 0.2 s
+    without an IOPub message, so every report of a warm kernel began 0.2 s
+    late (measured).  The kept client waits before the kernel's first report
+    only (a later report runs in a kernel :func:`warm_kernel` found alive),
+    and a report ignores the IOPub messages left from the previous one
+    (nbclient reads only the messages that answer its own requests).  Its
+    channels stop when the kernel is shut down (:func:`_shutdown`).
+    """
+
+    client_factory = Type(klass=_KeptClient, config=True)
+    kept_client: _KeptClient | None = None
+
+    def client(self, **kwargs) -> AsyncKernelClient:
+        """The kept client (a new one for a call with arguments)."""
+        if kwargs:
+            return super().client(**kwargs)
+        if self.kept_client is None:
+            self.kept_client = super().client()
+        return self.kept_client
+
+
 def _shutdown(manager: AsyncKernelManager) -> None:
+    kept = getattr(manager, "kept_client", None)
+    if kept is not None and kept.channels_running:
+        kept.stop_channels()
     if run_sync(manager.is_alive)():
         run_sync(manager.shutdown_kernel)(now=True)
     shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
@@ -254,7 +323,7 @@ def _start_kernel(kernel: str, cwd: Path, *, warm: bool, kernel_dirs=None) -> As
     # Unix-domain sockets in a private folder: no TCP ports to race for with other kernels on the machine.
     sockets = Path(tempfile.mkdtemp(prefix="kitlib-kernel-"))
     specs = {"kernel_spec_manager": KernelSpecManager(kernel_dirs=list(kernel_dirs))} if kernel_dirs else {}
-    manager = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"), **specs)
+    manager = _OneClientManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "kernel"), **specs)
     extra = [f"--IPKernelApp.exec_lines={WARM_UP}"] if warm and kernel != FORK_KERNEL else []
     run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=extra)
     util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
