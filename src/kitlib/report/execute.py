@@ -74,7 +74,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from multiprocessing import util
@@ -305,10 +305,18 @@ class _OneClientManager(AsyncKernelManager):
 
 
 def _shutdown(manager: AsyncKernelManager) -> None:
+    """Stop a kernel at once and release its client, connection file and sockets.
+
+    The process is killed and waited for here: jupyter_client's own shutdown
+    polls for its exit every 0.1 s, which every batch's end waited through.
+    """
     kept = getattr(manager, "kept_client", None)
     if kept is not None and kept.channels_running:
         kept.stop_channels()
     if run_sync(manager.is_alive)():
+        _kill(manager)
+        with suppress(Exception):  # gone already, or it is the kernel's business to end
+            manager.provisioner.process.wait(timeout=5)
         run_sync(manager.shutdown_kernel)(now=True)
     shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
 
