@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+import zmq
 from jupyter_core.utils import run_sync
 from test_report_safety import probe_notebook
 
@@ -113,6 +114,8 @@ def test_the_notebooks_run_in_one_kernel_share_a_client_that_waits_for_the_kerne
         ask = client.kernel_info
         client.kernel_info = lambda: asked.append(1) or ask()
         client.start_channels()
+        # its sockets retry a kernel that is not listening yet every RECONNECT_MS, not ZeroMQ's 100 ms
+        assert client.shell_channel.socket.getsockopt(zmq.RECONNECT_IVL) == execute.RECONNECT_MS < 100
         run_sync(client.wait_for_ready)(timeout=120)
         first = len(asked)
         run_sync(client.wait_for_ready)(timeout=120)

@@ -82,6 +82,7 @@ from pathlib import Path, PurePosixPath
 from queue import Empty
 from typing import TYPE_CHECKING
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -241,13 +242,23 @@ class _Kernel:
 _kernels: list[_Kernel] = []
 
 
+#: Milliseconds between a kernel client's attempts to reach a kernel that is not listening yet (ZeroMQ's default: 100).
+RECONNECT_MS = 10
+
+
 class _KeptClient(AsyncKernelClient):
-    """A kernel client whose channels start once and that waits for its kernel once (see :class:`_OneClientManager`)."""
+    """A kernel client whose channels start once and that waits for its kernel once (see :class:`_OneClientManager`).
+
+    A batch's clients connect before their kernels listen (a forked kernel is
+    ready when the fork server has imported the stack); they retry every
+    :data:`RECONNECT_MS` milliseconds, so the first report starts as soon as its kernel is there.
+    """
 
     ready = False
 
     def start_channels(self, *args, **kwargs) -> None:
         if not self.channels_running:
+            self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)  # the default for the channels' new sockets
             super().start_channels(*args, **kwargs)
 
     async def wait_for_ready(self, timeout=None) -> None:
