@@ -58,6 +58,17 @@ def _run(client, code: str, timeout: float = 60) -> tuple[str, dict]:
     return "".join(printed), reply["content"]
 
 
+def _wait_for(client, msg_id: str, msg_type: str, state: str | None = None, timeout: float = 60) -> dict:
+    """The kernel's next IOPub message of ``msg_type`` (and execution ``state``) that answers request ``msg_id``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if (message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == msg_type
+                and state in (None, message["content"].get("execution_state"))):
+            return message
+    raise AssertionError(f"no {msg_type} {state or ''} message for {msg_id} in {timeout} s")
+
+
 def _stop(manager, client) -> None:
     client.stop_channels()
     execute._shutdown(manager)
@@ -140,7 +151,8 @@ def test_a_forked_kernel_can_be_interrupted(server):
     manager, client = _kernel(folder)
     try:
         message = client.execute("import time\ntime.sleep(120)")
-        time.sleep(1)
+        _wait_for(client, message, "execute_input")  # the cell runs (a busy machine may take a while to start it)
+        time.sleep(0.5)
         start = time.monotonic()
         run_sync(manager.interrupt_kernel)()
         reply = client.get_shell_msg(timeout=30)
@@ -149,7 +161,9 @@ def test_a_forked_kernel_can_be_interrupted(server):
         assert reply["parent_header"]["msg_id"] == message
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
         assert time.monotonic() - start < 30
-        assert _run(client, "print(1 + 1)")[0].strip() == "2"  # and keeps working
+        _wait_for(client, message, "status", "idle")  # the interrupted cell has ended, as a front end sees it
+        printed, content = _run(client, "print(1 + 1)")
+        assert content["status"] == "ok" and printed.strip() == "2", content  # and keeps working
     finally:
         _stop(manager, client)
 
