@@ -214,6 +214,18 @@ def test_the_console_script_returns_the_commands_code_with_the_objects_frozen_fo
     assert finished.stdout.split() == ["3", "0", "True"], finished.stderr
 
 
+def test_a_report_command_run_in_process_freezes_nothing_and_restores_the_collector(tmp_path, monkeypatch):
+    import gc
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(grid, "plan_batch", lambda *args, **kwargs: ([], {}))
+    monkeypatch.setattr(execute, "LocalWorkers", lambda *args, **kwargs: SimpleNamespace(close=lambda stop=False: None, surveys=None))
+    monkeypatch.setattr(execute, "run_jobs", lambda *args, **kwargs: [])
+    frozen = gc.get_freeze_count()
+    assert cli.main(["report", "--case", "bank", "--out", str(tmp_path), "--no-progress", "--lang", "en"]) == 0
+    assert gc.get_freeze_count() == frozen and gc.isenabled()  # only the kitlib command (cli.console) freezes
+
+
 _LOG: list[Path] = []  # the event log of the scheduling test, inherited by its forked workers
 
 

@@ -76,7 +76,7 @@ import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from multiprocessing import util
 from pathlib import Path, PurePosixPath
 from queue import Empty
@@ -418,10 +418,11 @@ def _worker_stop(signum, frame) -> None:
     os._exit(128 + signum)
 
 
+@cache
 def prepare_runner() -> None:
     """Import papermill, compile the HTML templates and load the CJK font now, not after the first report.
 
-    :class:`LocalWorkers` does it once, before forking its workers, which inherit it.
+    Once per process: :class:`LocalWorkers` does it before forking its workers, which inherit it.
     """
     import nbformat
     import papermill  # noqa: F401 - ready for the first report
