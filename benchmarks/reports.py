@@ -20,8 +20,9 @@ kept warm and reset between reports, so a report costs only its own computation 
 case reports).  The largest reports start first (LPT), and a worker starts its next report while the command
 writes the finished one's HTML.  A kernel keeps one client for all its reports (jupyter_client's readiness
 wait cost 0.2 s per report), forked kernels start without ipykernel's debugger, a kernel is killed and waited
-for directly at the end (jupyter_client polls every 0.1 s) and the command freezes its objects before it exits
-(Python's final collections took 0.5 s).  With 3 reports on 2 workers one worker runs two reports after the start-up;
+for directly at the end (jupyter_client polls every 0.1 s), and the command imports and plans with its garbage
+collector paused and freezes what that leaves, and again before it exits (its collections took about 1 s of a
+case batch, Python's final ones 0.5 s).  With 3 reports on 2 workers one worker runs two reports after the start-up;
 with many reports the ratio falls well below 1.
 
 ``--scale N`` (issue 11) adds a simulated organisation of N receiving departments (``--by department``,
