@@ -45,6 +45,14 @@ __all__ = ["MeanInterval", "PairedTest", "TwoSampleTest", "mean_interval", "pair
 NAN = float("nan")
 
 
+class _TidyRow:
+    """A result whose fields form one row of a tidy table."""
+
+    def to_dict(self) -> dict:
+        """The fields as a dict (a shallow ``dataclasses.asdict``: every field is a number)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
 def t_interval(estimate: float, se: float, dof: float, confidence: float = 0.95) -> tuple[float, float]:
     """Two-sided t-interval ``estimate ± t_{(1+confidence)/2, dof} · se``.
 
@@ -70,7 +78,7 @@ def t_interval(estimate: float, se: float, dof: float, confidence: float = 0.95)
 
 
 @dataclass(frozen=True)
-class MeanInterval:
+class MeanInterval(_TidyRow):
     """A sample mean: ``n``, ``mean``, ``se`` = SD/√n and the t-interval ``ci_low``, ``ci_high`` (NaN when n < 2)."""
 
     n: int
@@ -78,10 +86,6 @@ class MeanInterval:
     se: float = NAN
     ci_low: float = NAN
     ci_high: float = NAN
-
-    def to_dict(self) -> dict:
-        """The fields as a dict (one row of a tidy table)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def mean_interval(values, confidence: float = 0.95) -> MeanInterval:
@@ -113,7 +117,7 @@ def mean_interval(values, confidence: float = 0.95) -> MeanInterval:
 
 
 @dataclass(frozen=True)
-class PairedTest:
+class PairedTest(_TidyRow):
     """Paired t-test of ``x − y`` (:func:`paired_test`).
 
     Attributes
@@ -144,10 +148,6 @@ class PairedTest:
     ci_low: float = NAN
     ci_high: float = NAN
     d_z: float = NAN
-
-    def to_dict(self) -> dict:
-        """The fields as a dict (one row of a tidy table)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def paired_test(x, y, confidence: float = 0.95) -> PairedTest:
@@ -213,7 +213,7 @@ def paired_test(x, y, confidence: float = 0.95) -> PairedTest:
 
 
 @dataclass(frozen=True)
-class TwoSampleTest:
+class TwoSampleTest(_TidyRow):
     """Welch's two-sample test of ``x − y`` (:func:`welch_test`).
 
     Attributes
@@ -238,10 +238,6 @@ class TwoSampleTest:
     p: float = NAN
     ci_low: float = NAN
     ci_high: float = NAN
-
-    def to_dict(self) -> dict:
-        """The fields as a dict (one row of a tidy table)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def welch_test(x, y, confidence: float = 0.95) -> TwoSampleTest:
