@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -295,9 +297,17 @@ def _alive(pids) -> list[int]:
     return [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
 
 
+@pytest.fixture
+def short_temp():
+    """A private temporary folder with a short path (Unix socket paths hold at most 107 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="kt-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("stop", "workers"), [(signal.SIGTERM, 2), (signal.SIGINT, 1)])
-def test_stopping_a_batch_stops_workers_and_kernels_and_writes_the_index(tmp_path, stop, workers):
+def test_stopping_a_batch_stops_workers_and_kernels_and_writes_the_index(tmp_path, short_temp, stop, workers):
     body = "import time\ntime.sleep(0.5 if step == 0 else 120)"
     source = probe_notebook(tmp_path, body)
     out = tmp_path / "out"
@@ -310,7 +320,9 @@ def test_stopping_a_batch_stops_workers_and_kernels_and_writes_the_index(tmp_pat
             f"    results = run_jobs(jobs, {str(out)!r}, workers={workers}, progress=False, fmt='ipynb')\n"
             "except BatchInterrupted as stopped:\n"
             f"    write_index(stopped.results, {str(out)!r}); print('stopped', [r.status for r in stopped.results]); sys.exit(3)\n")
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    scratch = short_temp  # the batch's own temporary folder: what it leaves there is its own
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(scratch)})
     deadline = time.monotonic() + 240
     while not (out / "p0.ipynb").exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.5)
@@ -328,3 +340,5 @@ def test_stopping_a_batch_stops_workers_and_kernels_and_writes_the_index(tmp_pat
     assert "Interrupted" in index
     assert (out / ".work" / "mine.txt").read_text() == "keep"
     assert not list(out.glob(".kitlib-work-*"))
+    left = sorted(path.name for path in scratch.iterdir())
+    assert left == [], f"the stopped batch left temporary files: {left}"

@@ -401,7 +401,11 @@ def _kill(manager: AsyncKernelManager) -> None:
 
 
 def _kill_children(signum=None, frame=None) -> None:
-    """Kill this process's kernels (and anything else it started) at once, without asyncio."""
+    """Kill this process's kernels (and anything else it started) at once, without asyncio; remove their files.
+
+    A kernel's connection file and socket folder are removed too (a stopped
+    batch leaves nothing in the temporary folder).
+    """
     try:
         import psutil
 
@@ -411,6 +415,9 @@ def _kill_children(signum=None, frame=None) -> None:
         pass
     for kernel in list(_kernels):
         _kill(kernel.manager)
+        with suppress(Exception):  # best effort while stopping
+            Path(kernel.manager.connection_file).unlink(missing_ok=True)
+        shutil.rmtree(Path(kernel.manager.ip).parent, ignore_errors=True)
 
 
 def _worker_stop(signum, frame) -> None:
